@@ -1,0 +1,48 @@
+# Lantern's commands. `make` alone lists them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PYTEST_ARGS ?=
+export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
+
+.DEFAULT_GOAL := help
+.PHONY: help setup demo serve test lint check clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@echo "==> Creating the virtual environment in $(VENV)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@echo "==> Installing Lantern and its development tools"
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+setup: $(VENV)/.installed ## Create .venv and install everything (run by demo and test)
+
+demo: setup ## Migrate, load the demo network and serve it on 127.0.0.1:$(PORT)
+	@echo "==> Migrating the database (SQLite under var/ unless DATABASE_URL says otherwise)"
+	$(BIN)/python manage.py migrate --no-input -v0
+	@echo "==> Loading the demo network"
+	$(BIN)/python manage.py load_demo --port $(PORT)
+	@echo "==> Serving on http://localhost:$(PORT)/ (Ctrl-C stops)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup ## Run the whole test suite (SQLite, or PostgreSQL through DATABASE_URL)
+	@echo "==> Running the tests on $${DATABASE_URL:-SQLite}"
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup ## Ruff, Django's system checks and a check for missing migrations
+	@echo "==> ruff"
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	@echo "==> Django checks and migrations"
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean: ## Remove the virtual environment and local data (var/)
+	rm -rf $(VENV) var

@@ -1,0 +1,108 @@
+"""General-purpose blocks: text, images, quotes, tips, facts and calls to action."""
+
+from django.core.exceptions import ValidationError
+
+from wagtail import blocks
+from wagtail.blocks import StructBlockValidationError
+from wagtail.images.blocks import ImageBlock
+
+RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+class TextBlock(blocks.RichTextBlock):
+    class Meta:
+        label = "Text"
+        icon = "pilcrow"
+        template = "blocks/text.html"
+        description = "Paragraphs, headings, lists and links."
+        preview_value = "<p>Traffickers use force, fraud and coercion.</p>"
+
+
+class CaptionedImageBlock(blocks.StructBlock):
+    image = ImageBlock(help_text="Never a photo that could identify a survivor or where they live.")
+    caption = blocks.CharBlock(required=False, max_length=255)
+    credit = blocks.CharBlock(
+        required=False, max_length=120, help_text="Who took or owns the photo."
+    )
+
+    class Meta:
+        label = "Image"
+        icon = "image"
+        template = "blocks/image.html"
+        description = "An image with an optional caption and credit."
+
+
+class QuoteBlock(blocks.StructBlock):
+    quote = blocks.TextBlock()
+    attribution = blocks.CharBlock(
+        required=False, max_length=120, help_text="Use a changed name for a survivor."
+    )
+
+    class Meta:
+        label = "Pull quote"
+        icon = "openquote"
+        template = "blocks/quote.html"
+        description = "A short quotation set apart from the text."
+        preview_value = {"quote": "You are not alone.", "attribution": "An advocate"}
+
+
+class TipsBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(
+        max_length=120, help_text="e.g. 'If you think you are being followed'"
+    )
+    items = blocks.ListBlock(blocks.CharBlock(max_length=400, label="Tip"), min_num=1)
+
+    class Meta:
+        label = "Tips list"
+        icon = "list-ul"
+        template = "blocks/tips.html"
+        description = "A short, numbered list of practical safety tips."
+        preview_value = {
+            "heading": "Stay safe",
+            "items": ["Trust your instincts.", "Call for help."],
+        }
+
+
+class FactBlock(blocks.StructBlock):
+    figure = blocks.CharBlock(max_length=30, help_text="The number, e.g. '216' or '1 in 4'.")
+    label = blocks.CharBlock(max_length=200, help_text="What the number counts.")
+    source = blocks.CharBlock(required=False, max_length=200)
+
+    class Meta:
+        label = "Fact or statistic"
+        icon = "doc-full"
+        template = "blocks/fact.html"
+        description = "One number, large, with what it counts and its source."
+        preview_value = {"figure": "216", "label": "children helped", "source": "Case records"}
+
+
+class CallToActionValue(blocks.StructValue):
+    def href(self):
+        page = self.get("page")
+        return page.url if page else self.get("url")
+
+
+class CallToActionBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=120)
+    text = blocks.TextBlock(required=False)
+    button_label = blocks.CharBlock(max_length=40)
+    page = blocks.PageChooserBlock(required=False, help_text="A page on this site…")
+    url = blocks.URLBlock(required=False, help_text="…or a web address. Give one of the two.")
+
+    class Meta:
+        label = "Call to action"
+        icon = "link"
+        template = "blocks/call_to_action.html"
+        value_class = CallToActionValue
+        description = "A heading, a sentence and a button leading to a page or address."
+
+    def clean(self, value):
+        value = super().clean(value)
+        if bool(value.get("page")) == bool(value.get("url")):
+            message = (
+                "Choose a page or give a web address for the button, not both."
+                if value.get("page")
+                else ("Choose a page or give a web address for the button.")
+            )
+            raise StructBlockValidationError(block_errors={"page": ValidationError(message)})
+        return value

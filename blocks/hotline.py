@@ -1,0 +1,189 @@
+"""Hotlines: the numbers a reader can call or text, and the panel block that shows them."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.functional import cached_property
+
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.models import TranslatableMixin
+from wagtail.search import index
+from wagtail.snippets.blocks import SnippetChooserBlock
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from .phone import sms_href, tel_href, validate_phone
+from .regions import US_STATES, parse_states
+
+
+class HotlineQuerySet(models.QuerySet):
+    def pinned(self):
+        """Hotlines shown in the help bar of every page of every site."""
+        return self.filter(pinned=True).order_by("name")
+
+
+class Hotline(TranslatableMixin, index.Indexed, models.Model):
+    """A line a reader can reach: by phone, text, TTY or chat, with its hours and languages."""
+
+    class Coverage(models.TextChoices):
+        NATIONAL = "national", "Nationwide"
+        STATE = "state", "One or more states"
+
+    name = models.CharField(
+        max_length=120, help_text="As readers know it, e.g. 'National Human Trafficking Hotline'."
+    )
+    phone = models.CharField(
+        max_length=40,
+        blank=True,
+        validators=[validate_phone],
+        help_text="As readers should see it, e.g. 1-888-373-7888 or 1-800-FYI-CALL.",
+    )
+    sms_number = models.CharField(
+        "text number",
+        max_length=40,
+        blank=True,
+        validators=[validate_phone],
+        help_text="The number to text, e.g. 233733. Leave empty if the line takes no texts.",
+    )
+    sms_keyword = models.CharField(
+        "text keyword",
+        max_length=30,
+        blank=True,
+        help_text="A word to text to start, e.g. BEFREE. Typed in for the reader when they tap 'Text'.",
+    )
+    tty = models.CharField(
+        "TTY number",
+        max_length=40,
+        blank=True,
+        validators=[validate_phone],
+        help_text="For deaf or hard-of-hearing callers, e.g. 711.",
+    )
+    chat_url = models.URLField("live chat link", blank=True)
+    hours = models.CharField(
+        max_length=120, blank=True, help_text="e.g. 'Monday to Friday, 9am to 5pm Pacific'."
+    )
+    is_24_7 = models.BooleanField("open 24/7", default=False)
+    languages = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Languages, as they are per channel, e.g. 'Calls: 200+ languages. Texts: English, Spanish'.",
+    )
+    coverage = models.CharField(max_length=10, choices=Coverage.choices, default=Coverage.NATIONAL)
+    states = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Two-letter codes, comma-separated (e.g. CA, NV). Only for state coverage.",
+    )
+    description = models.TextField(
+        blank=True, help_text="One sentence: who it is for and what happens when you call."
+    )
+    pinned = models.BooleanField(
+        "show on every site",
+        default=False,
+        help_text="Shown at the top of every page of every site. Keep this for the national hotline.",
+    )
+
+    objects = HotlineQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("name"),
+        MultiFieldPanel(
+            [
+                FieldPanel("phone"),
+                FieldRowPanel([FieldPanel("sms_number"), FieldPanel("sms_keyword")]),
+                FieldPanel("tty"),
+                FieldPanel("chat_url"),
+            ],
+            heading="How to reach it",
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("hours"), FieldPanel("is_24_7")]), FieldPanel("languages")],
+            heading="When and in which languages",
+        ),
+        MultiFieldPanel([FieldPanel("coverage"), FieldPanel("states")], heading="Where it helps"),
+        FieldPanel("description"),
+        FieldPanel("pinned"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    # Numbers must not drift between languages: they are synchronised, never translated.
+    translatable_fields = [
+        TranslatableField("name"),
+        TranslatableField("hours"),
+        TranslatableField("languages"),
+        TranslatableField("description"),
+        SynchronizedField("phone"),
+        SynchronizedField("sms_number"),
+        SynchronizedField("sms_keyword"),
+        SynchronizedField("tty"),
+        SynchronizedField("chat_url"),
+        SynchronizedField("is_24_7"),
+        SynchronizedField("coverage"),
+        SynchronizedField("states"),
+        SynchronizedField("pinned"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if not (self.phone or self.sms_number or self.chat_url):
+            errors["phone"] = (
+                "Give at least one way to reach this line: a phone number, a text number or a chat link."
+            )
+        if self.sms_keyword and not self.sms_number:
+            errors["sms_number"] = "A text keyword needs the number to text it to."
+        if self.coverage == self.Coverage.STATE:
+            try:
+                codes = parse_states(self.states)
+            except ValueError as exc:
+                errors["states"] = str(exc)
+            else:
+                if not codes:
+                    errors["states"] = "Name the state(s) this line covers, e.g. CA."
+                self.states = ", ".join(codes)
+        elif self.states:
+            errors["states"] = "A nationwide line covers every state: leave this empty."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def tel_href(self):
+        return tel_href(self.phone) if self.phone else ""
+
+    @property
+    def sms_href(self):
+        return sms_href(self.sms_number, self.sms_keyword) if self.sms_number else ""
+
+    @property
+    def tty_href(self):
+        return tel_href(self.tty) if self.tty else ""
+
+    @cached_property
+    def state_names(self):
+        return [US_STATES[code] for code in parse_states(self.states)] if self.states else []
+
+    @property
+    def coverage_label(self):
+        return (
+            "Nationwide" if self.coverage == self.Coverage.NATIONAL else ", ".join(self.state_names)
+        )
+
+
+class HotlinePanelBlock(blocks.StructBlock):
+    """One or more hotlines, each with tap-to-call and tap-to-text links."""
+
+    heading = blocks.CharBlock(required=False, max_length=120, help_text="e.g. 'Need help now?'")
+    hotlines = blocks.ListBlock(
+        SnippetChooserBlock(Hotline), min_num=1, help_text="In the order readers should see them."
+    )
+
+    class Meta:
+        label = "Hotline panel"
+        icon = "mobile-alt"
+        template = "blocks/hotline_panel.html"
+        description = "Hotlines with buttons to call or text them, their hours and languages."
+        form_classname = "hotline-panel-block"

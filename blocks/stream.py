@@ -1,0 +1,37 @@
+"""The StreamBlocks page bodies are made of: every site composes from the same set.
+
+Block names are stored in the database with the content: never rename one casually.
+"""
+
+from wagtail import blocks
+
+from .appeals import DonationAppealBlock
+from .base import (
+    CallToActionBlock,
+    CaptionedImageBlock,
+    FactBlock,
+    QuoteBlock,
+    TextBlock,
+    TipsBlock,
+)
+from .hotline import HotlinePanelBlock
+from .news import RelatedStoriesBlock
+
+
+class BodyBlock(blocks.StreamBlock):
+    text = TextBlock()
+    image = CaptionedImageBlock()
+    quote = QuoteBlock()
+    tips = TipsBlock()
+    fact = FactBlock()
+    hotline_panel = HotlinePanelBlock()
+    donation_appeal = DonationAppealBlock()
+    call_to_action = CallToActionBlock()
+    related_stories = RelatedStoriesBlock()
+
+
+class ResourcesBlock(blocks.StreamBlock):
+    """Where to turn next, at the end of an awareness article."""
+
+    hotline_panel = HotlinePanelBlock()
+    call_to_action = CallToActionBlock()

@@ -1,0 +1,1 @@
+"""Lantern settings: `base` reads the environment; `dev`, `test` and `production` are thin layers."""

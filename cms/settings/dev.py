@@ -1,0 +1,12 @@
+"""Development and `make demo`: DEBUG on, a throwaway secret, everything else from base."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env("SECRET_KEY") or "dev-only-not-secret-lantern-demo"
+# runserver serves static files itself; no manifest needed before collectstatic.
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -1,0 +1,106 @@
+"""Per-site branding: name, logo, colours, hotline and donate link, applied as CSS custom properties."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from .contrast import WCAG_AA_TEXT, contrast_ratio, validate_hex_colour
+
+WHITE = "#ffffff"
+
+
+@register_setting(icon="palette")
+class SiteBranding(BaseSiteSetting):
+    """How one agency's site looks and who readers reach from every page of it.
+
+    Lantern's one set of templates puts white text on the primary colour (header, footer)
+    and primary-coloured text on the accent colour (buttons), so both pairs must meet
+    WCAG AA's 4.5:1 for text.
+    """
+
+    display_name = models.CharField(
+        max_length=120, help_text="The agency's name, as shown in the header."
+    )
+    tagline = models.CharField(max_length=200, blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown in the header beside the name. A wide image about 80 pixels high works best.",
+    )
+    primary_colour = models.CharField(
+        max_length=7,
+        default="#1d3557",
+        validators=[validate_hex_colour],
+        help_text="Header and footer background, behind white text. e.g. #1d3557",
+    )
+    accent_colour = models.CharField(
+        max_length=7,
+        default="#ffd166",
+        validators=[validate_hex_colour],
+        help_text="Buttons, with text in the primary colour. e.g. #ffd166",
+    )
+    primary_hotline = models.ForeignKey(
+        "blocks.Hotline",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown at the top of every page, beside the national hotline.",
+    )
+    donate_url = models.URLField("donate link", blank=True)
+    donate_label = models.CharField(
+        max_length=40, default="Donate", help_text="The donate button's words."
+    )
+    footer_text = models.TextField(
+        blank=True, help_text="A sentence or two at the foot of every page."
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("display_name"), FieldPanel("tagline"), FieldPanel("logo")],
+            heading="Identity",
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("primary_colour"), FieldPanel("accent_colour")])],
+            heading="Colours",
+        ),
+        FieldPanel("primary_hotline"),
+        MultiFieldPanel(
+            [FieldPanel("donate_url"), FieldPanel("donate_label")], heading="Donations"
+        ),
+        FieldPanel("footer_text"),
+    ]
+
+    class Meta:
+        verbose_name = "site branding"
+
+    def __str__(self):
+        return self.display_name or str(self.site)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        try:
+            validate_hex_colour(self.primary_colour)
+            validate_hex_colour(self.accent_colour)
+        except ValidationError:
+            return  # the field validators report the malformed colour on its own field
+        on_primary = contrast_ratio(self.primary_colour, WHITE)
+        if on_primary < WCAG_AA_TEXT:
+            errors["primary_colour"] = (
+                f"White text on {self.primary_colour} has a contrast of {on_primary:.2f}:1; "
+                f"it needs at least {WCAG_AA_TEXT}:1. Choose a darker primary colour."
+            )
+        on_accent = contrast_ratio(self.primary_colour, self.accent_colour)
+        if on_accent < WCAG_AA_TEXT:
+            errors["accent_colour"] = (
+                f"Text in {self.primary_colour} on {self.accent_colour} has a contrast of {on_accent:.2f}:1; "
+                f"it needs at least {WCAG_AA_TEXT}:1. Choose a lighter accent colour or a darker primary."
+            )
+        if errors:
+            raise ValidationError(errors)

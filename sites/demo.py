@@ -1,0 +1,245 @@
+"""Loads the demo network from `fixtures/demo/*.toml`: sites, hotlines, appeals and pages.
+
+Idempotent: what exists (a site by host name, a hotline by name, a page by slug) is kept as
+it is, so a second run creates nothing and never overwrites an editor's changes.
+"""
+
+import datetime
+import logging
+import tomllib
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from wagtail.models import Page, Site
+
+from blocks.appeals import DonationAppeal
+from blocks.hotline import Hotline
+
+from .branding import SiteBranding
+from .onboarding import create_agency_site
+from .pages import (
+    AwarenessArticlePage,
+    DonationAppealPage,
+    NewsIndexPage,
+    NewsStoryPage,
+    StandardPage,
+)
+
+logger = logging.getLogger(__name__)
+
+DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
+BRANDING_FIELDS = [
+    "tagline",
+    "primary_colour",
+    "accent_colour",
+    "donate_url",
+    "donate_label",
+    "footer_text",
+]
+HOTLINE_FIELDS = [
+    "phone", "sms_number", "sms_keyword", "tty", "chat_url", "hours", "is_24_7",
+    "coverage", "description", "pinned",
+]  # fmt: skip
+
+
+class DemoError(Exception):
+    """A fixture file refers to something that does not exist."""
+
+
+def read_network(directory: Path = DEMO_DIR) -> list[dict]:
+    """Every site file, the default (network) site first so its hotlines exist for the others."""
+    files = sorted(directory.glob("*.toml"))
+    if not files:
+        raise DemoError(f"No demo files in {directory}.")
+    network = [
+        tomllib.loads(path.read_text(encoding="utf-8")) | {"_file": path.name} for path in files
+    ]
+    return sorted(network, key=lambda data: not data["site"].get("is_default", False))
+
+
+@transaction.atomic
+def load_network(directory: Path = DEMO_DIR) -> list[Site]:
+    network = read_network(directory)
+    hotlines = {}
+    for data in network:
+        hotlines |= {entry["key"]: upsert_hotline(entry) for entry in data.get("hotlines", [])}
+    return [SiteLoader(data, hotlines).load() for data in network]
+
+
+def upsert_hotline(entry: dict) -> Hotline:
+    hotline = Hotline.objects.filter(name=entry["name"]).first()
+    if hotline:
+        return hotline
+    hotline = Hotline(
+        name=entry["name"], **{field: entry.get(field, "") for field in HOTLINE_FIELDS}
+    )
+    hotline.languages = "; ".join(entry.get("languages", []))
+    hotline.states = ", ".join(entry.get("states", []))
+    hotline.is_24_7 = bool(entry.get("is_24_7"))
+    hotline.pinned = bool(entry.get("pinned"))
+    hotline.full_clean()
+    hotline.save()
+    return hotline
+
+
+def release_wagtail_welcome_site(hostname: str) -> None:
+    """A fresh install's default site shows Wagtail's welcome page; the network home replaces it."""
+    for site in Site.objects.filter(hostname=hostname).select_related("root_page"):
+        if site.root_page.specific_class is Page:
+            welcome = site.root_page
+            site.delete()
+            welcome.delete()
+
+
+class SiteLoader:
+    def __init__(self, data: dict, hotlines: dict[str, Hotline]):
+        self.data = data
+        self.hotlines = hotlines
+        self.pages: dict[str, Page] = {}
+        self.new_pages: list[tuple[Page, dict]] = []
+
+    def load(self) -> Site:
+        info = self.data["site"]
+        release_wagtail_welcome_site(info["hostname"])
+        site = Site.objects.filter(hostname=info["hostname"]).first()
+        if site is None:
+            site = create_agency_site(
+                name=info["name"],
+                hostname=info["hostname"],
+                is_default=info.get("is_default", False),
+                hero_heading=self.data["home"]["hero_heading"],
+                primary_hotline=self.hotline(info["primary_hotline"]),
+                **{field: info[field] for field in BRANDING_FIELDS if field in info},
+            )
+            home = site.root_page.specific
+            home.hero_text = self.data["home"].get("hero_text", "")
+            self.new_pages.append((home, {"body": self.data["home"].get("body", [])}))
+        self.home = site.root_page.specific
+        self.appeal = self.load_appeal(SiteBranding.for_site(site))
+        self.load_pages()
+        # Second pass: bodies may point at any page of the site, so they are set once all exist.
+        for page, streams in self.new_pages:
+            for name, stream in streams.items():
+                setattr(page, name, [self.block(entry) for entry in stream])
+            page.save_revision().publish()
+        return site
+
+    def load_appeal(self, branding: SiteBranding) -> DonationAppeal:
+        entry = self.data["appeal"]
+        appeal = DonationAppeal.objects.filter(headline=entry["headline"]).first()
+        if appeal is None:
+            appeal = DonationAppeal(
+                headline=entry["headline"],
+                text=entry["text"],
+                goal=entry["goal"],
+                raised=entry.get("raised", 0),
+                donate_url=entry.get("donate_url") or branding.donate_url,
+                end_date=entry.get("end_date"),
+            )
+            appeal.full_clean()
+            appeal.save()
+        return appeal
+
+    def load_pages(self) -> None:
+        index_data = self.data["stories_index"]
+        index = self.child(self.home, NewsIndexPage, index_data, intro=index_data.get("intro", ""))
+        for entry in self.data.get("stories", []):
+            fields = {"date": entry["date"], "summary": entry["summary"]}
+            streams = {"body": entry.get("body", [])}
+            if entry["type"] == "news_story":
+                model = NewsStoryPage
+                fields |= {
+                    "kind": entry.get("kind", "news"),
+                    "names_changed": entry.get("names_changed", False),
+                }
+            else:
+                model = AwarenessArticlePage
+                streams["further_resources"] = entry.get("further_resources", [])
+            story = self.child(index, model, entry, streams=streams, show_in_menus=False, **fields)
+            if isinstance(story, NewsStoryPage) and not story.tags.exists():
+                story.tags.add(*entry.get("tags", []))
+        give = self.data["give_page"]
+        self.child(
+            self.home, DonationAppealPage, give, appeal=self.appeal, intro=give.get("intro", "")
+        )
+        about = self.data["about"]
+        self.child(self.home, StandardPage, about, streams={"body": about.get("body", [])})
+
+    def child(
+        self, parent: Page, model, entry: dict, streams=None, show_in_menus=True, **fields
+    ) -> Page:
+        """The page at `entry['slug']` under `parent`, created (unpublished until pass two) if missing."""
+        page = parent.get_children().filter(slug=entry["slug"]).specific().first()
+        if page is None:
+            page = model(
+                title=entry["title"], slug=entry["slug"], show_in_menus=show_in_menus, **fields
+            )
+            for name, stream in (streams or {}).items():
+                # First pass: blocks that point at pages not created yet are left out for now.
+                setattr(
+                    page, name, [block for e in stream if (block := self.block(e, missing_ok=True))]
+                )
+            parent.add_child(instance=page)
+            self.new_pages.append((page, streams or {}))
+        path = page.url_path.removeprefix(self.home.url_path).strip("/")
+        self.pages[path] = page
+        return page
+
+    def hotline(self, key: str) -> Hotline:
+        try:
+            return self.hotlines[key]
+        except KeyError:
+            raise DemoError(f"{self.data['_file']}: no hotline with key '{key}'.") from None
+
+    def page(self, path: str, missing_ok: bool) -> Page | None:
+        page = self.pages.get(path.strip("/"))
+        if page is None and not missing_ok:
+            raise DemoError(f"{self.data['_file']}: no page at '{path}'.")
+        return page
+
+    def block(self, entry: dict, missing_ok: bool = False) -> dict | None:
+        """One fixture block as StreamField raw data, with keys turned into database ids."""
+        kind = entry["type"]
+        if kind == "text":
+            value = entry["html"]
+        elif kind == "quote":
+            value = {"quote": entry["quote"], "attribution": entry.get("attribution", "")}
+        elif kind == "tips":
+            value = {"heading": entry["heading"], "items": entry["items"]}
+        elif kind == "fact":
+            value = {key: entry.get(key, "") for key in ("figure", "label", "source")}
+        elif kind == "hotline_panel":
+            value = {
+                "heading": entry.get("heading", ""),
+                "hotlines": [self.hotline(k).pk for k in entry["hotlines"]],
+            }
+        elif kind == "donation_appeal":
+            value = {"appeal": self.appeal.pk, "show_progress": True}
+        elif kind == "call_to_action":
+            page = self.page(entry["page"], missing_ok) if entry.get("page") else None
+            if entry.get("page") and page is None:
+                return None
+            value = {
+                "heading": entry["heading"],
+                "text": entry.get("text", ""),
+                "button_label": entry["button_label"],
+                "page": page.pk if page else None,
+                "url": entry.get("url", ""),
+            }
+        elif kind == "related_stories":
+            stories = [self.page(path, missing_ok) for path in entry["stories"]]
+            if None in stories:
+                return None
+            value = {
+                "heading": entry.get("heading", ""),
+                "stories": [story.pk for story in stories],
+            }
+        else:
+            raise DemoError(f"{self.data['_file']}: unknown block type '{kind}'.")
+        return {"type": kind, "value": value}
+
+
+def as_date(value) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)

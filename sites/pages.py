@@ -1,0 +1,224 @@
+"""Page types. Each declares where it may be created, so editors only see sensible choices."""
+
+import math
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail import blocks as wagtail_blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from blocks.stream import BodyBlock, ResourcesBlock
+
+STORY_PAGE_TYPES = ["agency_sites.NewsStoryPage", "agency_sites.AwarenessArticlePage"]
+WORDS_PER_MINUTE = 200
+
+
+class HomePage(Page):
+    """The root of one agency's site."""
+
+    hero_heading = models.CharField(max_length=140, help_text="The first words readers see.")
+    hero_text = models.TextField(blank=True, help_text="A sentence or two under the heading.")
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    featured = StreamField(
+        [("story", wagtail_blocks.PageChooserBlock(page_type=STORY_PAGE_TYPES))],
+        blank=True,
+        max_num=3,
+        help_text="Up to three stories to feature. Leave empty to show the three newest.",
+    )
+    body = StreamField(BodyBlock(), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("hero_heading"), FieldPanel("hero_text"), FieldPanel("hero_image")],
+            heading="Hero",
+        ),
+        FieldPanel("featured"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("hero_text"), index.SearchField("body")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "agency_sites.NewsIndexPage",
+        "agency_sites.StandardPage",
+        "agency_sites.DonationAppealPage",
+    ]
+    template = "sites/pages/home_page.html"
+
+    def featured_stories(self):
+        """The chosen stories that are live and public, or else the newest ones on this site."""
+        chosen = [block.value.pk for block in self.featured if block.value]
+        stories = Page.objects.live().public().type(NewsStoryPage, AwarenessArticlePage)
+        if chosen:
+            pages = stories.filter(pk__in=chosen).specific().in_bulk()
+            return [pages[pk] for pk in chosen if pk in pages]
+        return list(by_story_date(stories.descendant_of(self)).specific()[:3])
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["featured_stories"] = self.featured_stories()
+        return context
+
+
+def by_story_date(pages):
+    """Order a mixed queryset of stories and articles by their own date, newest first."""
+    return pages.annotate(
+        story_date=Coalesce("newsstorypage__date", "awarenessarticlepage__date")
+    ).order_by("-story_date", "-pk")
+
+
+class NewsIndexPage(Page):
+    """A listing of news stories, rescue updates and awareness articles, newest first."""
+
+    intro = models.TextField(blank=True)
+    per_page = 12
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["agency_sites.HomePage"]
+    subpage_types = STORY_PAGE_TYPES
+    template = "sites/pages/news_index_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        stories = by_story_date(self.get_children().live().public())
+        tag = request.GET.get("tag", "").strip()
+        if tag:
+            stories = stories.filter(newsstorypage__tags__slug=tag)
+        page = Paginator(stories.specific(), self.per_page).get_page(request.GET.get("page"))
+        context.update(stories=page, tag=tag)
+        return context
+
+
+class StoryPage(Page):
+    """Fields every story and article has. Abstract: shared, not a page type of its own."""
+
+    date = models.DateField(
+        "date", default=timezone.localdate, help_text="The date readers see on the story."
+    )
+    summary = models.TextField(
+        max_length=400, help_text="One or two sentences for listings and previews."
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Never a photo that could identify a survivor or where they live.",
+    )
+    body = StreamField(BodyBlock())
+
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["agency_sites.NewsIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        abstract = True
+
+
+class NewsStoryTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "agency_sites.NewsStoryPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class NewsStoryPage(StoryPage):
+    """A news story, rescue update or community story."""
+
+    class Kind(models.TextChoices):
+        RESCUE_UPDATE = "rescue_update", "Rescue update"
+        NEWS = "news", "News"
+        COMMUNITY_STORY = "community_story", "Community story"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS)
+    names_changed = models.BooleanField(
+        "names have been changed",
+        default=False,
+        help_text="Tick when the story is about a survivor: it shows readers that names were changed "
+        "to protect their identity. Never publish a survivor's real name.",
+    )
+    tags = ClusterTaggableManager(through=NewsStoryTag, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("date"), FieldPanel("kind")]),
+        FieldPanel("summary"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+        FieldPanel("names_changed"),
+    ]
+    promote_panels = [*Page.promote_panels, FieldPanel("tags")]
+    template = "sites/pages/news_story_page.html"
+
+
+class AwarenessArticlePage(StoryPage):
+    """An article that explains: what trafficking is, its signs, and what readers can do."""
+
+    further_resources = StreamField(
+        ResourcesBlock(), blank=True, help_text="Where to turn next: hotlines and links."
+    )
+    reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("summary"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+        FieldPanel("further_resources"),
+    ]
+    template = "sites/pages/awareness_article_page.html"
+
+    def save(self, *args, **kwargs):
+        # Stored rather than computed on each view so listings need not walk every body.
+        words = sum(
+            len(text.split())
+            for block in self.body
+            for text in block.block.get_searchable_content(block.value)
+        )
+        self.reading_minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
+        return super().save(*args, **kwargs)
+
+
+class DonationAppealPage(Page):
+    """A page for one donation appeal, with room to say more about it."""
+
+    intro = models.TextField(blank=True)
+    appeal = models.ForeignKey("blocks.DonationAppeal", on_delete=models.PROTECT, related_name="+")
+    body = StreamField(BodyBlock(), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("appeal"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["agency_sites.HomePage", "agency_sites.StandardPage"]
+    subpage_types = []
+    template = "sites/pages/donation_appeal_page.html"
+
+
+class StandardPage(Page):
+    """A plain page: about, contact, policies."""
+
+    intro = models.TextField(blank=True)
+    body = StreamField(BodyBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["agency_sites.HomePage", "agency_sites.StandardPage"]
+    subpage_types = ["agency_sites.StandardPage", "agency_sites.DonationAppealPage"]
+    template = "sites/pages/standard_page.html"
