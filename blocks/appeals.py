@@ -52,12 +52,15 @@ class DonationAppeal(TranslatableMixin, index.Indexed, models.Model):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.goal == 0:
-            raise ValidationError({"goal": "A goal must be more than zero dollars."})
+            errors["goal"] = "A goal must be more than zero dollars."
         if self._state.adding and self.end_date and self.end_date < timezone.localdate():
-            raise ValidationError(
-                {"end_date": "This date has passed: a new appeal needs an end date from today on."}
+            errors["end_date"] = (
+                "This date has passed: a new appeal needs an end date from today on."
             )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def percent(self) -> int:

@@ -76,12 +76,6 @@ class FactBlock(blocks.StructBlock):
         preview_value = {"figure": "216", "label": "children helped", "source": "Case records"}
 
 
-class CallToActionValue(blocks.StructValue):
-    def href(self):
-        page = self.get("page")
-        return page.url if page else self.get("url")
-
-
 class CallToActionBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=120)
     text = blocks.TextBlock(required=False)
@@ -93,7 +87,6 @@ class CallToActionBlock(blocks.StructBlock):
         label = "Call to action"
         icon = "link"
         template = "blocks/call_to_action.html"
-        value_class = CallToActionValue
         description = "A heading, a sentence and a button leading to a page or address."
 
     def clean(self, value):

@@ -1,6 +1,7 @@
 """Phone numbers as readers dial them: `tel:` and `sms:` links from what editors type."""
 
 import re
+from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 
@@ -16,6 +17,7 @@ KEYPAD = {
     **dict.fromkeys("WXYZ", "9"),
 }
 ALLOWED = re.compile(r"^\+?[0-9A-Za-z ().\-]+$")
+EXTENSION = re.compile(r"(\bext\b|\bx)\.?\s*\d+\s*$", re.IGNORECASE)
 # 3 digits covers short codes such as 711 (TTY relay) and 988; 15 is the E.164 maximum.
 MIN_DIGITS, MAX_DIGITS = 3, 15
 
@@ -32,10 +34,19 @@ def validate_phone(number: str) -> None:
             "Use only digits, letters, spaces, brackets, dots, dashes and a leading +.",
             code="invalid_phone",
         )
+    if EXTENSION.search(number):
+        raise ValidationError(
+            "A link cannot dial an extension: give the line's direct number.", code="invalid_phone"
+        )
     count = len(digits(number))
     if not MIN_DIGITS <= count <= MAX_DIGITS:
         raise ValidationError(
             f"A phone number has {MIN_DIGITS} to {MAX_DIGITS} digits; this one has {count}.",
+            code="invalid_phone",
+        )
+    if len(re.sub(r"\D", "", number)) < MIN_DIGITS:
+        raise ValidationError(
+            "Letters alone cannot be dialled: give the number's digits too, e.g. 1-800-FYI-CALL.",
             code="invalid_phone",
         )
 
@@ -58,4 +69,4 @@ def sms_href(number: str, keyword: str = "") -> str:
     `?&body=` is the form both iOS and Android messaging apps understand.
     """
     href = f"sms:{digits(number)}"
-    return f"{href}?&body={keyword}" if keyword else href
+    return f"{href}?&body={quote(keyword)}" if keyword else href

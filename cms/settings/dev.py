@@ -9,4 +9,7 @@ SECRET_KEY = env("SECRET_KEY") or "dev-only-not-secret-lantern-demo"
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# runserver serves static files from the apps; whitenoise does the same from the finders.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

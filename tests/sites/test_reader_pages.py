@@ -1,0 +1,97 @@
+"""What a reader sees on each demo site: its own name, colours, hotlines and stories, and no one else's."""
+
+import pytest
+
+from django.utils.html import escape
+
+from wagtail.models import Page, Site
+
+from sites.branding import SiteBranding
+from sites.pages import AwarenessArticlePage, NewsIndexPage, NewsStoryPage
+from tests.conftest import DEMO_HOSTS, site_client
+
+pytestmark = pytest.mark.django_db
+
+
+def stories_of(hostname):
+    site = Site.objects.get(hostname=hostname)
+    return (
+        Page.objects.live().type(NewsStoryPage, AwarenessArticlePage).descendant_of(site.root_page)
+    )
+
+
+@pytest.mark.parametrize("hostname", DEMO_HOSTS)
+def test_home_page_shows_its_own_site(hostname):
+    branding = SiteBranding.objects.get(site__hostname=hostname)
+    response = site_client(hostname).get("/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<span class="site-brand__name">{branding.display_name}</span>' in html
+    assert f"--brand-primary:{branding.primary_colour};" in html
+    assert f"--brand-accent:{branding.accent_colour};" in html
+    assert f"<title>{branding.display_name}</title>" in html
+
+
+@pytest.mark.parametrize("hostname", DEMO_HOSTS)
+def test_help_bar_comes_first_with_the_site_hotline_and_the_national_hotline(
+    hostname, national_hotline
+):
+    branding = SiteBranding.objects.select_related("primary_hotline").get(site__hostname=hostname)
+    html = site_client(hostname).get("/").content.decode()
+
+    help_bar = html[html.index('<aside class="help-bar"') : html.index("</aside>")]
+    assert html.index('<aside class="help-bar"') < html.index("<header")
+    assert (
+        f'href="{branding.primary_hotline.tel_href}">Call {branding.primary_hotline.phone}</a>'
+        in help_bar
+    )
+    assert 'href="tel:+18883737888">Call 1-888-373-7888</a>' in help_bar
+    assert 'href="sms:233733?&amp;body=BEFREE">Text BEFREE to 233733</a>' in help_bar
+    # The site's own line is first: it is the one for where the reader is.
+    assert help_bar.index(branding.primary_hotline.name) <= help_bar.index(national_hotline.name)
+
+
+def path_of(page):
+    """A page's path on its own site, as a reader types it after the host name."""
+    return page.get_url_parts()[2]
+
+
+def listings(hostname):
+    """The home page and every story listing of a site, as one text."""
+    client = site_client(hostname)
+    site = Site.objects.get(hostname=hostname)
+    indexes = NewsIndexPage.objects.live().descendant_of(site.root_page)
+    return "".join(client.get(path).content.decode() for path in ["/", *map(path_of, indexes)])
+
+
+@pytest.mark.parametrize("hostname", DEMO_HOSTS)
+def test_every_page_of_a_site_carries_the_help_bar(hostname):
+    client = site_client(hostname)
+    site = Site.objects.get(hostname=hostname)
+    pages = site.root_page.get_descendants(inclusive=True).live().public()
+    assert pages.count() >= 5
+    for page in pages:
+        response = client.get(path_of(page))
+        assert response.status_code == 200, page.url_path
+        assert b'href="tel:+18883737888"' in response.content, page.url_path
+
+
+@pytest.mark.parametrize("hostname", DEMO_HOSTS)
+def test_a_sites_stories_are_listed_on_it_and_on_no_other_site(hostname):
+    own = list(stories_of(hostname))
+    assert own
+    for other in DEMO_HOSTS:
+        html = listings(other)
+        for story in own:
+            assert (escape(story.title) in html) == (other == hostname), (story.title, other)
+
+
+@pytest.mark.parametrize("hostname", DEMO_HOSTS)
+def test_a_story_is_served_on_its_own_host_only(hostname):
+    story = stories_of(hostname).first()
+    path = path_of(story)
+    assert site_client(hostname).get(path).status_code == 200
+    for other in DEMO_HOSTS:
+        if other != hostname:
+            assert site_client(other).get(path).status_code == 404, (path, other)
