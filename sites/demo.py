@@ -75,7 +75,7 @@ def upsert_hotline(entry: dict) -> Hotline:
     hotline = Hotline(
         name=entry["name"], **{field: entry.get(field, "") for field in HOTLINE_FIELDS}
     )
-    hotline.languages = "; ".join(entry.get("languages", []))
+    hotline.languages = ", ".join(entry.get("languages", []))
     hotline.states = ", ".join(entry.get("states", []))
     hotline.is_24_7 = bool(entry.get("is_24_7"))
     hotline.pinned = bool(entry.get("pinned"))
