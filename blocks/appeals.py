@@ -12,8 +12,10 @@ from wagtail.search import index
 from wagtail.snippets.blocks import SnippetChooserBlock
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from .ownership import OwnedByAgency
 
-class DonationAppeal(TranslatableMixin, index.Indexed, models.Model):
+
+class DonationAppeal(TranslatableMixin, OwnedByAgency, index.Indexed, models.Model):
     """An appeal for a cause, with a goal in whole dollars and how much is raised so far."""
 
     headline = models.CharField(max_length=140)
@@ -28,6 +30,7 @@ class DonationAppeal(TranslatableMixin, index.Indexed, models.Model):
     )
 
     panels = [
+        FieldPanel("owner"),
         FieldPanel("headline"),
         FieldPanel("text"),
         FieldRowPanel([FieldPanel("goal"), FieldPanel("raised")]),
@@ -36,6 +39,7 @@ class DonationAppeal(TranslatableMixin, index.Indexed, models.Model):
     ]
     search_fields = [index.SearchField("headline"), index.AutocompleteField("headline")]
     translatable_fields = [
+        SynchronizedField("owner"),
         TranslatableField("headline"),
         TranslatableField("text"),
         SynchronizedField("goal"),

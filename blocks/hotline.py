@@ -11,6 +11,7 @@ from wagtail.search import index
 from wagtail.snippets.blocks import SnippetChooserBlock
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from .ownership import OwnedByAgency
 from .phone import sms_href, tel_href, validate_phone
 from .regions import US_STATES, parse_states
 
@@ -21,7 +22,7 @@ class HotlineQuerySet(models.QuerySet):
         return self.filter(pinned=True).order_by("name")
 
 
-class Hotline(TranslatableMixin, index.Indexed, models.Model):
+class Hotline(TranslatableMixin, OwnedByAgency, index.Indexed, models.Model):
     """A line a reader can reach: by phone, text, TTY or chat, with its hours and languages."""
 
     class Coverage(models.TextChoices):
@@ -85,6 +86,7 @@ class Hotline(TranslatableMixin, index.Indexed, models.Model):
     objects = HotlineQuerySet.as_manager()
 
     panels = [
+        FieldPanel("owner"),
         FieldPanel("name"),
         MultiFieldPanel(
             [
@@ -106,6 +108,7 @@ class Hotline(TranslatableMixin, index.Indexed, models.Model):
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
     # Numbers must not drift between languages: they are synchronised, never translated.
     translatable_fields = [
+        SynchronizedField("owner"),
         TranslatableField("name"),
         TranslatableField("hours"),
         TranslatableField("languages"),

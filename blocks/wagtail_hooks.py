@@ -1,26 +1,29 @@
-"""Admin registration of the shared snippets."""
+"""Admin registration of the shared snippets, each owned by an agency site or the network."""
 
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
+
+from sites.permissions import OwnedSnippetPermissionPolicy, OwnedSnippetViewSet
 
 from .appeals import DonationAppeal
 from .hotline import Hotline
 
 
-class HotlineViewSet(SnippetViewSet):
+class HotlineViewSet(OwnedSnippetViewSet):
     model = Hotline
     icon = "mobile-alt"
     menu_label = "Hotlines"
-    list_display = ["name", "phone", "sms_number", "coverage_label", "is_24_7", "pinned"]
-    list_filter = ["coverage", "is_24_7", "pinned"]
+    list_display = ["name", "phone", "sms_number", "coverage_label", "owner", "pinned"]
+    list_filter = ["owner", "coverage", "is_24_7", "pinned"]
     search_fields = ["name"]
 
 
-class DonationAppealViewSet(SnippetViewSet):
+class DonationAppealViewSet(OwnedSnippetViewSet):
     model = DonationAppeal
     icon = "pick"
     menu_label = "Donation appeals"
-    list_display = ["headline", "goal", "raised", "end_date"]
+    list_display = ["headline", "owner", "goal", "raised", "end_date"]
 
 
 class SharedContentGroup(SnippetViewSetGroup):
@@ -30,4 +33,7 @@ class SharedContentGroup(SnippetViewSetGroup):
     items = (HotlineViewSet, DonationAppealViewSet)
 
 
+# Ownership is enforced by the policy, which every snippet view and bulk action consults.
+register_permission_policy(Hotline, OwnedSnippetPermissionPolicy(Hotline))
+register_permission_policy(DonationAppeal, OwnedSnippetPermissionPolicy(DonationAppeal))
 register_snippet(SharedContentGroup)

@@ -5,11 +5,13 @@ it is, so a second run creates nothing and never overwrites an editor's changes.
 """
 
 import datetime
+import io
 import logging
 import tomllib
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.db import transaction
 
 from wagtail.models import Page, Site
@@ -18,7 +20,6 @@ from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
 
 from .branding import SiteBranding
-from .onboarding import create_agency_site
 from .pages import (
     AwarenessArticlePage,
     DonationAppealPage,
@@ -105,18 +106,31 @@ class SiteLoader:
         release_wagtail_welcome_site(info["hostname"])
         site = Site.objects.filter(hostname=info["hostname"]).first()
         if site is None:
-            site = create_agency_site(
+            # The same command a network administrator runs for a new partner agency.
+            call_command(
+                "create_agency_site",
                 name=info["name"],
                 hostname=info["hostname"],
-                is_default=info.get("is_default", False),
-                hero_heading=self.data["home"]["hero_heading"],
-                primary_hotline=self.hotline(info["primary_hotline"]),
-                **{field: info[field] for field in BRANDING_FIELDS if field in info},
+                default=info.get("is_default", False),
+                colour=info["primary_colour"],
+                accent=info["accent_colour"],
+                stdout=io.StringIO(),
             )
+            site = Site.objects.get(hostname=info["hostname"])
+            branding = SiteBranding.for_site(site)
+            for field in BRANDING_FIELDS:
+                setattr(branding, field, info.get(field, getattr(branding, field)))
+            branding.primary_hotline = self.hotline(info["primary_hotline"])
+            branding.full_clean()
+            branding.save()
             home = site.root_page.specific
+            home.hero_heading = self.data["home"]["hero_heading"]
             home.hero_text = self.data["home"].get("hero_text", "")
             self.new_pages.append((home, {"body": self.data["home"].get("body", [])}))
         self.home = site.root_page.specific
+        self.owner = None if info.get("is_default") else site  # the network's own are everyone's
+        own_hotlines = [self.hotline(entry["key"]).pk for entry in self.data.get("hotlines", [])]
+        Hotline.objects.filter(pk__in=own_hotlines, owner__isnull=True).update(owner=self.owner)
         self.appeal = self.load_appeal(SiteBranding.for_site(site))
         self.load_pages()
         # Second pass: bodies may point at any page of the site, so they are set once all exist.
@@ -137,6 +151,7 @@ class SiteLoader:
                 raised=entry.get("raised", 0),
                 donate_url=entry.get("donate_url") or branding.donate_url,
                 end_date=entry.get("end_date"),
+                owner=self.owner,
             )
             appeal.full_clean()
             appeal.save()

@@ -1,4 +1,4 @@
-"""Models of the agency_sites app: branding (a site setting) and the page types."""
+"""Models of the agency_sites app: agencies, branding (a site setting) and the page types."""
 
 from .branding import SiteBranding
 from .pages import (
@@ -10,8 +10,10 @@ from .pages import (
     NewsStoryTag,
     StandardPage,
 )
+from .tenancy import Agency
 
 __all__ = [
+    "Agency",
     "AwarenessArticlePage",
     "DonationAppealPage",
     "HomePage",

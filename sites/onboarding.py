@@ -1,14 +1,72 @@
-"""Setting up a new agency site on the shared install: site, home page, branding, collection."""
+"""Setting up a new agency site on the shared install, in one transaction or not at all.
+
+A site with its home page and branding; a media collection; the agency's Editors and
+Moderators groups, whose permissions stop at the agency's own tree, collection, snippets and
+settings; and the review workflow on its tree.
+"""
 
 import re
 
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from wagtail.models import Collection, Page, Site
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    GroupSitePermission,
+    Locale,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 from .branding import SiteBranding
 from .pages import HomePage
+from .tenancy import NETWORK_ADMINS, Agency
+
+ADMIN_ACCESS = ["wagtailadmin.access_admin"]
+# Editors write and submit for review; moderators also publish, lock and delete.
+PAGE_PERMISSIONS = {
+    "editors": ["add_page", "change_page"],
+    "moderators": [
+        "add_page",
+        "change_page",
+        "publish_page",
+        "lock_page",
+        "unlock_page",
+        "bulk_delete_page",
+    ],
+}
+COLLECTION_PERMISSIONS = {
+    "editors": [
+        "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
+        "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
+    ],
+    "moderators": [
+        "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
+        "wagtailimages.delete_image", "wagtaildocs.add_document", "wagtaildocs.change_document",
+        "wagtaildocs.choose_document", "wagtaildocs.delete_document",
+    ],
+}  # fmt: skip
+# Model-wide in Wagtail; narrowed to the agency's own snippets by sites.permissions.
+SNIPPET_PERMISSIONS = {
+    "editors": [
+        "blocks.add_hotline", "blocks.change_hotline", "blocks.view_hotline",
+        "blocks.add_donationappeal", "blocks.change_donationappeal", "blocks.view_donationappeal",
+    ],
+    "moderators": [
+        "blocks.add_hotline", "blocks.change_hotline", "blocks.view_hotline", "blocks.delete_hotline",
+        "blocks.add_donationappeal", "blocks.change_donationappeal", "blocks.view_donationappeal",
+        "blocks.delete_donationappeal",
+    ],
+}  # fmt: skip
+# Granted for this site only (GroupSitePermission, Wagtail 7.1+).
+SITE_PERMISSIONS = {"editors": [], "moderators": ["agency_sites.change_sitebranding"]}
 
 # A host name as DNS allows it: dot-separated labels of letters, digits and inner hyphens.
 HOSTNAME = re.compile(
@@ -38,6 +96,7 @@ def create_agency_site(
     port: int = 80,
     is_default: bool = False,
     hero_heading: str = "",
+    locale: str | None = None,
     **branding,
 ) -> Site:
     """Create a site with its home page, branding and media collection, or nothing at all.
@@ -53,6 +112,8 @@ def create_agency_site(
         raise SiteExists(f"A site already answers on {hostname}:{port}; nothing was changed.")
 
     home = HomePage(title=name, hero_heading=hero_heading or name, show_in_menus=False)
+    if locale:
+        home.locale = find_locale(locale)
     Page.get_first_root_node().add_child(instance=home)
     home.save_revision().publish()
 
@@ -64,5 +125,103 @@ def create_agency_site(
     settings = SiteBranding(site=site, display_name=name, **branding)
     settings.full_clean()
     settings.save()
-    Collection.get_first_root_node().add_child(name=name)
+    collection = Collection.get_first_root_node().add_child(name=name)
+    editors = Group.objects.create(name=f"{name} Editors")
+    moderators = Group.objects.create(name=f"{name} Moderators")
+    for role, group in (("editors", editors), ("moderators", moderators)):
+        group.permissions.set(permissions(ADMIN_ACCESS + SNIPPET_PERMISSIONS[role]))
+        for permission in permissions(
+            f"wagtailcore.{codename}" for codename in PAGE_PERMISSIONS[role]
+        ):
+            GroupPagePermission.objects.create(group=group, page=home, permission=permission)
+        for permission in permissions(COLLECTION_PERMISSIONS[role]):
+            GroupCollectionPermission.objects.create(
+                group=group, collection=collection, permission=permission
+            )
+        for permission in permissions(SITE_PERMISSIONS[role]):
+            GroupSitePermission.objects.create(group=group, site=site, permission=permission)
+    workflow = create_review_workflow(name, moderators, home)
+    Agency.objects.create(
+        site=site, editors=editors, moderators=moderators, collection=collection, workflow=workflow
+    )
+    ensure_network_admins()
     return site
+
+
+def find_locale(language_code: str) -> Locale:
+    try:
+        return Locale.objects.get(language_code=language_code)
+    except Locale.DoesNotExist:
+        offered = ", ".join(Locale.objects.values_list("language_code", flat=True))
+        raise ValidationError(
+            f"This install has no language '{language_code}'; it offers: {offered}."
+        ) from None
+
+
+def create_review_workflow(name: str, moderators: Group, home: Page) -> Workflow:
+    """Editors submit; the agency's moderators approve or ask for changes."""
+    workflow = Workflow.objects.create(name=f"{name} review")
+    task = GroupApprovalTask.objects.create(name=f"{name} moderators approve")
+    task.groups.set([moderators])
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.create(workflow=workflow, page=home)
+    return workflow
+
+
+def permissions(names) -> list[Permission]:
+    """Permission objects for 'app_label.codename' names; a name that does not exist is an error."""
+    names = list(names)
+    found = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.select_related("content_type").filter(
+            codename__in=[name.split(".", 1)[1] for name in names]
+        )
+    }
+    missing = [name for name in names if name not in found]
+    if missing:
+        raise LookupError(f"Unknown permissions: {', '.join(missing)}")
+    return [found[name] for name in names]
+
+
+def ensure_network_admins() -> Group:
+    """The Network administrators group: everything, on every site, without being superusers."""
+    group, created = Group.objects.get_or_create(name=NETWORK_ADMINS)
+    if created:
+        group.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label__in=[
+                    "blocks",
+                    "agency_sites",
+                    "wagtailredirects",
+                    "wagtailsearchpromotions",
+                    "wagtailforms",
+                ]
+            ).exclude(content_type__model__in=["agency"])
+            | Permission.objects.filter(
+                codename__in=[
+                    "access_admin",
+                    "add_user",
+                    "change_user",
+                    "delete_user",
+                    "add_group",
+                    "change_group",
+                    "delete_group",
+                ]
+            )
+        )
+        root_page = Page.get_first_root_node()
+        for permission in permissions(f"wagtailcore.{c}" for c in PAGE_PERMISSIONS["moderators"]):
+            GroupPagePermission.objects.create(group=group, page=root_page, permission=permission)
+        root_collection = Collection.get_first_root_node()
+        for permission in permissions(
+            COLLECTION_PERMISSIONS["moderators"]
+            + [
+                "wagtailcore.add_collection",
+                "wagtailcore.change_collection",
+                "wagtailcore.delete_collection",
+            ]
+        ):
+            GroupCollectionPermission.objects.create(
+                group=group, collection=root_collection, permission=permission
+            )
+    return group

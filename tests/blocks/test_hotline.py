@@ -174,7 +174,7 @@ def test_panel_links_call_text_and_tty_for_the_national_hotline(national_hotline
     ) in html
     assert '<a class="button button--secondary" href="tel:711">TTY 711</a>' in html
     assert "<dt>Hours</dt><dd>Open 24 hours, every day</dd>" in html
-    assert "<dt>Languages</dt><dd>English; Spanish</dd>" in html
+    assert "<dt>Languages</dt><dd>English, Spanish</dd>" in html
     assert "<dt>Covers</dt><dd>Nationwide</dd>" in html
 
 

@@ -1,0 +1,113 @@
+"""Per-agency rules for shared snippets: who may see, choose, change and delete which ones.
+
+Wagtail's snippet permissions are global per model. Lantern registers a permission policy
+(Wagtail 8's policy registry) that adds ownership on top, and filters the admin's listings and
+choosers, so that refusal is enforced in the views themselves, not by hiding buttons.
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import ObjectList
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views import chooser as snippet_chooser
+from wagtail.snippets.views import snippets as snippet_views
+
+from .tenancy import agency_site_ids, is_network_admin, owned_by_user_q, sites_for, usable_by_user_q
+
+# Actions that only read: an agency may do these with the network's snippets too.
+READ_ACTIONS = {"view", "choose"}
+
+
+class OwnedSnippetPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions as Wagtail grants them, narrowed to the snippets the user's agency owns."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_any_permission_for_instance(user, [action], instance)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        if not self.user_has_any_permission(user, actions):
+            return False
+        if is_network_admin(user) or instance.owner_id in agency_site_ids(user):
+            return True
+        return instance.owner_id is None and bool(READ_ACTIONS & set(actions))
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not self.user_has_any_permission(user, actions):
+            return self.model.objects.none()
+        if READ_ACTIONS & set(actions):
+            return self.model.objects.filter(usable_by_user_q(user))
+        return self.model.objects.filter(owned_by_user_q(user))
+
+
+class OwnedSnippetForm(WagtailAdminModelForm):
+    """Agency staff must give one of their own sites as owner; only network admins may leave it empty."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        if "owner" in self.fields and user is not None and not is_network_admin(user):
+            field = self.fields["owner"]
+            field.queryset = sites_for(user)
+            field.required = True
+            field.empty_label = None
+            field.help_text = "The agency site this belongs to."
+
+
+class UsableObjectsMixin:
+    """Choosers list the user's agencies' snippets and the network's, never another agency's."""
+
+    def get_object_list(self):
+        return super().get_object_list().filter(usable_by_user_q(self.request.user))
+
+
+class ChooseView(UsableObjectsMixin, snippet_chooser.ChooseView):
+    pass
+
+
+class ChooseResultsView(UsableObjectsMixin, snippet_chooser.ChooseResultsView):
+    pass
+
+
+class OwnedChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    choose_view_class = ChooseView
+    choose_results_view_class = ChooseResultsView
+
+
+class EditView(snippet_views.EditView):
+    def get_object(self, queryset=None):
+        # Wagtail lets a user with only "view" open the edit form; an agency may view the
+        # network's snippets, so without this check it could also save them.
+        obj = super().get_object(queryset)
+        if not self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "change", obj
+        ):
+            raise PermissionDenied
+        return obj
+
+
+class DeleteView(snippet_views.DeleteView):
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "delete", obj
+        ):
+            raise PermissionDenied
+        return obj
+
+
+class OwnedSnippetViewSet(snippet_views.SnippetViewSet):
+    """A snippet admin that shows each user their agencies' snippets and the network's."""
+
+    chooser_viewset_class = OwnedChooserViewSet
+    edit_view_class = EditView
+    delete_view_class = DeleteView
+    inspect_view_enabled = True
+
+    def get_queryset(self, request):
+        return self.model.objects.filter(usable_by_user_q(request.user))
+
+    def get_edit_handler(self):
+        return ObjectList(self.model.panels, base_form_class=OwnedSnippetForm).bind_to_model(
+            self.model
+        )
