@@ -7,10 +7,10 @@ PYTEST_ARGS ?=
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo serve test lint check clean
+.PHONY: help setup demo test lint scheduler clean
 
 help: ## List the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 
 $(BIN)/python:
 	@echo "==> Creating the virtual environment in $(VENV)"
@@ -24,7 +24,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 setup: $(VENV)/.installed ## Create .venv and install everything (run by demo and test)
 
-demo: setup ## Migrate, load the demo network and serve it on 127.0.0.1:$(PORT)
+demo: setup ## Migrate, load the demo network and serve it on 127.0.0.1:8000 (PORT=…)
 	@echo "==> Migrating the database (SQLite under var/ unless DATABASE_URL says otherwise)"
 	$(BIN)/python manage.py migrate --no-input -v0
 	@echo "==> Loading the demo network"
@@ -43,6 +43,10 @@ lint: setup ## Ruff, Django's system checks and a check for missing migrations
 	@echo "==> Django checks and migrations"
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+scheduler: setup ## Publish and expire scheduled pages every minute (run beside the web server)
+	@echo "==> Running publish_scheduled every 60 s (Ctrl-C stops)"
+	while true; do $(BIN)/python manage.py publish_scheduled; sleep 60; done
 
 clean: ## Remove the virtual environment and local data (var/)
 	rm -rf $(VENV) var

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from wagtail.models import Page, Site
 
@@ -27,6 +28,7 @@ from .pages import (
     NewsStoryPage,
     StandardPage,
 )
+from .sharing import SharedStory
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +68,29 @@ def load_network(directory: Path = DEMO_DIR) -> list[Site]:
     hotlines = {}
     for data in network:
         hotlines |= {entry["key"]: upsert_hotline(entry) for entry in data.get("hotlines", [])}
-    return [SiteLoader(data, hotlines).load() for data in network]
+    sites = [SiteLoader(data, hotlines).load() for data in network]
+    for data in network:
+        place_partner_stories(data)
+    return sites
+
+
+def place_partner_stories(data: dict) -> None:
+    """`partner_stories = ["host/path", ...]` in a stories index: partners' shared stories shown there."""
+    index_data = data["stories_index"]
+    if not index_data.get("partner_stories"):
+        return
+    home = Site.objects.get(hostname=data["site"]["hostname"]).root_page
+    index = home.get_children().get(slug=index_data["slug"]).specific
+    for address in index_data["partner_stories"]:
+        hostname, path = address.split("/", 1)
+        partner_home = Site.objects.get(hostname=hostname).root_page
+        story = Page.objects.get(url_path=f"{partner_home.url_path}{path.strip('/')}/").specific
+        if not getattr(story, "share_with_network", False):
+            raise DemoError(
+                f"{data['_file']}: {address} is not a news story shared with the network."
+            )
+        if not index.shared_stories.filter(story=story).exists():
+            SharedStory.objects.create(index=index, story=story, show_from=timezone.now())
 
 
 def upsert_hotline(entry: dict) -> Hotline:
@@ -168,6 +192,7 @@ class SiteLoader:
                 fields |= {
                     "kind": entry.get("kind", "news"),
                     "names_changed": entry.get("names_changed", False),
+                    "share_with_network": entry.get("share_with_network", False),
                 }
             else:
                 model = AwarenessArticlePage

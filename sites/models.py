@@ -10,6 +10,7 @@ from .pages import (
     NewsStoryTag,
     StandardPage,
 )
+from .sharing import SharedStory
 from .tenancy import Agency
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "NewsIndexPage",
     "NewsStoryPage",
     "NewsStoryTag",
+    "SharedStory",
     "SiteBranding",
     "StandardPage",
 ]

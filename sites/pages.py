@@ -11,12 +11,14 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail import blocks as wagtail_blocks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from blocks.stream import BodyBlock, ResourcesBlock
+
+from .sharing import partner_stories
 
 STORY_PAGE_TYPES = ["agency_sites.NewsStoryPage", "agency_sites.AwarenessArticlePage"]
 WORDS_PER_MINUTE = 200
@@ -85,7 +87,16 @@ class NewsIndexPage(Page):
     intro = models.TextField(blank=True)
     per_page = 12
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        InlinePanel(
+            "shared_stories",
+            heading="Stories shared by partners",
+            help_text="Stories other agencies share with the network, shown here from the time you choose. "
+            "Readers follow them to the partner's site.",
+        ),
+    ]
     parent_page_types = ["agency_sites.HomePage"]
     subpage_types = STORY_PAGE_TYPES
     template = "sites/pages/news_index_page.html"
@@ -97,7 +108,7 @@ class NewsIndexPage(Page):
         if tag:
             stories = stories.filter(newsstorypage__tags__slug=tag)
         page = Paginator(stories.specific(), self.per_page).get_page(request.GET.get("page"))
-        context.update(stories=page, tag=tag)
+        context.update(stories=page, tag=tag, partner_stories=partner_stories(self))
         return context
 
 
@@ -150,6 +161,12 @@ class NewsStoryPage(StoryPage):
         "to protect their identity. Never publish a survivor's real name.",
     )
     tags = ClusterTaggableManager(through=NewsStoryTag, blank=True)
+    share_with_network = models.BooleanField(
+        "share with the network",
+        default=False,
+        help_text="Partner agencies may then show this story on their sites, linking back to it here. "
+        "Only the published version is ever shown; unpublishing it removes it everywhere.",
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -159,7 +176,7 @@ class NewsStoryPage(StoryPage):
         FieldPanel("body"),
         FieldPanel("names_changed"),
     ]
-    promote_panels = [*Page.promote_panels, FieldPanel("tags")]
+    promote_panels = [*Page.promote_panels, FieldPanel("tags"), FieldPanel("share_with_network")]
     template = "sites/pages/news_story_page.html"
 
 

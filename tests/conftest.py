@@ -2,6 +2,8 @@
 
 import pytest
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.test import Client
 
 from wagtail.models import Site
@@ -9,6 +11,7 @@ from wagtail.models import Site
 from blocks.hotline import Hotline
 from sites.demo import load_network
 from sites.onboarding import create_agency_site
+from sites.tenancy import NETWORK_ADMINS, Agency
 
 DEMO_HOSTS = [
     "localhost",
@@ -55,3 +58,48 @@ def new_site(db):
         return create_agency_site(name=name, hostname=hostname, **branding)
 
     return make
+
+
+def member_of(group, username):
+    """A staff member in one group, with a password the admin login form accepts."""
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.org", "pw-" + username
+    )
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def editor_a(db):
+    """An editor at agency A: Harbor Light Alliance (harbor.localhost)."""
+    return member_of(Agency.objects.get(site__hostname="harbor.localhost").editors, "editor_a")
+
+
+@pytest.fixture
+def moderator_a(db):
+    return member_of(
+        Agency.objects.get(site__hostname="harbor.localhost").moderators, "moderator_a"
+    )
+
+
+@pytest.fixture
+def editor_b(db):
+    """An editor at agency B: Northern Pines Ministry (pines.localhost)."""
+    return member_of(Agency.objects.get(site__hostname="pines.localhost").editors, "editor_b")
+
+
+@pytest.fixture
+def moderator_b(db):
+    return member_of(Agency.objects.get(site__hostname="pines.localhost").moderators, "moderator_b")
+
+
+@pytest.fixture
+def network_admin(db):
+    """A network administrator: not a superuser, acting on every site through the group."""
+    return member_of(Group.objects.get(name=NETWORK_ADMINS), "network_admin")
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client

@@ -1,0 +1,92 @@
+"""Sharing stories across the network: an agency shares a story, partners choose where and when to show it.
+
+A partner shows a teaser that links to the original on its own site (the canonical copy), so
+there is no duplicate to drift. Wagtail's aliases cannot be scheduled per site (wagtail#6920),
+hence a placement of Lantern's own, with its own show-from and show-until times.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, PageChooserPanel
+from wagtail.models import Orderable, Page, Site
+
+
+class SharedStory(Orderable):
+    """A partner's shared story, shown in one of this site's story listings for a while."""
+
+    index = ParentalKey(
+        "agency_sites.NewsIndexPage", on_delete=models.CASCADE, related_name="shared_stories"
+    )
+    story = models.ForeignKey(
+        "agency_sites.NewsStoryPage",
+        on_delete=models.CASCADE,
+        related_name="placements",
+        help_text="A story another agency has shared with the network.",
+    )
+    show_from = models.DateTimeField(
+        default=timezone.now, help_text="When readers here start to see it."
+    )
+    show_until = models.DateTimeField(
+        null=True, blank=True, help_text="Leave empty to show it until it is removed."
+    )
+
+    panels = [
+        PageChooserPanel("story", "agency_sites.NewsStoryPage"),
+        FieldRowPanel([FieldPanel("show_from"), FieldPanel("show_until")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "story shared by a partner"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        story = self.story if self.story_id else None
+        if story is not None:
+            if not story.share_with_network:
+                errors["story"] = (
+                    "This story is not shared with the network: its agency has to share it first."
+                )
+            elif self.index_id and story.path.startswith(home_path(self.index)):
+                errors["story"] = "This story is already on this site: list it here as your own."
+        if self.show_until and self.show_from and self.show_until <= self.show_from:
+            errors["show_until"] = "The end must come after the start."
+        if errors:
+            raise ValidationError(errors)
+
+
+def home_path(page: Page) -> str:
+    """Tree path of the home page (depth 2) that `page` belongs to."""
+    return page.path[: Page.steplen * 2]
+
+
+def partner_stories(index, now=None):
+    """(story, source site name) for the partner stories this index shows now: live, public and still shared."""
+    now = now or timezone.now()
+    story_ids = list(
+        index.shared_stories.filter(show_from__lte=now)
+        .filter(Q(show_until__isnull=True) | Q(show_until__gt=now))
+        .order_by("sort_order")
+        .values_list("story_id", flat=True)
+    )
+    if not story_ids:
+        return []
+    from .pages import NewsStoryPage  # pages imports this module
+
+    stories = (
+        NewsStoryPage.objects.live()
+        .public()
+        .filter(pk__in=story_ids, share_with_network=True)
+        .in_bulk()
+    )
+    names = {
+        home_path(site.root_page): site.site_name
+        for site in Site.objects.select_related("root_page")
+    }
+    return [
+        (stories[pk], names.get(home_path(stories[pk]), "")) for pk in story_ids if pk in stories
+    ]

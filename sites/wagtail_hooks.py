@@ -1,0 +1,29 @@
+"""Admin hooks that keep each agency inside its own site."""
+
+from django.db.models import Q
+
+from wagtail import hooks
+
+from .pages import NewsStoryPage
+from .tenancy import is_network_admin, sites_for
+
+
+def own_tree_q(user) -> Q:
+    """Pages inside the trees of the sites the user works for."""
+    q = Q(id__in=[])
+    for site in sites_for(user).select_related("root_page"):
+        q |= Q(path__startswith=site.root_page.path)
+    return q
+
+
+@hooks.register("construct_page_chooser_queryset")
+def choose_only_own_pages(pages, request):
+    """Choosers offer the agency's own pages, and the stories partners share with the network."""
+    if is_network_admin(request.user):
+        return pages
+    # Plain id and path filters: the chooser's search runs this through the search backend,
+    # which can only filter on Page's own indexed fields.
+    shared = (
+        NewsStoryPage.objects.live().filter(share_with_network=True).values_list("id", flat=True)
+    )
+    return pages.filter(own_tree_q(request.user) | Q(id__in=list(shared)))
