@@ -74,26 +74,30 @@ class OwnedChooserViewSet(snippet_chooser.SnippetChooserViewSet):
     choose_results_view_class = ChooseResultsView
 
 
-class EditView(snippet_views.EditView):
+class InstancePermissionMixin:
+    """Refuse a view of one object unless the policy allows `instance_action` on that object.
+
+    Wagtail's generic edit and delete views check permissions per model only; Lantern's
+    per-agency rules are per object, so the object itself is checked here.
+    """
+
+    instance_action = "change"
+
     def get_object(self, queryset=None):
-        # Wagtail lets a user with only "view" open the edit form; an agency may view the
-        # network's snippets, so without this check it could also save them.
         obj = super().get_object(queryset)
         if not self.permission_policy.user_has_permission_for_instance(
-            self.request.user, "change", obj
+            self.request.user, self.instance_action, obj
         ):
             raise PermissionDenied
         return obj
 
 
-class DeleteView(snippet_views.DeleteView):
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        if not self.permission_policy.user_has_permission_for_instance(
-            self.request.user, "delete", obj
-        ):
-            raise PermissionDenied
-        return obj
+class EditView(InstancePermissionMixin, snippet_views.EditView):
+    instance_action = "change"
+
+
+class DeleteView(InstancePermissionMixin, snippet_views.DeleteView):
+    instance_action = "delete"
 
 
 class OwnedSnippetViewSet(snippet_views.SnippetViewSet):

@@ -1,10 +1,13 @@
 """Admin hooks that keep each agency inside its own site."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 
 from .pages import NewsStoryPage
+from .people import AgencyUserPermissionPolicy
 from .tenancy import is_network_admin, sites_for
 
 
@@ -27,3 +30,7 @@ def choose_only_own_pages(pages, request):
         NewsStoryPage.objects.live().filter(share_with_network=True).values_list("id", flat=True)
     )
     return pages.filter(own_tree_q(request.user) | Q(id__in=list(shared)))
+
+
+# Replaces the model-wide policy wagtail.users registers when its app is ready.
+register_permission_policy(get_user_model(), AgencyUserPermissionPolicy(get_user_model()))

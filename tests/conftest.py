@@ -63,7 +63,11 @@ def new_site(db):
 def member_of(group, username):
     """A staff member in one group, with a password the admin login form accepts."""
     user = get_user_model().objects.create_user(
-        username, f"{username}@example.org", "pw-" + username
+        username,
+        f"{username}@example.org",
+        "pw-" + username,
+        first_name=username.title(),
+        last_name="Staff",
     )
     user.groups.add(group)
     return user

@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "sites.apps.LanternUsersConfig",  # wagtail.users, per agency
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
