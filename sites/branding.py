@@ -7,6 +7,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from .contrast import WCAG_AA_TEXT, contrast_ratio, validate_hex_colour
+from .forms import BrandingForm
 
 WHITE = "#ffffff"
 
@@ -60,6 +61,7 @@ class SiteBranding(BaseSiteSetting):
         blank=True, help_text="A sentence or two at the foot of every page."
     )
 
+    base_form_class = BrandingForm
     panels = [
         MultiFieldPanel(
             [FieldPanel("display_name"), FieldPanel("tagline"), FieldPanel("logo")],

@@ -42,6 +42,8 @@ PAGE_PERMISSIONS = {
         "bulk_delete_page",
     ],
 }
+# Wagtail counts deleting an image or document as changing it, so whoever may edit the
+# agency's media may delete it too; the delete permissions below only mark the intent.
 COLLECTION_PERMISSIONS = {
     "editors": [
         "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",

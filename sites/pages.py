@@ -18,6 +18,7 @@ from wagtail.search import index
 
 from blocks.stream import BodyBlock, ResourcesBlock
 
+from .forms import AgencyPageForm
 from .sharing import partner_stories
 
 STORY_PAGE_TYPES = ["agency_sites.NewsStoryPage", "agency_sites.AwarenessArticlePage"]
@@ -26,6 +27,8 @@ WORDS_PER_MINUTE = 200
 
 class HomePage(Page):
     """The root of one agency's site."""
+
+    base_form_class = AgencyPageForm
 
     hero_heading = models.CharField(max_length=140, help_text="The first words readers see.")
     hero_text = models.TextField(blank=True, help_text="A sentence or two under the heading.")
@@ -84,6 +87,8 @@ def by_story_date(pages):
 class NewsIndexPage(Page):
     """A listing of news stories, rescue updates and awareness articles, newest first."""
 
+    base_form_class = AgencyPageForm
+
     intro = models.TextField(blank=True)
     per_page = 12
 
@@ -114,6 +119,8 @@ class NewsIndexPage(Page):
 
 class StoryPage(Page):
     """Fields every story and article has. Abstract: shared, not a page type of its own."""
+
+    base_form_class = AgencyPageForm
 
     date = models.DateField(
         "date", default=timezone.localdate, help_text="The date readers see on the story."
@@ -212,6 +219,8 @@ class AwarenessArticlePage(StoryPage):
 class DonationAppealPage(Page):
     """A page for one donation appeal, with room to say more about it."""
 
+    base_form_class = AgencyPageForm
+
     intro = models.TextField(blank=True)
     appeal = models.ForeignKey("blocks.DonationAppeal", on_delete=models.PROTECT, related_name="+")
     body = StreamField(BodyBlock(), blank=True)
@@ -230,6 +239,8 @@ class DonationAppealPage(Page):
 
 class StandardPage(Page):
     """A plain page: about, contact, policies."""
+
+    base_form_class = AgencyPageForm
 
     intro = models.TextField(blank=True)
     body = StreamField(BodyBlock(), blank=True)

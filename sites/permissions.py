@@ -100,12 +100,27 @@ class DeleteView(InstancePermissionMixin, snippet_views.DeleteView):
     instance_action = "delete"
 
 
+class InspectView(InstancePermissionMixin, snippet_views.InspectView):
+    instance_action = "view"
+
+
+class UsageView(InstancePermissionMixin, snippet_views.UsageView):
+    instance_action = "view"
+
+
+class HistoryView(InstancePermissionMixin, snippet_views.HistoryView):
+    instance_action = "view"
+
+
 class OwnedSnippetViewSet(snippet_views.SnippetViewSet):
     """A snippet admin that shows each user their agencies' snippets and the network's."""
 
     chooser_viewset_class = OwnedChooserViewSet
     edit_view_class = EditView
     delete_view_class = DeleteView
+    inspect_view_class = InspectView
+    usage_view_class = UsageView
+    history_view_class = HistoryView
     inspect_view_enabled = True
 
     def get_queryset(self, request):
