@@ -8,12 +8,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from sites import redirects as agency_redirects
 from sites.history import AgencySiteHistoryView
 
 urlpatterns = [
     # Before Wagtail's admin URLs, so that these per-agency views answer at Wagtail's addresses.
     path("admin/reports/site-history/", AgencySiteHistoryView.as_view()),
     path("admin/reports/site-history/results/", AgencySiteHistoryView.as_view(results_only=True)),
+    path("admin/redirects/", include(agency_redirects)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),

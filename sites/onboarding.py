@@ -69,11 +69,14 @@ SNIPPET_PERMISSIONS = {
 }  # fmt: skip
 # Granted for this site only (GroupSitePermission, Wagtail 7.1+).
 SITE_PERMISSIONS = {"editors": [], "moderators": ["agency_sites.change_sitebranding"]}
-# Model-wide in Django; narrowed to the agency's own people by sites.people.
-PEOPLE_PERMISSIONS = {
+# Model-wide in Django; narrowed to the agency's own people (sites.people) and site (sites.redirects).
+MANAGEMENT_PERMISSIONS = {
     "editors": [],
-    "moderators": ["auth.add_user", "auth.change_user", "auth.view_user"],
-}
+    "moderators": [
+        "auth.add_user", "auth.change_user", "auth.view_user",
+        "wagtailredirects.add_redirect", "wagtailredirects.change_redirect", "wagtailredirects.delete_redirect",
+    ],
+}  # fmt: skip
 
 # A host name as DNS allows it: dot-separated labels of letters, digits and inner hyphens.
 HOSTNAME = re.compile(
@@ -137,7 +140,7 @@ def create_agency_site(
     moderators = Group.objects.create(name=f"{name} Moderators")
     for role, group in (("editors", editors), ("moderators", moderators)):
         group.permissions.set(
-            permissions(ADMIN_ACCESS + SNIPPET_PERMISSIONS[role] + PEOPLE_PERMISSIONS[role])
+            permissions(ADMIN_ACCESS + SNIPPET_PERMISSIONS[role] + MANAGEMENT_PERMISSIONS[role])
         )
         for permission in permissions(
             f"wagtailcore.{codename}" for codename in PAGE_PERMISSIONS[role]

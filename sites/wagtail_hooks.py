@@ -4,10 +4,12 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from wagtail import hooks
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.permissions import register_permission_policy
 
 from .pages import NewsStoryPage
 from .people import AgencyUserPermissionPolicy
+from .redirects import AgencyRedirectPermissionPolicy
 from .tenancy import is_network_admin, sites_for
 
 
@@ -32,5 +34,6 @@ def choose_only_own_pages(pages, request):
     return pages.filter(own_tree_q(request.user) | Q(id__in=list(shared)))
 
 
-# Replaces the model-wide policy wagtail.users registers when its app is ready.
+# Replace the model-wide policies wagtail.users and wagtail.contrib.redirects register.
 register_permission_policy(get_user_model(), AgencyUserPermissionPolicy(get_user_model()))
+register_permission_policy(Redirect, AgencyRedirectPermissionPolicy(Redirect))

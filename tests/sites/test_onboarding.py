@@ -1,14 +1,25 @@
 """Creating an agency site: everything in one step, or nothing at all."""
 
+import io
+
 import pytest
 
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 
-from wagtail.models import Collection, Page, Site
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    GroupSitePermission,
+    Page,
+    Site,
+)
 
 from sites.branding import SiteBranding
 from sites.onboarding import SiteExists, create_agency_site
 from sites.pages import HomePage
+from sites.tenancy import Agency
 from tests.conftest import site_client
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +88,80 @@ def test_an_unreadable_colour_pair_rolls_back_the_whole_site():
     assert "primary_colour" in error.value.message_dict
     assert counts() == before
     assert not HomePage.objects.filter(title="Pale").exists()
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command("create_agency_site", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_command_sets_up_groups_permissions_collection_and_workflow_for_the_new_site_only():
+    output = run(
+        "--name",
+        "Bright Path",
+        "--hostname",
+        "bright.localhost",
+        "--colour",
+        "#2b2d42",
+        "--accent",
+        "#edf2f4",
+    )
+
+    site = Site.objects.get(hostname="bright.localhost")
+    agency = Agency.objects.get(site=site)
+    assert "Created Bright Path on bright.localhost:" in output
+    assert "Bright Path Editors, Bright Path Moderators" in output
+    assert (agency.editors.name, agency.moderators.name) == (
+        "Bright Path Editors",
+        "Bright Path Moderators",
+    )
+    assert agency.collection.name == "Bright Path"
+    assert site.root_page.specific.get_workflow() == agency.workflow
+    task = agency.workflow.tasks.get().specific
+    assert list(task.groups.all()) == [agency.moderators]
+    # Page permissions stop at the agency's own home page; media at its own collection.
+    assert set(
+        GroupPagePermission.objects.filter(group=agency.editors).values_list("page_id", flat=True)
+    ) == {site.root_page_id}
+    assert set(
+        GroupPagePermission.objects.filter(group=agency.editors).values_list(
+            "permission__codename", flat=True
+        )
+    ) == {"add_page", "change_page"}
+    assert "publish_page" in GroupPagePermission.objects.filter(
+        group=agency.moderators
+    ).values_list("permission__codename", flat=True)
+    assert set(
+        GroupCollectionPermission.objects.filter(
+            group__in=[agency.editors, agency.moderators]
+        ).values_list("collection_id", flat=True)
+    ) == {agency.collection_id}
+    assert list(
+        GroupSitePermission.objects.filter(group=agency.moderators).values_list(
+            "site_id", "permission__codename"
+        )
+    ) == [(site.pk, "change_sitebranding")]
+    assert not GroupSitePermission.objects.filter(group=agency.editors).exists()
+
+
+def test_running_the_command_again_for_the_same_host_says_so_and_changes_nothing():
+    before = counts()
+    with pytest.raises(
+        CommandError, match=r"A site already answers on pines.localhost:80; nothing was changed\."
+    ):
+        run("--name", "Northern Pines Ministry", "--hostname", "pines.localhost")
+    assert counts() == before
+
+
+def test_the_command_refuses_a_bad_host_name_a_bad_colour_and_an_unknown_language():
+    before = counts()
+    with pytest.raises(CommandError, match="'harbor_light' is not a host name"):
+        run("--name", "Harbor", "--hostname", "harbor_light")
+    with pytest.raises(
+        CommandError, match=r"Nothing was created\. primary_colour: White text on #eeeeee"
+    ):
+        run("--name", "Pale", "--hostname", "pale.localhost", "--colour", "#eeeeee")
+    with pytest.raises(CommandError, match=r"This install has no language 'xx'; it offers: en\."):
+        run("--name", "Lingua", "--hostname", "lingua.localhost", "--locale", "xx")
+    assert counts() == before
