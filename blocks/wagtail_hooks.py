@@ -4,7 +4,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from sites.permissions import OwnedSnippetPermissionPolicy, OwnedSnippetViewSet
+from sites.agencies.permissions import OwnedSnippetPermissionPolicy, OwnedSnippetViewSet
 
 from .appeals import DonationAppeal
 from .hotline import Hotline

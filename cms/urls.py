@@ -8,8 +8,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from sites import redirects as agency_redirects
-from sites.history import AgencySiteHistoryView
+from sites.agencies import redirects as agency_redirects
+from sites.agencies.history import AgencySiteHistoryView
 
 urlpatterns = [
     # Before Wagtail's admin URLs, so that these per-agency views answer at Wagtail's addresses.

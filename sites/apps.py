@@ -15,4 +15,4 @@ class LanternUsersConfig(wagtail_users_apps.WagtailUsersAppConfig):
     """Wagtail's user admin, with each agency's moderators managing their own people only."""
 
     default = False
-    user_viewset = "sites.people.AgencyUserViewSet"
+    user_viewset = "sites.agencies.people.AgencyUserViewSet"

@@ -6,8 +6,8 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from .agencies.forms import BrandingForm
 from .contrast import WCAG_AA_TEXT, contrast_ratio, validate_hex_colour
-from .forms import BrandingForm
 
 WHITE = "#ffffff"
 

@@ -1,5 +1,6 @@
 """Models of the agency_sites app: agencies, branding (a site setting) and the page types."""
 
+from .agencies.tenancy import Agency
 from .branding import SiteBranding
 from .pages import (
     AwarenessArticlePage,
@@ -11,7 +12,6 @@ from .pages import (
     StandardPage,
 )
 from .sharing import SharedStory
-from .tenancy import Agency
 
 __all__ = [
     "Agency",

@@ -18,7 +18,7 @@ from wagtail.search import index
 
 from blocks.stream import BodyBlock, ResourcesBlock
 
-from .forms import AgencyPageForm
+from .agencies.forms import AgencyPageForm
 from .sharing import partner_stories
 
 STORY_PAGE_TYPES = ["agency_sites.NewsStoryPage", "agency_sites.AwarenessArticlePage"]

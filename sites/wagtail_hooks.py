@@ -7,10 +7,10 @@ from wagtail import hooks
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.permissions import register_permission_policy
 
+from .agencies.people import AgencyUserPermissionPolicy
+from .agencies.redirects import AgencyRedirectPermissionPolicy
+from .agencies.tenancy import is_network_admin, sites_for
 from .pages import NewsStoryPage
-from .people import AgencyUserPermissionPolicy
-from .redirects import AgencyRedirectPermissionPolicy
-from .tenancy import is_network_admin, sites_for
 
 
 def own_tree_q(user) -> Q:

@@ -9,9 +9,9 @@ from django.test import Client
 from wagtail.models import Site
 
 from blocks.hotline import Hotline
+from sites.agencies.onboarding import create_agency_site
+from sites.agencies.tenancy import NETWORK_ADMINS, Agency
 from sites.demo import load_network
-from sites.onboarding import create_agency_site
-from sites.tenancy import NETWORK_ADMINS, Agency
 
 DEMO_HOSTS = [
     "localhost",

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from sites.onboarding import SiteExists, create_agency_site
+from sites.agencies.onboarding import SiteExists, create_agency_site
 
 
 class Command(BaseCommand):

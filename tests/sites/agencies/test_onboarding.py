@@ -16,10 +16,10 @@ from wagtail.models import (
     Site,
 )
 
+from sites.agencies.onboarding import SiteExists, create_agency_site
+from sites.agencies.tenancy import Agency
 from sites.branding import SiteBranding
-from sites.onboarding import SiteExists, create_agency_site
 from sites.pages import HomePage
-from sites.tenancy import Agency
 from tests.conftest import site_client
 
 pytestmark = pytest.mark.django_db

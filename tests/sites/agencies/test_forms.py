@@ -9,8 +9,8 @@ from wagtail.models import Site
 from blocks.hotline import Hotline
 from sites.pages import DonationAppealPage
 from tests.conftest import logged_in
+from tests.sites.agencies.test_permission_matrix import make_story, story_form
 from tests.sites.test_branding import branding_form
-from tests.sites.test_permission_matrix import make_story, story_form
 
 pytestmark = pytest.mark.django_db
 

@@ -25,8 +25,8 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from .branding import SiteBranding
-from .pages import HomePage
+from ..branding import SiteBranding
+from ..pages import HomePage
 from .tenancy import NETWORK_ADMINS, Agency
 
 ADMIN_ACCESS = ["wagtailadmin.access_admin"]
@@ -55,7 +55,7 @@ COLLECTION_PERMISSIONS = {
         "wagtaildocs.choose_document", "wagtaildocs.delete_document",
     ],
 }  # fmt: skip
-# Model-wide in Wagtail; narrowed to the agency's own snippets by sites.permissions.
+# Model-wide in Wagtail; narrowed to the agency's own snippets by agencies.permissions.
 SNIPPET_PERMISSIONS = {
     "editors": [
         "blocks.add_hotline", "blocks.change_hotline", "blocks.view_hotline",
@@ -69,7 +69,7 @@ SNIPPET_PERMISSIONS = {
 }  # fmt: skip
 # Granted for this site only (GroupSitePermission, Wagtail 7.1+).
 SITE_PERMISSIONS = {"editors": [], "moderators": ["agency_sites.change_sitebranding"]}
-# Model-wide in Django; narrowed to the agency's own people (sites.people) and site (sites.redirects).
+# Model-wide in Django; narrowed to the agency's own people (agencies.people) and site (agencies.redirects).
 MANAGEMENT_PERMISSIONS = {
     "editors": [],
     "moderators": [

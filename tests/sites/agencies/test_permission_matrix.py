@@ -40,9 +40,9 @@ from wagtail.test.utils.form_data import rich_text
 
 from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
+from sites.agencies.tenancy import Agency
 from sites.branding import SiteBranding
 from sites.pages import NewsIndexPage, NewsStoryPage
-from sites.tenancy import Agency
 from tests.conftest import logged_in
 
 pytestmark = pytest.mark.django_db

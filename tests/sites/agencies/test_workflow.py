@@ -20,8 +20,8 @@ from django.utils import timezone
 from wagtail.models import Comment, Page, Site, TaskState, WorkflowState
 
 from blocks.hotline import Hotline
+from sites.agencies.tenancy import Agency
 from sites.pages import NewsIndexPage, NewsStoryPage
-from sites.tenancy import Agency
 from tests.conftest import logged_in, site_client
 
 pytestmark = pytest.mark.django_db

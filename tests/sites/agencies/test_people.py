@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from sites.tenancy import Agency
+from sites.agencies.tenancy import Agency
 from tests.conftest import logged_in
 
 pytestmark = pytest.mark.django_db

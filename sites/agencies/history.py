@@ -17,7 +17,7 @@ from wagtail.models import ModelLogEntry
 from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
 
-from .branding import SiteBranding
+from ..branding import SiteBranding
 from .people import manageable_people
 from .tenancy import Agency, agency_site_ids, is_network_admin
 
