@@ -74,6 +74,11 @@ MATRIX = [
     ("page.move",                "B",       N, N, N, Y, Y, N),
     ("page.copy",                "A",       Y, Y, N, N, Y, N),
     ("page.copy",                "B",       N, N, Y, Y, Y, N),
+    # Moving or copying a story into the other agency's tree: the network's work only.
+    ("page.move_to_other_agency", "A",      N, N, N, N, Y, N),
+    ("page.move_to_other_agency", "B",      N, N, N, N, Y, N),
+    ("page.copy_to_other_agency", "A",      N, N, N, N, Y, N),
+    ("page.copy_to_other_agency", "B",      N, N, N, N, Y, N),
     # Hotlines (snippets): owned by agency A, agency B, or the network (no owner).
     ("hotline.create",           "A",       Y, Y, N, N, Y, N),
     ("hotline.create",           "B",       N, N, Y, Y, Y, N),
@@ -335,6 +340,10 @@ class PageAction:
                 ctx.home.get_descendants().order_by("path").values_list("pk", "path", "live")
             )
         }
+        if hasattr(ctx, "other_home"):
+            state["other_tree"] = list(
+                ctx.other_home.get_descendants().order_by("path").values_list("pk", "path", "live")
+            )
         if page is not None:
             state |= {
                 "title": page.title,
@@ -435,6 +444,24 @@ class Copy(PageAction):
 
     def succeeded(self, ctx, response):
         return Page.objects.child_of(ctx.dest).filter(slug="matrix-copy").exists()
+
+
+class ToOtherAgency:
+    """The story's destination is the other agency's stories index."""
+
+    def prepare(self, target, actor):
+        ctx = make_story(target)
+        other = site_of("B" if target == "A" else "A")
+        ctx.other_home, ctx.dest = other.root_page, news_index(other)
+        return ctx
+
+
+class MoveToOtherAgency(ToOtherAgency, Move):
+    pass
+
+
+class CopyToOtherAgency(ToOtherAgency, Copy):
+    pass
 
 
 class SnippetAction:
@@ -680,6 +707,8 @@ ACTIONS = {
     "page.delete": Delete(),
     "page.move": Move(),
     "page.copy": Copy(),
+    "page.move_to_other_agency": MoveToOtherAgency(),
+    "page.copy_to_other_agency": CopyToOtherAgency(),
     "hotline.create": CreateSnippet("hotline"),
     "hotline.edit": EditSnippet("hotline"),
     "hotline.delete": DeleteSnippet("hotline"),
@@ -800,8 +829,8 @@ def test_media_index_and_chooser_hide_bs_files_from_editor_a(editor_a, network_a
 
 
 def test_the_matrix_has_one_cell_per_actor_action_and_target():
-    assert len(CELLS) == 360
+    assert len(CELLS) == 384
     assert len(EXPECTED) == len(CELLS)
     assert set(ACTIONS) == {action for action, *_ in MATRIX}
     per_actor = Counter(actor for actor, *_ in CELLS)
-    assert per_actor == dict.fromkeys(ACTORS, 60)
+    assert per_actor == dict.fromkeys(ACTORS, 64)
