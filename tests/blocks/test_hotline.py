@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from blocks.hotline import Hotline, HotlinePanelBlock
+from tests.admin_forms import hotline_form
 
 pytestmark = pytest.mark.django_db
 
@@ -86,26 +87,9 @@ def test_a_bad_phone_number_is_refused_on_its_field():
     }
 
 
-def form_data(**fields) -> dict[str, str]:
-    data = {
-        "name": "Coast Youth Line",
-        "phone": "",
-        "sms_number": "",
-        "sms_keyword": "",
-        "tty": "",
-        "chat_url": "",
-        "hours": "",
-        "languages": "",
-        "coverage": "national",
-        "states": "",
-        "description": "",
-    }
-    return data | fields
-
-
 def test_admin_shows_the_error_and_saves_nothing_for_a_line_without_channels(admin_client):
     count = Hotline.objects.count()
-    response = admin_client.post(ADD_URL, form_data())
+    response = admin_client.post(ADD_URL, hotline_form())
     assert response.status_code == 200
     assert response.context["form"].errors == {
         "phone": [
@@ -122,7 +106,7 @@ def test_admin_shows_the_error_and_saves_nothing_for_a_line_without_channels(adm
 
 def test_admin_shows_unknown_state_codes_and_saves_nothing(admin_client):
     response = admin_client.post(
-        ADD_URL, form_data(phone="(213) 555-0142", coverage="state", states="ca, zz")
+        ADD_URL, hotline_form(phone="(213) 555-0142", coverage="state", states="ca, zz")
     )
     assert response.status_code == 200
     message = "Unknown state code(s): ZZ. Use two-letter codes such as CA, ME."
@@ -134,7 +118,7 @@ def test_admin_shows_unknown_state_codes_and_saves_nothing(admin_client):
 def test_admin_creates_a_valid_hotline_with_normalised_states(admin_client):
     response = admin_client.post(
         ADD_URL,
-        form_data(
+        hotline_form(
             phone="(213) 555-0142",
             sms_number="555-0142",
             sms_keyword="SAFE",

@@ -8,6 +8,7 @@ from wagtail.models import Site
 
 from sites.branding import SiteBranding
 from sites.contrast import contrast_ratio
+from tests.admin_forms import branding_form
 from tests.conftest import site_client
 
 pytestmark = pytest.mark.django_db
@@ -26,21 +27,6 @@ pytestmark = pytest.mark.django_db
 def test_contrast_ratio_matches_wcag(first, second, expected):
     assert round(contrast_ratio(first, second), 2) == expected
     assert contrast_ratio(first, second) == contrast_ratio(second, first)
-
-
-def branding_form(branding, **changes):
-    data = {
-        "display_name": branding.display_name,
-        "tagline": branding.tagline,
-        "logo": "",
-        "primary_colour": branding.primary_colour,
-        "accent_colour": branding.accent_colour,
-        "primary_hotline": branding.primary_hotline_id or "",
-        "donate_url": branding.donate_url,
-        "donate_label": branding.donate_label,
-        "footer_text": branding.footer_text,
-    }
-    return data | changes
 
 
 def edit_url(site):

@@ -14,6 +14,7 @@ from sites.pages import (
     NewsStoryPage,
     StandardPage,
 )
+from tests.admin_forms import story_form
 from tests.conftest import site_client
 
 pytestmark = pytest.mark.django_db
@@ -61,26 +62,9 @@ def test_a_story_published_through_the_admin_form_is_seen_by_readers(admin_clien
         Site.objects.get(hostname="pines.localhost").root_page
     ).get()
     url = reverse("wagtailadmin_pages:add", args=["agency_sites", "newsstorypage", index.pk])
-    data = {
-        "title": "Outreach night in Portland",
-        "slug": "outreach-night",
-        "date": "2026-11-20",
-        "kind": "news",
-        "summary": "Volunteers met twelve women on the street.",
-        "body-count": "1",
-        "body-0-deleted": "",
-        "body-0-order": "0",
-        "body-0-type": "text",
-        "body-0-id": "",
-        "body-0-value": '{"blocks":[{"key":"a","text":"We listened first.","type":"unstyled","depth":0,"inlineStyleRanges":[],"entityRanges":[]}],"entityMap":{}}',
-        "names_changed": "on",
-        "tags": "outreach",
-        "seo_title": "",
-        "search_description": "",
-        "go_live_at": "",
-        "expire_at": "",
-        "action-publish": "Publish",
-    }
+    data = story_form(
+        "Outreach night in Portland", "outreach-night", **{"action-publish": "Publish"}
+    )
 
     response = admin_client.post(url, data)
 

@@ -8,9 +8,9 @@ from wagtail.models import Site
 
 from blocks.hotline import Hotline
 from sites.pages import DonationAppealPage
+from tests.admin_forms import NO_COMMENTS, branding_form
 from tests.conftest import logged_in
-from tests.sites.agencies.test_permission_matrix import make_story, story_form
-from tests.sites.test_branding import branding_form
+from tests.sites.agencies.test_permission_matrix import edit_story_form, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def pines_hotline():
 def test_a_story_naming_another_agencys_hotline_is_refused_with_the_reason(editor_a):
     story = make_story("A").story.specific
     hotline = pines_hotline()
-    data = story_form(story, "Edited") | {
+    data = edit_story_form(story, "Edited") | {
         "body-0-type": "hotline_panel",
         "body-0-value-heading": "Need help now?",
         "body-0-value-hotlines-count": "1",
@@ -58,10 +58,7 @@ def test_an_appeal_page_naming_another_agencys_appeal_is_refused(moderator_a):
         "search_description": "",
         "go_live_at": "",
         "expire_at": "",
-        "comments-TOTAL_FORMS": "0",
-        "comments-INITIAL_FORMS": "0",
-        "comments-MIN_NUM_FORMS": "0",
-        "comments-MAX_NUM_FORMS": "1000",
+        **NO_COMMENTS,
     }
 
     response = logged_in(moderator_a).post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)

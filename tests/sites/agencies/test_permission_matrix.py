@@ -43,6 +43,7 @@ from blocks.hotline import Hotline
 from sites.agencies.tenancy import Agency
 from sites.branding import SiteBranding
 from sites.pages import NewsIndexPage, NewsStoryPage
+from tests.admin_forms import branding_form, hotline_form, story_form
 from tests.conftest import logged_in
 
 pytestmark = pytest.mark.django_db
@@ -207,18 +208,7 @@ def make_story(target: str) -> SimpleNamespace:
     )
 
 
-HOTLINE_FIELDS = {
-    "phone": "(207) 555-0100",
-    "sms_number": "",
-    "sms_keyword": "",
-    "tty": "",
-    "chat_url": "",
-    "hours": "",
-    "languages": "",
-    "coverage": "national",
-    "states": "",
-    "description": "",
-}
+HOTLINE_PHONE = "(207) 555-0100"
 APPEAL_FIELDS = {
     "goal": "5000",
     "raised": "100",
@@ -239,7 +229,7 @@ class SnippetKind:
     def form(self, name: str, owner: Site | None) -> dict[str, str]:
         owner_value = str(owner.pk) if owner else ""
         if self.model is Hotline:
-            return {"owner": owner_value, "name": name, **HOTLINE_FIELDS}
+            return hotline_form(owner=owner_value, name=name, phone=HOTLINE_PHONE)
         return {
             "owner": owner_value,
             "headline": name,
@@ -249,7 +239,7 @@ class SnippetKind:
 
     def make(self, name: str, owner: Site | None):
         if self.model is Hotline:
-            obj = Hotline(owner=owner, name=name, phone=HOTLINE_FIELDS["phone"])
+            obj = Hotline(owner=owner, name=name, phone=HOTLINE_PHONE)
         else:
             obj = DonationAppeal(
                 owner=owner,
@@ -273,21 +263,6 @@ SNIPPETS = {
 }
 
 
-def branding_form(branding: SiteBranding, **changes) -> dict[str, str]:
-    data = {
-        "display_name": branding.display_name,
-        "tagline": branding.tagline,
-        "logo": branding.logo_id or "",
-        "primary_colour": branding.primary_colour,
-        "accent_colour": branding.accent_colour,
-        "primary_hotline": branding.primary_hotline_id or "",
-        "donate_url": branding.donate_url,
-        "donate_label": branding.donate_label,
-        "footer_text": branding.footer_text,
-    }
-    return data | changes
-
-
 def row(obj) -> dict | None:
     """The database row of obj as it is now, or None once it is gone."""
     fresh = type(obj).objects.filter(pk=obj.pk).first()
@@ -299,31 +274,19 @@ def row(obj) -> dict | None:
 NEW_TITLE = "Retitled by the matrix"
 
 
-def story_form(story: NewsStoryPage, title: str, **extra) -> dict[str, str]:
-    """The NewsStoryPage edit form as the admin posts it (see test_page_rules for the add form)."""
-    return {
-        "title": title,
-        "slug": story.slug,
-        "date": str(story.date),
-        "kind": story.kind,
-        "summary": story.summary,
-        "body-count": "1",
-        "body-0-deleted": "",
-        "body-0-order": "0",
-        "body-0-type": "text",
-        "body-0-id": "",
-        "body-0-value": rich_text("<p>Words the matrix wrote.</p>"),
-        "tags": "",
-        "seo_title": "",
-        "search_description": "",
-        "go_live_at": "",
-        "expire_at": "",
-        "comments-TOTAL_FORMS": "0",
-        "comments-INITIAL_FORMS": "0",
-        "comments-MIN_NUM_FORMS": "0",
-        "comments-MAX_NUM_FORMS": "1000",
+def edit_story_form(story: NewsStoryPage, title: str, **extra) -> dict[str, str]:
+    """The story's edit form with a new title and the matrix's words as its body."""
+    return story_form(
+        title,
+        story.slug,
+        "Words the matrix wrote.",
+        date=str(story.date),
+        kind=story.kind,
+        summary=story.summary,
+        names_changed=False,
+        tags="",
         **extra,
-    }
+    )
 
 
 class PageAction:
@@ -384,7 +347,7 @@ class SaveDraft(PageAction):
     def perform(self, client, ctx):
         story = ctx.story.specific
         return client.post(
-            reverse("wagtailadmin_pages:edit", args=[story.pk]), story_form(story, NEW_TITLE)
+            reverse("wagtailadmin_pages:edit", args=[story.pk]), edit_story_form(story, NEW_TITLE)
         )
 
     def succeeded(self, ctx, response):
@@ -397,7 +360,7 @@ class Publish(PageAction):
         story = ctx.story.specific
         return client.post(
             reverse("wagtailadmin_pages:edit", args=[story.pk]),
-            story_form(story, NEW_TITLE, **{"action-publish": "Publish"}),
+            edit_story_form(story, NEW_TITLE, **{"action-publish": "Publish"}),
         )
 
     def succeeded(self, ctx, response):
@@ -556,7 +519,7 @@ class UseHotlineInOwnPage(PageAction):
 
     def perform(self, client, ctx):
         story = ctx.story.specific
-        data = story_form(story, NEW_TITLE) | {
+        data = edit_story_form(story, NEW_TITLE) | {
             "body-0-type": "hotline_panel",
             "body-0-value-heading": "Need help now?",
             "body-0-value-hotlines-count": "1",

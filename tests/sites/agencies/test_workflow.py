@@ -22,6 +22,7 @@ from wagtail.models import Comment, Page, Site, TaskState, WorkflowState
 from blocks.hotline import Hotline
 from sites.agencies.tenancy import Agency
 from sites.pages import NewsIndexPage, NewsStoryPage
+from tests.admin_forms import story_form
 from tests.conftest import logged_in, site_client
 
 pytestmark = pytest.mark.django_db
@@ -35,49 +36,6 @@ PINES = "pines.localhost"  # agency B: Northern Pines Ministry
 
 def news_index(hostname: str) -> NewsIndexPage:
     return NewsIndexPage.objects.child_of(Site.objects.get(hostname=hostname).root_page).get()
-
-
-def draftail(text: str) -> str:
-    """A rich text value as the Draftail editor posts it."""
-    return json.dumps(
-        {
-            "blocks": [
-                {
-                    "key": "a",
-                    "text": text,
-                    "type": "unstyled",
-                    "depth": 0,
-                    "inlineStyleRanges": [],
-                    "entityRanges": [],
-                }
-            ],
-            "entityMap": {},
-        }
-    )
-
-
-def story_form(title: str, slug: str, text: str = "We listened first.", **extra) -> dict:
-    """The fields the NewsStoryPage add/edit form posts; `extra` adds an action or overrides."""
-    return {
-        "title": title,
-        "slug": slug,
-        "date": "2026-11-20",
-        "kind": "news",
-        "summary": "Volunteers met twelve women on the street.",
-        "body-count": "1",
-        "body-0-deleted": "",
-        "body-0-order": "0",
-        "body-0-type": "text",
-        "body-0-id": "",
-        "body-0-value": draftail(text),
-        "names_changed": "on",
-        "tags": "outreach",
-        "seo_title": "",
-        "search_description": "",
-        "go_live_at": "",
-        "expire_at": "",
-        **extra,
-    }
 
 
 def json_script(html: str, element_id: str):
