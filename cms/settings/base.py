@@ -24,6 +24,7 @@ env = environ.Env(
     AWS_STORAGE_BUCKET_NAME=(str, ""),
     WAGTAILADMIN_BASE_URL=(str, "http://localhost:8000"),
     LOG_LEVEL=(str, "INFO"),
+    CORS_ALLOWED_ORIGINS=(list, []),
 )
 # A local `.env` (git-ignored) may set any of the above for development.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "ninja",  # serves its API docs' scripts itself rather than from a CDN
+    "corsheaders",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -68,7 +71,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETags on every GET, and 304 Not Modified when the client already has the answer.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -157,6 +163,12 @@ if env("AWS_STORAGE_BUCKET_NAME"):
     AWS_S3_FILE_OVERWRITE = False
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# Partners' front ends may read the public API from their browsers; nothing else is shared.
+CORS_ALLOWED_ORIGINS = env("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Lantern"

@@ -1,0 +1,223 @@
+"""Lantern's public delivery API at /api/: anonymous, read-only, site-aware, live content only.
+
+A request answers for the site its host name names, or the one `?site=` names. Only live,
+public, unexpired pages appear, in every endpoint, field and nested block.
+"""
+
+from typing import Literal
+
+from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja.errors import HttpError
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+
+from wagtail.models import Locale, Page, Site
+
+from blocks.appeals import DonationAppeal
+from blocks.hotline import Hotline
+
+from ..branding import SiteBranding
+from ..context_processors import SiteContext
+from ..pages import NewsStoryTag
+from . import schemas, serializers
+from .serializers import TYPE_MODELS, PageSerializer
+
+MAX_LIMIT = 100
+ORDERINGS = {
+    "-first_published_at": ("-first_published_at", "-pk"),
+    "first_published_at": ("first_published_at", "pk"),
+    "-last_published_at": ("-last_published_at", "-pk"),
+    "title": ("title", "pk"),
+    "path": ("path",),
+}
+
+api = NinjaAPI(
+    title="Lantern public API",
+    version="1",
+    description=(
+        "A site's live, public content for partners' own front ends. Send the site's host name "
+        "as the Host header, or name the site with `?site=`. Read-only; no authentication."
+    ),
+    urls_namespace="lantern_api",
+)
+
+
+def site_for(request: HttpRequest, site: str | None) -> Site:
+    if site:
+        found = (
+            Site.objects.filter(hostname=site.strip().lower()).select_related("root_page").first()
+        )
+        if found is None:
+            raise HttpError(400, f"No site answers on '{site}'.")
+        return found
+    return Site.find_for_request(request)
+
+
+def live_pages(site: Site):
+    """Every page readers of `site` may see: live, public, not past its expiry."""
+    return (
+        Page.objects.live()
+        .public()
+        .descendant_of(site.root_page, inclusive=True)
+        .exclude(expire_at__lte=timezone.now())
+    )
+
+
+def serializer_for(request) -> PageSerializer:
+    owners = dict(Site.objects.values_list("pk", "hostname"))
+    locales = dict(Locale.objects.values_list("pk", "language_code"))
+    return PageSerializer(request, owners, locales)
+
+
+def cacheable(response: HttpResponse) -> None:
+    """Shared caches may keep answers a minute; ETags (ConditionalGetMiddleware) make revalidation cheap."""
+    patch_cache_control(response, public=True, max_age=60)
+
+
+class SiteParam(Schema):
+    site: str | None = Field(None, description="Host name of the site, when not the request's own.")
+
+
+class PageFilters(SiteParam):
+    type: Literal[tuple(TYPE_MODELS)] | None = Field(None, description="Only pages of this type.")  # type: ignore[valid-type]
+    tag: str | None = Field(None, description="Only news stories with this tag (its slug).")
+    parent: int | None = Field(None, description="Only children of this page.")
+    order: Literal[tuple(ORDERINGS)] = "-first_published_at"  # type: ignore[valid-type]
+    limit: int = Field(20, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+@api.get(
+    "/site",
+    response=schemas.SiteInfo,
+    tags=["site"],
+    summary="The site: branding, navigation and help lines",
+)
+def site_info(request, response: HttpResponse, params: Query[SiteParam]):
+    site = site_for(request, params.site)
+    context = SiteContext(request)
+    context.site, context.branding = site, SiteBranding.for_site(site)
+    branding = context.branding
+    serializer = serializer_for(request)
+    cacheable(response)
+    return {
+        "hostname": site.hostname,
+        "name": branding.display_name or site.site_name,
+        "tagline": branding.tagline,
+        "primary_colour": branding.primary_colour,
+        "accent_colour": branding.accent_colour,
+        "logo": serializers.image(branding.logo),
+        "donate_url": branding.donate_url,
+        "donate_label": branding.donate_label,
+        "footer_text": branding.footer_text,
+        "home": serializer.summary(site.root_page.specific),
+        "navigation": [
+            {"title": item["title"], "path": item["url"]} for item in context.navigation
+        ],
+        "help_hotlines": [
+            serializers.hotline(line, serializer.owners) for line in context.help_hotlines
+        ],
+    }
+
+
+@api.get(
+    "/pages",
+    response={200: schemas.PageList, 400: schemas.Error},
+    tags=["pages"],
+    summary="List live pages",
+)
+def list_pages(request, response: HttpResponse, filters: Query[PageFilters]):
+    site = site_for(request, filters.site)
+    pages = live_pages(site)
+    if filters.type:
+        pages = pages.type(TYPE_MODELS[filters.type])
+    if filters.parent is not None:
+        parent = Page.objects.filter(pk=filters.parent).first()
+        pages = pages.child_of(parent) if parent else pages.none()
+    if filters.tag:
+        pages = pages.filter(
+            pk__in=NewsStoryTag.objects.filter(tag__slug=filters.tag).values("content_object_id")
+        )
+    count = pages.count()
+    window = list(
+        pages.order_by(*ORDERINGS[filters.order])[
+            filters.offset : filters.offset + filters.limit
+        ].specific()
+    )
+    tags = {}
+    for item in NewsStoryTag.objects.filter(
+        content_object_id__in=[p.pk for p in window]
+    ).select_related("tag"):
+        tags.setdefault(item.content_object_id, []).append(item.tag.name)
+    serializer = serializer_for(request)
+    cacheable(response)
+    return {
+        "count": count,
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": [serializer.summary(page, tags) for page in window],
+    }
+
+
+@api.get(
+    "/pages/find",
+    response={200: schemas.PageDetail, 404: schemas.Error},
+    tags=["pages"],
+    summary="A page by its path on the site",
+)
+def find_page(request, response: HttpResponse, path: str, site: str | None = None):
+    chosen = site_for(request, site)
+    relative = path.strip("/")
+    url_path = f"{chosen.root_page.url_path}{relative}/" if relative else chosen.root_page.url_path
+    page = live_pages(chosen).filter(url_path=url_path).specific().first()
+    if page is None:
+        return Status(404, {"detail": f"No live page at '{path}' on {chosen.hostname}."})
+    cacheable(response)
+    return Status(200, serializer_for(request).detail(page))
+
+
+@api.get(
+    "/pages/{page_id}",
+    response={200: schemas.PageDetail, 404: schemas.Error},
+    tags=["pages"],
+    summary="One live page, with its blocks",
+)
+def page_detail(request, response: HttpResponse, page_id: int, site: str | None = None):
+    chosen = site_for(request, site)
+    page = live_pages(chosen).filter(pk=page_id).specific().first()
+    if page is None:
+        return Status(404, {"detail": f"No live page {page_id} on {chosen.hostname}."})
+    cacheable(response)
+    return Status(200, serializer_for(request).detail(page))
+
+
+@api.get(
+    "/hotlines",
+    response=list[schemas.Hotline],
+    tags=["shared"],
+    summary="Hotlines the site may show",
+)
+def hotlines(request, response: HttpResponse, params: Query[SiteParam]):
+    site = site_for(request, params.site)
+    owners = dict(Site.objects.values_list("pk", "hostname"))
+    cacheable(response)
+    lines = Hotline.objects.filter(Q(owner=site) | Q(owner__isnull=True))
+    return [serializers.hotline(line, owners) for line in lines]
+
+
+@api.get(
+    "/appeals",
+    response=list[schemas.Appeal],
+    tags=["shared"],
+    summary="Donation appeals the site may show",
+)
+def appeals(request, response: HttpResponse, params: Query[SiteParam]):
+    site = site_for(request, params.site)
+    cacheable(response)
+    return [
+        serializers.appeal(item)
+        for item in DonationAppeal.objects.filter(Q(owner=site) | Q(owner__isnull=True))
+    ]

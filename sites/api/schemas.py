@@ -1,0 +1,146 @@
+"""The JSON shapes of the public API. Their field descriptions are the documented contract."""
+
+import datetime
+from typing import Any, Literal
+
+from ninja import Field, Schema
+
+
+class Channel(Schema):
+    kind: Literal["call", "text", "tty", "chat"] = Field(
+        description="How a reader reaches the line."
+    )
+    label: str = Field(
+        description="As readers should see it, e.g. '1-888-373-7888' or 'BEFREE to 233733'."
+    )
+    href: str = Field(description="A link a phone opens: tel:, sms: (keyword typed in) or https:.")
+
+
+class Coverage(Schema):
+    kind: Literal["national", "state"]
+    states: list[str] = Field(description="Two-letter state codes; empty for nationwide lines.")
+
+
+class Hotline(Schema):
+    id: int
+    name: str
+    description: str
+    channels: list[Channel] = Field(
+        description="Every way to reach the line, each with its own link."
+    )
+    hours: str
+    open_24_7: bool
+    languages: str = Field(description="Languages, per channel, as the agency wrote them.")
+    coverage: Coverage
+    owner: str | None = Field(
+        description="Host name of the agency site that owns it; null for the network's."
+    )
+
+
+class Appeal(Schema):
+    id: int
+    headline: str
+    text_html: str
+    goal: int = Field(description="In whole US dollars.")
+    raised: int = Field(description="In whole US dollars.")
+    percent: int = Field(description="Progress towards the goal, 0 to 100.")
+    donate_url: str
+    end_date: datetime.date | None
+    is_open: bool = Field(description="False once the end date has passed.")
+
+
+class Image(Schema):
+    id: int
+    title: str
+    alt: str
+    width: int
+    height: int
+    renditions: dict[str, str] = Field(
+        description="URLs of resized copies: 'small' (640 wide), 'large' (1200 wide)."
+    )
+
+
+class Block(Schema):
+    type: str = Field(
+        description="One of: text, image, quote, tips, fact, hotline_panel, donation_appeal, call_to_action, related_stories."
+    )
+    id: str | None
+    value: Any = Field(
+        description=(
+            "text: {html}; image: {image: Image, caption, credit}; quote: {quote, attribution}; "
+            "tips: {heading, items: [str]}; fact: {figure, label, source}; hotline_panel: {heading, "
+            "hotlines: [Hotline]}; donation_appeal: {appeal: Appeal, show_progress}; call_to_action: "
+            "{heading, text, button_label, url}; related_stories: {heading, stories: [PageSummary]}."
+        )
+    )
+
+
+class PageSummary(Schema):
+    id: int
+    type: str = Field(
+        description="home, news_index, news_story, awareness_article, donation_appeal or standard."
+    )
+    title: str
+    slug: str
+    path: str = Field(description="The page's path on its own site.")
+    url: str = Field(description="The page's full address, on its own site: the canonical URL.")
+    locale: str
+    date: datetime.date | None = Field(description="The date readers see (stories and articles).")
+    summary: str = ""
+    kind: str | None = Field(
+        None, description="News stories: rescue_update, news or community_story."
+    )
+    tags: list[str] = []
+    reading_minutes: int | None = None
+    first_published_at: datetime.datetime | None
+    last_published_at: datetime.datetime | None
+
+
+class PageDetail(PageSummary):
+    hero_heading: str | None = None
+    hero_text: str | None = None
+    hero_image: Image | None = None
+    intro: str | None = None
+    names_changed: bool | None = Field(
+        None, description="True when names were changed to protect people."
+    )
+    body: list[Block] = []
+    further_resources: list[Block] = []
+    appeal: Appeal | None = None
+    featured_stories: list[PageSummary] = []
+    partner_stories: list[PageSummary] = Field(
+        [], description="Stories shared by partners, linking to their sites."
+    )
+
+
+class PageList(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[PageSummary]
+
+
+class NavigationItem(Schema):
+    title: str
+    path: str
+
+
+class SiteInfo(Schema):
+    hostname: str
+    name: str
+    tagline: str
+    primary_colour: str
+    accent_colour: str
+    logo: Image | None
+    donate_url: str
+    donate_label: str
+    footer_text: str
+    home: PageSummary
+    navigation: list[NavigationItem]
+    help_hotlines: list[Hotline] = Field(
+        description="The site's primary hotline first, then the national one(s)."
+    )
+
+
+class Error(Schema):
+    detail: str

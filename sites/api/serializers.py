@@ -1,0 +1,177 @@
+"""Pages, blocks and snippets as the public API's plain data (shapes in schemas.py)."""
+
+from wagtail.rich_text import expand_db_html
+
+from blocks.appeals import DonationAppeal
+from blocks.hotline import Hotline
+from blocks.regions import parse_states
+
+from ..pages import (
+    AwarenessArticlePage,
+    DonationAppealPage,
+    HomePage,
+    NewsIndexPage,
+    NewsStoryPage,
+    StandardPage,
+)
+from ..sharing import partner_stories
+
+PAGE_TYPES = {
+    HomePage: "home",
+    NewsIndexPage: "news_index",
+    NewsStoryPage: "news_story",
+    AwarenessArticlePage: "awareness_article",
+    DonationAppealPage: "donation_appeal",
+    StandardPage: "standard",
+}
+TYPE_MODELS = {name: model for model, name in PAGE_TYPES.items()}
+RENDITIONS = {"small": "width-640", "large": "width-1200"}
+
+
+def hotline(line: Hotline, owners: dict[int, str] | None = None) -> dict:
+    channels = []
+    if line.phone:
+        channels.append({"kind": "call", "label": line.phone, "href": line.tel_href})
+    if line.sms_number:
+        label = f"{line.sms_keyword} to {line.sms_number}" if line.sms_keyword else line.sms_number
+        channels.append({"kind": "text", "label": label, "href": line.sms_href})
+    if line.tty:
+        channels.append({"kind": "tty", "label": line.tty, "href": line.tty_href})
+    if line.chat_url:
+        channels.append({"kind": "chat", "label": "Chat online", "href": line.chat_url})
+    return {
+        "id": line.pk,
+        "name": line.name,
+        "description": line.description,
+        "channels": channels,
+        "hours": line.hours,
+        "open_24_7": line.is_24_7,
+        "languages": line.languages,
+        "coverage": {
+            "kind": line.coverage,
+            "states": parse_states(line.states) if line.states else [],
+        },
+        "owner": (owners or {}).get(line.owner_id) if line.owner_id else None,
+    }
+
+
+def appeal(item: DonationAppeal) -> dict:
+    return {
+        "id": item.pk,
+        "headline": item.headline,
+        "text_html": expand_db_html(item.text),
+        "goal": item.goal,
+        "raised": item.raised,
+        "percent": item.percent,
+        "donate_url": item.donate_url,
+        "end_date": item.end_date,
+        "is_open": item.is_open,
+    }
+
+
+def image(img) -> dict | None:
+    if img is None:
+        return None
+    renditions = img.get_renditions(*RENDITIONS.values())
+    return {
+        "id": img.pk,
+        "title": img.title,
+        "alt": getattr(img, "default_alt_text", "") or "",
+        "width": img.width,
+        "height": img.height,
+        "renditions": {name: renditions[spec].url for name, spec in RENDITIONS.items()},
+    }
+
+
+class PageSerializer:
+    """Serialises pages for one request, sharing per-request lookups (site roots, tags)."""
+
+    def __init__(self, request, owners: dict[int, str], locales: dict[int, str]):
+        self.request = request
+        self.owners = owners
+        self.locales = locales
+
+    def summary(self, page, tags: dict[int, list[str]] | None = None) -> dict:
+        url_parts = page.get_url_parts(self.request) or (None, "", page.url_path)
+        _, root_url, path = url_parts
+        data = {
+            "id": page.pk,
+            "type": PAGE_TYPES.get(type(page), "page"),
+            "title": page.title,
+            "slug": page.slug,
+            "path": path,
+            "url": f"{root_url}{path}",
+            "locale": self.locales.get(page.locale_id, ""),
+            "date": getattr(page, "date", None),
+            "summary": getattr(page, "summary", "") or getattr(page, "intro", "") or "",
+            "kind": getattr(page, "kind", None),
+            "tags": (tags or {}).get(page.pk, []),
+            "reading_minutes": getattr(page, "reading_minutes", None),
+            "first_published_at": page.first_published_at,
+            "last_published_at": page.last_published_at,
+        }
+        return data
+
+    def detail(self, page) -> dict:
+        data = self.summary(
+            page, {page.pk: list(page.tags.names())} if isinstance(page, NewsStoryPage) else None
+        )
+        for field in ("hero_heading", "hero_text", "intro", "names_changed"):
+            if hasattr(page, field):
+                data[field] = getattr(page, field)
+        data["hero_image"] = image(getattr(page, "hero_image", None))
+        data["body"] = self.stream(getattr(page, "body", None))
+        data["further_resources"] = self.stream(getattr(page, "further_resources", None))
+        if isinstance(page, DonationAppealPage):
+            data["appeal"] = appeal(page.appeal)
+        if isinstance(page, HomePage):
+            data["featured_stories"] = [self.summary(story) for story in page.featured_stories()]
+        if isinstance(page, NewsIndexPage):
+            data["partner_stories"] = [self.summary(story) for story, _ in partner_stories(page)]
+        return data
+
+    def stream(self, value) -> list[dict]:
+        return [
+            {"type": child.block_type, "id": child.id, "value": self.block(child)}
+            for child in value or []
+        ]
+
+    def block(self, child) -> dict:
+        kind, value = child.block_type, child.value
+        if kind == "text":
+            return {"html": expand_db_html(value.source)}
+        if kind == "image":
+            return {
+                "image": image(value["image"]),
+                "caption": value["caption"],
+                "credit": value["credit"],
+            }
+        if kind == "hotline_panel":
+            lines = [hotline(line, self.owners) for line in value["hotlines"] if line]
+            return {"heading": value["heading"], "hotlines": lines}
+        if kind == "donation_appeal":
+            return {
+                "appeal": appeal(value["appeal"]) if value["appeal"] else None,
+                "show_progress": value["show_progress"],
+            }
+        if kind == "call_to_action":
+            page = value["page"]
+            url = (
+                (page.get_url(self.request) if page.live else None)
+                if page
+                else (value["url"] or None)
+            )
+            return {
+                "heading": value["heading"],
+                "text": value["text"],
+                "button_label": value["button_label"],
+                "url": url,
+            }
+        if kind == "related_stories":
+            return {
+                "heading": value["heading"],
+                "stories": [self.summary(story) for story in value.live_stories()],
+            }
+        if kind == "tips":
+            return {"heading": value["heading"], "items": list(value["items"])}
+        return dict(value)  # quote, fact: plain text fields
