@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from sites.agencies import redirects as agency_redirects
 from sites.agencies.history import AgencySiteHistoryView
 from sites.api.api import api as public_api
+from sites.feeds import AtomStoriesFeed, StoriesFeed
 
 urlpatterns = [
     # Before Wagtail's admin URLs, so that these per-agency views answer at Wagtail's addresses.
@@ -21,6 +22,8 @@ urlpatterns = [
     path("api/", public_api.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("feed/", StoriesFeed(), name="feed"),
+    path("feed/atom/", AtomStoriesFeed(), name="feed_atom"),
 ]
 
 if settings.DEBUG:

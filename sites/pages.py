@@ -12,6 +12,7 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail import blocks as wagtail_blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -84,7 +85,7 @@ def by_story_date(pages):
     ).order_by("-story_date", "-pk")
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(RoutablePageMixin, Page):
     """A listing of news stories, rescue updates and awareness articles, newest first."""
 
     base_form_class = AgencyPageForm
@@ -115,6 +116,18 @@ class NewsIndexPage(Page):
         page = Paginator(stories.specific(), self.per_page).get_page(request.GET.get("page"))
         context.update(stories=page, tag=tag, partner_stories=partner_stories(self))
         return context
+
+    @path("feed/")
+    def rss_feed(self, request):
+        from .feeds import StoriesFeed  # feeds import this module
+
+        return StoriesFeed(self)(request)
+
+    @path("feed/atom/")
+    def atom_feed(self, request):
+        from .feeds import AtomStoriesFeed
+
+        return AtomStoriesFeed(self)(request)
 
 
 class StoryPage(Page):

@@ -4,9 +4,10 @@ import pytest
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
-from wagtail.models import Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from blocks.hotline import Hotline
 from sites.agencies.onboarding import create_agency_site
@@ -107,3 +108,25 @@ def logged_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def live_demo(live_server):
+    """The live server with the demo network, for tests with real transactions.
+
+    Such tests end by emptying every table, migrations' rows included (the root page, the
+    default language, the root collection), so each one puts back what it needs.
+    """
+    if not Locale.objects.exists():
+        Locale.objects.create(language_code="en")
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(
+            instance=Page(
+                title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)
+            )
+        )
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+    if not Site.objects.filter(hostname="harbor.localhost").exists():
+        load_network()
+    return live_server

@@ -4,26 +4,16 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from wagtail.models import Site
-
 from sites.branding import SiteBranding
-from sites.demo import load_network
 from tests.conftest import DEMO_HOSTS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def demo_network(live_server):
-    if not Site.objects.filter(hostname="harbor.localhost").exists():
-        load_network()
-    return live_server
-
-
 def test_hotlines_are_in_the_first_screen_on_a_phone_and_nothing_loads_from_elsewhere(
-    demo_network, phone
+    live_demo, phone
 ):
-    port = urlsplit(demo_network.url).port
+    port = urlsplit(live_demo.url).port
     for hostname in DEMO_HOSTS:
         branding = SiteBranding.objects.select_related("primary_hotline").get(
             site__hostname=hostname

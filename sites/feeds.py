@@ -1,0 +1,65 @@
+"""RSS and Atom feeds of a site's live stories, and of each stories index."""
+
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Atom1Feed
+
+from wagtail.models import Page, Site
+
+from .branding import SiteBranding
+from .pages import AwarenessArticlePage, NewsStoryPage, by_story_date
+
+FEED_LENGTH = 20
+
+
+class StoriesFeed(Feed):
+    """The newest live, public stories and articles under one page: a site's home or a stories index."""
+
+    def __init__(self, root: Page | None = None):
+        super().__init__()
+        self.root = root
+
+    def get_object(self, request, *args, **kwargs):
+        self.request = request
+        site = Site.find_for_request(request)
+        self.branding = SiteBranding.for_site(site)
+        return self.root or site.root_page
+
+    def title(self, root):
+        name = self.branding.display_name
+        return name if root.depth <= 2 else f"{root.title} · {name}"
+
+    def link(self, root):
+        return root.get_full_url(self.request)
+
+    def description(self, root):
+        return self.branding.tagline or root.title
+
+    subtitle = description
+
+    def items(self, root):
+        stories = (
+            Page.objects.live()
+            .public()
+            .type(NewsStoryPage, AwarenessArticlePage)
+            .descendant_of(root)
+        )
+        return by_story_date(stories).specific()[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_link(self, item):
+        return item.get_full_url(self.request)
+
+    def item_pubdate(self, item):
+        return item.first_published_at
+
+    def item_updateddate(self, item):
+        return item.last_published_at
+
+
+class AtomStoriesFeed(StoriesFeed):
+    feed_type = Atom1Feed
