@@ -18,8 +18,8 @@ from .regions import US_STATES, parse_states
 
 class HotlineQuerySet(models.QuerySet):
     def pinned(self):
-        """Hotlines shown in the help bar of every page of every site."""
-        return self.filter(pinned=True).order_by("name")
+        """Hotlines shown in the help bar of every page of every site: the network's own only."""
+        return self.filter(pinned=True, owner__isnull=True).order_by("name")
 
 
 class Hotline(TranslatableMixin, OwnedByAgency, index.Indexed, models.Model):
@@ -136,6 +136,10 @@ class Hotline(TranslatableMixin, OwnedByAgency, index.Indexed, models.Model):
         if not (self.phone or self.sms_number or self.chat_url):
             errors["phone"] = (
                 "Give at least one way to reach this line: a phone number, a text number or a chat link."
+            )
+        if self.pinned and self.owner_id:
+            errors["pinned"] = (
+                "Only the network's hotlines show on every site: leave the owner empty, or untick this."
             )
         if self.sms_keyword and not self.sms_number:
             errors["sms_number"] = "A text keyword needs the number to text it to."

@@ -29,7 +29,9 @@ class SiteContext:
     def help_hotlines(self):
         """The site's primary hotline, then the national line(s) every page shows: one query."""
         primary_id = self.branding.primary_hotline_id
-        hotlines = Hotline.objects.filter(Q(pinned=True) | Q(pk=primary_id)).order_by("name")
+        hotlines = Hotline.objects.filter(
+            Q(pinned=True, owner__isnull=True) | Q(pk=primary_id)
+        ).order_by("name")
         return sorted(hotlines, key=lambda hotline: hotline.pk != primary_id)
 
     @cached_property

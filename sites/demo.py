@@ -4,7 +4,6 @@ Idempotent: what exists (a site by host name, a hotline by name, a page by slug)
 it is, so a second run creates nothing and never overwrites an editor's changes.
 """
 
-import datetime
 import io
 import logging
 import tomllib
@@ -279,7 +278,3 @@ class SiteLoader:
         else:
             raise DemoError(f"{self.data['_file']}: unknown block type '{kind}'.")
         return {"type": kind, "value": value}
-
-
-def as_date(value) -> datetime.date:
-    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)

@@ -77,6 +77,15 @@ def cacheable(response: HttpResponse) -> None:
     patch_cache_control(response, public=True, max_age=60)
 
 
+def one_page(request, response: HttpResponse, pages, missing: str):
+    """The one page `pages` holds, in detail, or a 404 saying what was not found."""
+    page = pages.specific().first()
+    if page is None:
+        return Status(404, {"detail": missing})
+    cacheable(response)
+    return Status(200, serializer_for(request).detail(page))
+
+
 class SiteParam(Schema):
     site: str | None = Field(None, description="Host name of the site, when not the request's own.")
 
@@ -172,11 +181,8 @@ def find_page(request, response: HttpResponse, path: str, site: str | None = Non
     chosen = site_for(request, site)
     relative = path.strip("/")
     url_path = f"{chosen.root_page.url_path}{relative}/" if relative else chosen.root_page.url_path
-    page = live_pages(chosen).filter(url_path=url_path).specific().first()
-    if page is None:
-        return Status(404, {"detail": f"No live page at '{path}' on {chosen.hostname}."})
-    cacheable(response)
-    return Status(200, serializer_for(request).detail(page))
+    pages = live_pages(chosen).filter(url_path=url_path)
+    return one_page(request, response, pages, f"No live page at '{path}' on {chosen.hostname}.")
 
 
 @api.get(
@@ -187,11 +193,8 @@ def find_page(request, response: HttpResponse, path: str, site: str | None = Non
 )
 def page_detail(request, response: HttpResponse, page_id: int, site: str | None = None):
     chosen = site_for(request, site)
-    page = live_pages(chosen).filter(pk=page_id).specific().first()
-    if page is None:
-        return Status(404, {"detail": f"No live page {page_id} on {chosen.hostname}."})
-    cacheable(response)
-    return Status(200, serializer_for(request).detail(page))
+    pages = live_pages(chosen).filter(pk=page_id)
+    return one_page(request, response, pages, f"No live page {page_id} on {chosen.hostname}.")
 
 
 @api.get(

@@ -5,8 +5,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from wagtail.models import Site
+
 from blocks.hotline import Hotline, HotlinePanelBlock
 from tests.admin_forms import hotline_form
+from tests.conftest import site_client
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +226,17 @@ def test_hotlines_are_in_the_shared_content_admin_menu(admin_client):
     assert "Shared content" in response.text
     assert reverse("wagtailsnippets_blocks_hotline:list") in response.text
     assert reverse("wagtailsnippets_blocks_donationappeal:list") in response.text
+
+
+def test_only_the_networks_hotlines_may_show_on_every_site():
+    harbor = Site.objects.get(hostname="harbor.localhost")
+    line = Hotline(name="Harbor pinned", phone="(213) 555-0199", pinned=True, owner=harbor)
+    with pytest.raises(ValidationError) as error:
+        line.full_clean()
+    assert error.value.message_dict["pinned"] == [
+        "Only the network's hotlines show on every site: leave the owner empty, or untick this."
+    ]
+    # Even saved past the form, an agency's line never reaches another site's help bar.
+    line.save()
+    help_bar = site_client("pines.localhost").get("/").content.decode().split("</aside>")[0]
+    assert "Harbor pinned" not in help_bar
