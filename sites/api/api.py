@@ -26,6 +26,8 @@ from . import schemas, serializers
 from .serializers import TYPE_MODELS, PageSerializer
 
 MAX_LIMIT = 100
+# Every endpoint: 404 for a site or page that is not there, 422 naming each invalid parameter.
+ERRORS = {404: schemas.Error, 422: schemas.InvalidInput}
 ORDERINGS = {
     "-first_published_at": ("-first_published_at", "-pk"),
     "first_published_at": ("first_published_at", "pk"),
@@ -51,7 +53,7 @@ def site_for(request: HttpRequest, site: str | None) -> Site:
             Site.objects.filter(hostname=site.strip().lower()).select_related("root_page").first()
         )
         if found is None:
-            raise HttpError(400, f"No site answers on '{site}'.")
+            raise HttpError(404, f"No site answers on '{site}'.")
         return found
     return Site.find_for_request(request)
 
@@ -101,7 +103,7 @@ class PageFilters(SiteParam):
 
 @api.get(
     "/site",
-    response=schemas.SiteInfo,
+    response={200: schemas.SiteInfo, **ERRORS},
     tags=["site"],
     summary="The site: branding, navigation and help lines",
 )
@@ -134,7 +136,7 @@ def site_info(request, response: HttpResponse, params: Query[SiteParam]):
 
 @api.get(
     "/pages",
-    response={200: schemas.PageList, 400: schemas.Error},
+    response={200: schemas.PageList, **ERRORS},
     tags=["pages"],
     summary="List live pages",
 )
@@ -173,7 +175,7 @@ def list_pages(request, response: HttpResponse, filters: Query[PageFilters]):
 
 @api.get(
     "/pages/find",
-    response={200: schemas.PageDetail, 404: schemas.Error},
+    response={200: schemas.PageDetail, **ERRORS},
     tags=["pages"],
     summary="A page by its path on the site",
 )
@@ -187,7 +189,7 @@ def find_page(request, response: HttpResponse, path: str, site: str | None = Non
 
 @api.get(
     "/pages/{page_id}",
-    response={200: schemas.PageDetail, 404: schemas.Error},
+    response={200: schemas.PageDetail, **ERRORS},
     tags=["pages"],
     summary="One live page, with its blocks",
 )
@@ -199,7 +201,7 @@ def page_detail(request, response: HttpResponse, page_id: int, site: str | None 
 
 @api.get(
     "/hotlines",
-    response=list[schemas.Hotline],
+    response={200: list[schemas.Hotline], **ERRORS},
     tags=["shared"],
     summary="Hotlines the site may show",
 )
@@ -213,7 +215,7 @@ def hotlines(request, response: HttpResponse, params: Query[SiteParam]):
 
 @api.get(
     "/appeals",
-    response=list[schemas.Appeal],
+    response={200: list[schemas.Appeal], **ERRORS},
     tags=["shared"],
     summary="Donation appeals the site may show",
 )

@@ -144,3 +144,9 @@ class SiteInfo(Schema):
 
 class Error(Schema):
     detail: str
+
+
+class InvalidInput(Schema):
+    detail: list[dict[str, Any]] = Field(
+        description="One entry per invalid parameter: where (loc) and why (msg)."
+    )

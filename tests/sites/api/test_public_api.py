@@ -171,7 +171,7 @@ def test_listing_costs_the_same_queries_whatever_the_limit():
 
 def test_bad_input_gets_a_4xx_with_a_message():
     unknown = get("harbor.localhost", "/api/pages", site="nowhere.example.org")
-    assert unknown.status_code == 400
+    assert unknown.status_code == 404
     assert unknown.json() == {"detail": "No site answers on 'nowhere.example.org'."}
     for params in (
         {"limit": -1},
