@@ -57,6 +57,12 @@ class SiteBranding(BaseSiteSetting):
     donate_label = models.CharField(
         max_length=40, default="Donate", help_text="The donate button's words."
     )
+    frontend_url = models.URLField(
+        "front end preview address",
+        blank=True,
+        help_text="For agencies with their own front end on the API: where editors preview drafts, "
+        "e.g. https://www.agency.org/preview. It receives a preview_token for /api/preview.",
+    )
     footer_text = models.TextField(
         blank=True, help_text="A sentence or two at the foot of every page."
     )
@@ -76,6 +82,7 @@ class SiteBranding(BaseSiteSetting):
             [FieldPanel("donate_url"), FieldPanel("donate_label")], heading="Donations"
         ),
         FieldPanel("footer_text"),
+        FieldPanel("frontend_url"),
     ]
 
     class Meta:

@@ -1,6 +1,7 @@
 """Models of the agency_sites app: agencies, branding (a site setting) and the page types."""
 
 from .agencies.tenancy import Agency
+from .api.preview import DraftPreview
 from .branding import SiteBranding
 from .pages import (
     AwarenessArticlePage,
@@ -17,6 +18,7 @@ __all__ = [
     "Agency",
     "AwarenessArticlePage",
     "DonationAppealPage",
+    "DraftPreview",
     "HomePage",
     "NewsIndexPage",
     "NewsStoryPage",

@@ -20,13 +20,14 @@ from wagtail.search import index
 from blocks.stream import BodyBlock, ResourcesBlock
 
 from .agencies.forms import AgencyPageForm
+from .api.preview import HeadlessPreviewMixin
 from .sharing import partner_stories
 
 STORY_PAGE_TYPES = ["agency_sites.NewsStoryPage", "agency_sites.AwarenessArticlePage"]
 WORDS_PER_MINUTE = 200
 
 
-class HomePage(Page):
+class HomePage(HeadlessPreviewMixin, Page):
     """The root of one agency's site."""
 
     base_form_class = AgencyPageForm
@@ -85,7 +86,7 @@ def by_story_date(pages):
     ).order_by("-story_date", "-pk")
 
 
-class NewsIndexPage(RoutablePageMixin, Page):
+class NewsIndexPage(HeadlessPreviewMixin, RoutablePageMixin, Page):
     """A listing of news stories, rescue updates and awareness articles, newest first."""
 
     base_form_class = AgencyPageForm
@@ -130,7 +131,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
         return AtomStoriesFeed(self)(request)
 
 
-class StoryPage(Page):
+class StoryPage(HeadlessPreviewMixin, Page):
     """Fields every story and article has. Abstract: shared, not a page type of its own."""
 
     base_form_class = AgencyPageForm
@@ -229,7 +230,7 @@ class AwarenessArticlePage(StoryPage):
         return super().save(*args, **kwargs)
 
 
-class DonationAppealPage(Page):
+class DonationAppealPage(HeadlessPreviewMixin, Page):
     """A page for one donation appeal, with room to say more about it."""
 
     base_form_class = AgencyPageForm
@@ -250,7 +251,7 @@ class DonationAppealPage(Page):
     template = "sites/pages/donation_appeal_page.html"
 
 
-class StandardPage(Page):
+class StandardPage(HeadlessPreviewMixin, Page):
     """A plain page: about, contact, policies."""
 
     base_form_class = AgencyPageForm

@@ -23,6 +23,7 @@ from ..branding import SiteBranding
 from ..context_processors import SiteContext
 from ..pages import NewsStoryTag
 from . import schemas, serializers
+from .preview import DraftPreview
 from .serializers import TYPE_MODELS, PageSerializer
 
 MAX_LIMIT = 100
@@ -197,6 +198,20 @@ def page_detail(request, response: HttpResponse, page_id: int, site: str | None 
     chosen = site_for(request, site)
     pages = live_pages(chosen).filter(pk=page_id)
     return one_page(request, response, pages, f"No live page {page_id} on {chosen.hostname}.")
+
+
+@api.get(
+    "/preview",
+    response={200: schemas.PageDetail, **ERRORS},
+    tags=["pages"],
+    summary="A draft an editor is previewing, for the holder of its preview token",
+)
+def preview(request, response: HttpResponse, preview_token: str):
+    page = DraftPreview.page_for(preview_token)
+    response["Cache-Control"] = "no-store"  # a draft must never sit in a shared cache
+    if page is None:
+        return Status(404, {"detail": "This preview link has expired or does not exist."})
+    return Status(200, serializer_for(request).detail(page))
 
 
 @api.get(

@@ -76,7 +76,7 @@ class Block(Schema):
 
 
 class PageSummary(Schema):
-    id: int
+    id: int | None = Field(description="Null only for a never-saved page seen through a preview.")
     type: str = Field(
         description="home, news_index, news_story, awareness_article, donation_appeal or standard."
     )
