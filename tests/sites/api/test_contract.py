@@ -4,12 +4,26 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
 
 
+@pytest.fixture
+def keep_test_connection():
+    """Requests here go through the WSGI app, which closes the database connection when each
+    request finishes; the test's transaction needs it open (Django's test client does the same)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("keep_test_connection")
 @schema.parametrize()
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_public_api_keeps_its_contract(case):
