@@ -89,13 +89,24 @@ def one_page(request, response: HttpResponse, pages, missing: str):
     return Status(200, serializer_for(request).detail(page))
 
 
+# Patterns keep every string parameter to what it can be: no control characters (a NUL byte
+# would reach the database), with a 422 naming the parameter otherwise.
+HOSTNAME = r"^[A-Za-z0-9.-]{1,253}$"
+SLUG = r"^[^\x00-\x1f\x7f/?#]{1,255}$"
+PATH = r"^[^\x00-\x1f\x7f]{0,2000}$"
+PREVIEW_KEY = r"^[A-Za-z0-9_-]{16,64}$"  # the shape of a preview token (noqa: not a secret)
+SITE_DESCRIPTION = "Host name of the site, when not the request's own."
+
+
 class SiteParam(Schema):
-    site: str | None = Field(None, description="Host name of the site, when not the request's own.")
+    site: str | None = Field(None, pattern=HOSTNAME, description=SITE_DESCRIPTION)
 
 
 class PageFilters(SiteParam):
     type: Literal[tuple(TYPE_MODELS)] | None = Field(None, description="Only pages of this type.")  # type: ignore[valid-type]
-    tag: str | None = Field(None, description="Only news stories with this tag (its slug).")
+    tag: str | None = Field(
+        None, pattern=SLUG, description="Only news stories with this tag (its slug)."
+    )
     parent: int | None = Field(None, description="Only children of this page.")
     order: Literal[tuple(ORDERINGS)] = "-first_published_at"  # type: ignore[valid-type]
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
@@ -180,7 +191,14 @@ def list_pages(request, response: HttpResponse, filters: Query[PageFilters]):
     tags=["pages"],
     summary="A page by its path on the site",
 )
-def find_page(request, response: HttpResponse, path: str, site: str | None = None):
+def find_page(
+    request,
+    response: HttpResponse,
+    path: str = Query(
+        ..., pattern=PATH, description="The page's path on the site, e.g. /stories/…/"
+    ),
+    site: str | None = Query(None, pattern=HOSTNAME, description=SITE_DESCRIPTION),
+):
     chosen = site_for(request, site)
     relative = path.strip("/")
     url_path = f"{chosen.root_page.url_path}{relative}/" if relative else chosen.root_page.url_path
@@ -194,7 +212,12 @@ def find_page(request, response: HttpResponse, path: str, site: str | None = Non
     tags=["pages"],
     summary="One live page, with its blocks",
 )
-def page_detail(request, response: HttpResponse, page_id: int, site: str | None = None):
+def page_detail(
+    request,
+    response: HttpResponse,
+    page_id: int,
+    site: str | None = Query(None, pattern=HOSTNAME, description=SITE_DESCRIPTION),
+):
     chosen = site_for(request, site)
     pages = live_pages(chosen).filter(pk=page_id)
     return one_page(request, response, pages, f"No live page {page_id} on {chosen.hostname}.")
@@ -206,7 +229,7 @@ def page_detail(request, response: HttpResponse, page_id: int, site: str | None 
     tags=["pages"],
     summary="A draft an editor is previewing, for the holder of its preview token",
 )
-def preview(request, response: HttpResponse, preview_token: str):
+def preview(request, response: HttpResponse, preview_token: str = Query(..., pattern=PREVIEW_KEY)):
     page = DraftPreview.page_for(preview_token)
     response["Cache-Control"] = "no-store"  # a draft must never sit in a shared cache
     if page is None:

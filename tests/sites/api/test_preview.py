@@ -82,7 +82,7 @@ def test_a_preview_token_expires_and_a_guess_finds_nothing(harbor_front_end, edi
         - datetime.timedelta(seconds=1)
     )
 
-    for attempt in (token, "guessed-token"):
+    for attempt in (token, "A" * 43):  # an expired token, and a well-formed guess
         response = site_client("harbor.localhost").get("/api/preview", {"preview_token": attempt})
         assert response.status_code == 404
         assert response.json() == {"detail": "This preview link has expired or does not exist."}

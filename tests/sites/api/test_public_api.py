@@ -224,3 +224,18 @@ def test_every_live_demo_page_serialises(hostname):
     for page in Page.objects.live().descendant_of(site(hostname).root_page, inclusive=True):
         response = get(hostname, f"/api/pages/{page.pk}")
         assert response.status_code == 200, (page.url_path, response.content[:300])
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/api/preview", {"preview_token": "abc\x00def" * 4}),
+        ("/api/pages", {"site": "harbor\x00.localhost"}),
+        ("/api/pages", {"tag": "res\x00cue"}),
+        ("/api/pages/find", {"path": "/stories/\x00/"}),
+    ],
+)
+def test_control_characters_in_parameters_are_refused_not_sent_to_the_database(url, params):
+    response = site_client("harbor.localhost").get(url, params)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == next(iter(params))
