@@ -25,6 +25,7 @@ def keep_test_connection():
 @pytest.mark.django_db
 @pytest.mark.usefixtures("keep_test_connection")
 @schema.parametrize()
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomized: the same requests on every run, so CI is repeatable; bounded in number.
+@settings(max_examples=50, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_public_api_keeps_its_contract(case):
     case.call_and_validate(headers={"Host": "harbor.localhost"})
