@@ -209,6 +209,11 @@ def ensure_network_admins() -> Group:
                     "wagtailforms",
                 ]
             ).exclude(content_type__model__in=["agency"])
+            # Sites, workflows and their tasks, languages: the network's own settings.
+            | Permission.objects.filter(
+                content_type__app_label="wagtailcore",
+                content_type__model__in=["site", "workflow", "task", "locale"],
+            )
             | Permission.objects.filter(
                 codename__in=[
                     "access_admin",

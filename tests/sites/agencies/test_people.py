@@ -160,3 +160,14 @@ def test_a_network_administrator_manages_every_agencys_people_but_not_superusers
     editor_b.refresh_from_db()
     assert not editor_b.is_active
     assert not editor_b.is_superuser
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["wagtailsites:index", "wagtailadmin_workflows:index", "wagtailadmin_workflows:task_index"],
+)
+def test_network_administrators_manage_sites_and_workflows_and_agencies_do_not(
+    network_admin, moderator_a, url_name
+):
+    assert logged_in(network_admin).get(reverse(url_name)).status_code == 200
+    assert logged_in(moderator_a).get(reverse(url_name)).status_code in (302, 403)
