@@ -31,8 +31,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     `transaction=True` run last (pytest-django orders them so) and load what they need.
     """
     with django_db_blocker.unblock():
-        if not Site.objects.filter(hostname="harbor.localhost").exists():
-            load_network()
+        load_demo_network()
 
 
 @pytest.fixture
@@ -112,21 +111,24 @@ def logged_in(user) -> Client:
 
 @pytest.fixture
 def live_demo(live_server):
-    """The live server with the demo network, for tests with real transactions.
+    """The live server with the demo network, for tests with real transactions."""
+    load_demo_network()
+    return live_server
 
-    Such tests end by emptying every table, migrations' rows included (the root page, the
-    default language, the root collection), so each one puts back what it needs.
+
+def load_demo_network():
+    """The demo network, on top of what the migrations make.
+
+    A test with real transactions ends by emptying every table, the migrations' rows included
+    (the root page, the default language, the root collection), and a reused test database
+    may have been left so: put those back first.
     """
     if not Locale.objects.exists():
         Locale.objects.create(language_code="en")
     if not Page.objects.filter(depth=1).exists():
-        Page.add_root(
-            instance=Page(
-                title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)
-            )
-        )
+        root = Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page))
+        Page.add_root(instance=root)
     if not Collection.objects.filter(depth=1).exists():
         Collection.add_root(name="Root")
     if not Site.objects.filter(hostname="harbor.localhost").exists():
         load_network()
-    return live_server

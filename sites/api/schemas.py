@@ -1,7 +1,7 @@
 """The JSON shapes of the public API. Their field descriptions are the documented contract."""
 
 import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Union
 
 from ninja import Field, Schema
 
@@ -60,21 +60,6 @@ class Image(Schema):
     )
 
 
-class Block(Schema):
-    type: str = Field(
-        description="One of: text, image, quote, tips, fact, hotline_panel, donation_appeal, call_to_action, related_stories."
-    )
-    id: str | None
-    value: Any = Field(
-        description=(
-            "text: {html}; image: {image: Image, caption, credit}; quote: {quote, attribution}; "
-            "tips: {heading, items: [str]}; fact: {figure, label, source}; hotline_panel: {heading, "
-            "hotlines: [Hotline]}; donation_appeal: {appeal: Appeal, show_progress}; call_to_action: "
-            "{heading, text, button_label, url}; related_stories: {heading, stories: [PageSummary]}."
-        )
-    )
-
-
 class PageSummary(Schema):
     id: int | None = Field(description="Null only for a never-saved page seen through a preview.")
     type: str = Field(
@@ -94,6 +79,85 @@ class PageSummary(Schema):
     reading_minutes: int | None = None
     first_published_at: datetime.datetime | None
     last_published_at: datetime.datetime | None
+
+
+# Blocks: one shape per block type, told apart by "type".
+class TextValue(Schema):
+    html: str = Field(description="Rich text as HTML, with internal links expanded.")
+
+
+class ImageValue(Schema):
+    image: Image | None
+    caption: str
+    credit: str
+
+
+class QuoteValue(Schema):
+    quote: str
+    attribution: str
+
+
+class TipsValue(Schema):
+    heading: str
+    items: list[str]
+
+
+class FactValue(Schema):
+    figure: str
+    label: str
+    source: str
+
+
+class HotlinePanelValue(Schema):
+    heading: str
+    hotlines: list[Hotline]
+
+
+class DonationAppealValue(Schema):
+    appeal: Appeal | None
+    show_progress: bool
+
+
+class CallToActionValue(Schema):
+    heading: str
+    text: str
+    button_label: str
+    url: str | None = Field(
+        description="Null when the chosen page has been unpublished: show no button."
+    )
+
+
+class RelatedStoriesValue(Schema):
+    heading: str
+    stories: list[PageSummary] = Field(
+        description="Only live, public stories, in the editor's order."
+    )
+
+
+def block_schema(name: str, kind: str, value_schema) -> type[Schema]:
+    return type(
+        name,
+        (Schema,),
+        {"__annotations__": {"type": Literal[kind], "id": str | None, "value": value_schema}},
+    )
+
+
+BLOCK_VALUES = {
+    "text": TextValue,
+    "image": ImageValue,
+    "quote": QuoteValue,
+    "tips": TipsValue,
+    "fact": FactValue,
+    "hotline_panel": HotlinePanelValue,
+    "donation_appeal": DonationAppealValue,
+    "call_to_action": CallToActionValue,
+    "related_stories": RelatedStoriesValue,
+}
+BLOCK_SCHEMAS = [
+    block_schema("".join(part.title() for part in kind.split("_")) + "Block", kind, value)
+    for kind, value in BLOCK_VALUES.items()
+]
+Block = Annotated[Union[tuple(BLOCK_SCHEMAS)], Field(discriminator="type")]  # noqa: UP007
 
 
 class PageDetail(PageSummary):
