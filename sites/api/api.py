@@ -69,6 +69,11 @@ def live_pages(site: Site):
     )
 
 
+def site_or_network(site: Site) -> Q:
+    """Snippets a site may show: its own agency's and the network's."""
+    return Q(owner=site) | Q(owner__isnull=True)
+
+
 def serializer_for(request) -> PageSerializer:
     owners = dict(Site.objects.values_list("pk", "hostname"))
     locales = dict(Locale.objects.values_list("pk", "language_code"))
@@ -245,10 +250,11 @@ def preview(request, response: HttpResponse, preview_token: str = Query(..., pat
 )
 def hotlines(request, response: HttpResponse, params: Query[SiteParam]):
     site = site_for(request, params.site)
-    owners = dict(Site.objects.values_list("pk", "hostname"))
+    owners = serializer_for(request).owners
     cacheable(response)
-    lines = Hotline.objects.filter(Q(owner=site) | Q(owner__isnull=True))
-    return [serializers.hotline(line, owners) for line in lines]
+    return [
+        serializers.hotline(line, owners) for line in Hotline.objects.filter(site_or_network(site))
+    ]
 
 
 @api.get(
@@ -261,6 +267,5 @@ def appeals(request, response: HttpResponse, params: Query[SiteParam]):
     site = site_for(request, params.site)
     cacheable(response)
     return [
-        serializers.appeal(item)
-        for item in DonationAppeal.objects.filter(Q(owner=site) | Q(owner__isnull=True))
+        serializers.appeal(item) for item in DonationAppeal.objects.filter(site_or_network(site))
     ]
