@@ -10,6 +10,7 @@ from wagtail.permissions import register_permission_policy
 from .agencies.people import AgencyUserPermissionPolicy
 from .agencies.redirects import AgencyRedirectPermissionPolicy
 from .agencies.tenancy import is_network_admin, sites_for
+from .agencies.tokens import TokenViewSet
 from .pages import NewsStoryPage
 
 
@@ -37,3 +38,9 @@ def choose_only_own_pages(pages, request):
 # Replace the model-wide policies wagtail.users and wagtail.contrib.redirects register.
 register_permission_policy(get_user_model(), AgencyUserPermissionPolicy(get_user_model()))
 register_permission_policy(Redirect, AgencyRedirectPermissionPolicy(Redirect))
+
+
+@hooks.register("register_admin_viewset")
+def register_token_admin():
+    """Settings → API tokens, with owners narrowed to the people one may act for (agencies.tokens)."""
+    return TokenViewSet("wagtailusers_api_tokens", url_prefix="api-tokens")

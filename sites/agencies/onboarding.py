@@ -69,6 +69,10 @@ SNIPPET_PERMISSIONS = {
 }  # fmt: skip
 # Granted for this site only (GroupSitePermission, Wagtail 7.1+).
 SITE_PERMISSIONS = {"editors": [], "moderators": ["agency_sites.change_sitebranding"]}
+# Everyone issues and revokes their own management API tokens (agencies.tokens).
+TOKEN_PERMISSIONS = [
+    "wagtailcore.add_apitoken", "wagtailcore.change_apitoken", "wagtailcore.delete_apitoken",
+]  # fmt: skip
 # Model-wide in Django; narrowed to the agency's own people (agencies.people) and site (agencies.redirects).
 MANAGEMENT_PERMISSIONS = {
     "editors": [],
@@ -140,7 +144,12 @@ def create_agency_site(
     moderators = Group.objects.create(name=f"{name} Moderators")
     for role, group in (("editors", editors), ("moderators", moderators)):
         group.permissions.set(
-            permissions(ADMIN_ACCESS + SNIPPET_PERMISSIONS[role] + MANAGEMENT_PERMISSIONS[role])
+            permissions(
+                ADMIN_ACCESS
+                + SNIPPET_PERMISSIONS[role]
+                + MANAGEMENT_PERMISSIONS[role]
+                + TOKEN_PERMISSIONS
+            )
         )
         for permission in permissions(
             f"wagtailcore.{codename}" for codename in PAGE_PERMISSIONS[role]
@@ -209,10 +218,10 @@ def ensure_network_admins() -> Group:
                     "wagtailforms",
                 ]
             ).exclude(content_type__model__in=["agency"])
-            # Sites, workflows and their tasks, languages: the network's own settings.
+            # Sites, workflows and their tasks, languages, API tokens: the network's own settings.
             | Permission.objects.filter(
                 content_type__app_label="wagtailcore",
-                content_type__model__in=["site", "workflow", "task", "locale"],
+                content_type__model__in=["site", "workflow", "task", "locale", "apitoken"],
             )
             | Permission.objects.filter(
                 codename__in=[
