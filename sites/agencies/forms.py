@@ -1,42 +1,59 @@
 """Admin forms that keep an agency's pages and settings to the hotlines and appeals it may use.
 
-Choosers only offer an agency its own snippets and the network's, but a form post can name
-any id; these forms refuse another agency's, with the error on the field that holds it.
+Choosers only offer an agency its own snippets and the network's, and its own media, but a
+form post (or the management API) can name any id; these forms refuse another agency's, with
+the error on the field that holds it.
 """
 
 from django.core.exceptions import ValidationError
 
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+from wagtail.documents.models import AbstractDocument
 from wagtail.fields import StreamField
+from wagtail.images.models import AbstractImage
+from wagtail.permissions import policy_registry
 
 from blocks.ownership import OwnedByAgency
 
 from .tenancy import is_network_admin, usable_by_user_q
 
 
-def refuse_foreign_snippets(form, references):
-    """Add an error for each (field name, model, pk) the form's user may not use."""
+def usable_ids(user, model) -> set[str] | None:
+    """Ids of the `model` objects the user may choose, or None when Lantern does not narrow them."""
+    if issubclass(model, OwnedByAgency):
+        return {
+            str(pk)
+            for pk in model.objects.filter(usable_by_user_q(user)).values_list("pk", flat=True)
+        }
+    if issubclass(model, (AbstractImage, AbstractDocument)):
+        policy = policy_registry.get_by_type(model)
+        return {
+            str(pk)
+            for pk in policy.instances_user_has_permission_for(user, "choose").values_list(
+                "pk", flat=True
+            )
+        }
+    return None
+
+
+def refuse_foreign_references(form, references):
+    """Add an error for each (field name, model, pk) the form's user may not use: another
+    agency's hotlines and appeals, and images and documents outside the user's collections."""
     user = form.for_user
     if user is None or is_network_admin(user):
         return
     usable = {}
     for name, model, pk in references:
-        if not issubclass(model, OwnedByAgency):
-            continue
         if model not in usable:
-            usable[model] = {
-                str(p)
-                for p in model.objects.filter(usable_by_user_q(user)).values_list("pk", flat=True)
-            }
-        if str(pk) not in usable[model]:
-            obj = model.objects.filter(pk=pk).first()
-            form.add_error(
-                name,
-                ValidationError(
-                    f"“{obj}” belongs to another agency: choose one of your own or the network's.",
-                    code="foreign_snippet",
-                ),
-            )
+            usable[model] = usable_ids(user, model)
+        if usable[model] is None or str(pk) in usable[model]:
+            continue
+        obj = model.objects.filter(pk=pk).first()
+        if issubclass(model, OwnedByAgency):
+            message = f"“{obj}” belongs to another agency: choose one of your own or the network's."
+        else:
+            message = f"“{obj}” is not in your agency's media library: choose one of your own."
+        form.add_error(name, ValidationError(message, code="foreign_snippet"))
 
 
 class AgencyPageForm(WagtailAdminPageForm):
@@ -50,9 +67,11 @@ class AgencyPageForm(WagtailAdminPageForm):
                     (field.name, model, pk)
                     for model, pk, *_ in field.stream_block.extract_references(value)
                 ]
-            elif getattr(field, "related_model", None) and isinstance(value, OwnedByAgency):
+            elif getattr(field, "related_model", None) and isinstance(
+                value, (OwnedByAgency, AbstractImage, AbstractDocument)
+            ):
                 references.append((field.name, type(value), value.pk))
-        refuse_foreign_snippets(self, references)
+        refuse_foreign_references(self, references)
         return cleaned_data
 
 
