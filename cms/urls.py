@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from sites.agencies import redirects as agency_redirects
 from sites.agencies.history import AgencySiteHistoryView
 from sites.api.api import api as public_api
+from sites.api.manage import api as manage_api
 from sites.feeds import AtomStoriesFeed, StoriesFeed
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     path("admin/reports/site-history/results/", AgencySiteHistoryView.as_view(results_only=True)),
     path("admin/redirects/", include(agency_redirects)),
     path("admin/", include(wagtailadmin_urls)),
+    path("api/manage/", manage_api.urls),
     path("api/", public_api.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),

@@ -214,3 +214,51 @@ class InvalidInput(Schema):
     detail: list[dict[str, Any]] = Field(
         description="One entry per invalid parameter: where (loc) and why (msg)."
     )
+
+
+# The management API's answers: the pages a token's owner may edit, with their review state.
+class Review(Schema):
+    status: Literal["in_progress", "needs_changes"] = Field(
+        description="in_progress: waiting for a moderator; needs_changes: sent back to its writers."
+    )
+    task: str = Field(description="The workflow step it is at.")
+    submitted_at: datetime.datetime
+
+
+class ManagedFields(Schema):
+    site: str = Field(description="Host name of the site the page belongs to.")
+    parent_id: int | None
+    live: bool = Field(description="Whether a version of the page is published.")
+    has_unpublished_changes: bool = Field(description="Whether the latest draft is unpublished.")
+    review: Review | None = Field(description="Its review, while one is under way.")
+    latest_revision_id: int | None
+    latest_revision_created_at: datetime.datetime | None
+    admin_url: str = Field(description="Where a moderator reviews and publishes it.")
+
+
+class ManagedPage(ManagedFields, PageSummary):
+    pass
+
+
+class ManagedPageDetail(ManagedFields, PageDetail):
+    """The page's latest draft, whether or not it is published."""
+
+
+class ManagedPageList(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ManagedPage]
+
+
+class Membership(Schema):
+    site: str
+    name: str
+    role: Literal["editor", "moderator"]
+
+
+class WhoAmI(Schema):
+    username: str
+    network_admin: bool
+    agencies: list[Membership]
+    token: str = Field(description="The name given to the token this request used.")
