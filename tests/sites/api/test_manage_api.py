@@ -174,21 +174,39 @@ def test_a_token_lists_its_agencys_pages_drafts_included_and_no_one_elses(editor
     assert data["count"] == 0
 
 
-def test_another_agencys_draft_is_invisible_to_a_token(editor_a):
-    draft = pines_draft()
-    client = api(editor_a)
+@pytest.mark.parametrize("role", ["editor_a", "moderator_a"])
+@pytest.mark.parametrize("which", ["draft", "live"])
+def test_another_agencys_pages_are_out_of_a_tokens_reach(role, which, request):
+    """Harbor's editor and moderator: Northern Pines' pages, draft or live, neither read
+    (as drafts), changed, submitted, nor added to; each refusal the same as a missing page."""
+    user = request.getfixturevalue(role)
+    if which == "draft":
+        page = pines_draft()
+    else:
+        pines_home = Site.objects.get(hostname=PINES).root_page
+        page = Page.objects.live().child_of(pines_home).exclude(pk=news_index(PINES).pk).first()
+    revisions = page.revisions.count()
+    client = api(user)
     for response in (
-        client.get(f"/api/manage/pages/{draft.pk}"),
-        patch(client, f"/api/manage/pages/{draft.pk}", {"type": "news_story", "title": "Mine"}),
-        client.post(f"/api/manage/pages/{draft.pk}/submit"),
+        client.get(f"/api/manage/pages/{page.pk}"),
+        patch(client, f"/api/manage/pages/{page.pk}", {"type": "news_story", "title": "Mine"}),
+        client.post(f"/api/manage/pages/{page.pk}/submit"),
         post(client, "/api/manage/pages", story(news_index(PINES).pk)),
+        client.get("/api/manage/pages", {"parent": news_index(PINES).pk}),
     ):
+        if (
+            response.request["REQUEST_METHOD"] == "GET"
+            and "parent" in response.request["QUERY_STRING"]
+        ):
+            assert response.json()["count"] == 0
+            continue
         assert response.status_code == 404, response.content
         assert "among the pages you may" in response.json()["detail"]
         assert "survivor" not in response.content.decode()
-    draft.refresh_from_db()
-    assert draft.title == "Pines draft"
-    assert draft.get_latest_revision().user is None
+    page.refresh_from_db()
+    assert page.draft_title != "Mine"
+    assert page.revisions.count() == revisions
+    assert not page.workflow_in_progress
     assert not news_index(PINES).get_children().filter(title="Night outreach report").exists()
 
 
