@@ -1,10 +1,12 @@
 """URL map: the admin, documents, sitemap, then Wagtail's page tree for every site."""
 
 from django.conf import settings
-from django.urls import include, path
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path, re_path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -13,12 +15,33 @@ from sites.agencies.history import AgencySiteHistoryView
 from sites.api.api import api as public_api
 from sites.api.manage import api as manage_api
 from sites.feeds import AtomStoriesFeed, StoriesFeed
+from sites.languages import choose_language, to_source_language
+from sites.translation import guards
+from sites.translation.review import submit_translation_view
 
 urlpatterns = [
     # Before Wagtail's admin URLs, so that these per-agency views answer at Wagtail's addresses.
     path("admin/reports/site-history/", AgencySiteHistoryView.as_view()),
     path("admin/reports/site-history/results/", AgencySiteHistoryView.as_view(results_only=True)),
     path("admin/redirects/", include(agency_redirects)),
+    # wagtail-localize's translate and sync views, checked per page and snippet (sites.translation).
+    path(
+        "admin/localize/submit/page/<int:page_id>/",
+        require_admin_access(guards.SubmitPageTranslationView.as_view()),
+    ),
+    path(
+        "admin/localize/submit/snippet/<slug:app_label>/<slug:model_name>/<str:pk>/",
+        require_admin_access(guards.SubmitSnippetTranslationView.as_view()),
+    ),
+    path(
+        "admin/localize/update/<int:translation_source_id>/",
+        require_admin_access(guards.UpdateTranslationsView.as_view()),
+    ),
+    path(
+        "admin/lantern/translations/<int:page_id>/submit/",
+        require_admin_access(submit_translation_view),
+        name="lantern_submit_translation",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("api/manage/", manage_api.urls),
     path("api/", public_api.urls),
@@ -35,5 +58,8 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail serves every site's pages, choosing the site by the request's host name.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail serves every site's pages, choosing the site by the request's host name and the
+# language by the address's prefix (/en/…, /es/…); / picks the reader's best language.
+urlpatterns += [path("", choose_language, name="choose_language")]
+urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=True)
+urlpatterns += [re_path(r"^(?P<path>.+/)$", to_source_language)]

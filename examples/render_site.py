@@ -3,7 +3,7 @@
 from the public API alone (standard library only, no Lantern code).
 
     python examples/render_site.py --api http://127.0.0.1:8000/api --site harbor.localhost
-    python examples/render_site.py --api ... --site harbor.localhost --path /stories/mayas-story/
+    python examples/render_site.py --api ... --site harbor.localhost --path /en/stories/mayas-story/
 """
 
 import argparse

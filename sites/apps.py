@@ -10,6 +10,22 @@ class SitesConfig(AppConfig):
     verbose_name = "Agency sites"
     default = True  # this module holds a second AppConfig, below
 
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from .languages import ensure_locales
+
+        post_migrate.connect(ensure_locales, sender=self)
+
+        from django.db.models.signals import post_save
+
+        from .pages import HomePage
+        from .translation import guards
+        from .translation.trees import extend_agency_rights
+
+        post_save.connect(extend_agency_rights, sender=HomePage)
+        guards.install()
+
 
 class LanternUsersConfig(wagtail_users_apps.WagtailUsersAppConfig):
     """Wagtail's user admin, with each agency's moderators managing their own people only."""

@@ -1,5 +1,6 @@
 """Per-site branding: name, logo, colours, hotline and donate link, applied as CSS custom properties."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -66,6 +67,12 @@ class SiteBranding(BaseSiteSetting):
     footer_text = models.TextField(
         blank=True, help_text="A sentence or two at the foot of every page."
     )
+    languages = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The languages this site is published in, besides its source language. A "
+        "language reaches readers once the site's home page is translated and published in it.",
+    )
 
     base_form_class = BrandingForm
     panels = [
@@ -82,6 +89,7 @@ class SiteBranding(BaseSiteSetting):
             [FieldPanel("donate_url"), FieldPanel("donate_label")], heading="Donations"
         ),
         FieldPanel("footer_text"),
+        FieldPanel("languages"),
         FieldPanel("frontend_url"),
     ]
 
@@ -90,6 +98,15 @@ class SiteBranding(BaseSiteSetting):
 
     def __str__(self):
         return self.display_name or str(self.site)
+
+    @property
+    def language_codes(self) -> list[str]:
+        """The source language first, then the chosen ones this install still offers."""
+        installed = [code for code, _ in settings.LANGUAGES]
+        chosen = {code.strip() for code in self.languages.split(",") if code.strip()}
+        return [settings.LANGUAGE_CODE] + [
+            code for code in installed if code in chosen and code != settings.LANGUAGE_CODE
+        ]
 
     def clean(self):
         super().clean()

@@ -4,6 +4,7 @@ Evaluated lazily: the admin renders templates through the same processors and mu
 """
 
 from django.db.models import Q
+from django.utils import translation
 from django.utils.functional import cached_property
 
 from wagtail.models import Site
@@ -11,6 +12,7 @@ from wagtail.models import Site
 from blocks.hotline import Hotline
 
 from .branding import SiteBranding
+from .languages import SOURCE_LANGUAGE, home_pages, localized
 
 
 class SiteContext:
@@ -23,7 +25,11 @@ class SiteContext:
 
     @cached_property
     def branding(self):
-        return SiteBranding.for_site(self.site) if self.site else SiteBranding()
+        if not self.site:
+            return SiteBranding()
+        if self.site == Site.find_for_request(self.request):
+            return SiteBranding.for_request(self.request)  # shared with sites.languages
+        return SiteBranding.for_site(self.site)
 
     @cached_property
     def help_hotlines(self):
@@ -32,7 +38,21 @@ class SiteContext:
         hotlines = Hotline.objects.filter(
             Q(pinned=True, owner__isnull=True) | Q(pk=primary_id)
         ).order_by("name")
-        return sorted(hotlines, key=lambda hotline: hotline.pk != primary_id)
+        return localized(sorted(hotlines, key=lambda hotline: hotline.pk != primary_id))
+
+    @cached_property
+    def home(self):
+        """The site's home page in the language being read (the source language's otherwise)."""
+        if not self.site:
+            return None
+        language = translation.get_language()
+        if language == SOURCE_LANGUAGE:
+            return self.site.root_page
+        return home_pages(self.site, self.request).get(language) or self.site.root_page
+
+    @cached_property
+    def home_url(self):
+        return self.home.get_url(self.request) if self.home else "/"
 
     @cached_property
     def navigation(self):
@@ -40,7 +60,7 @@ class SiteContext:
         if not self.site:
             return []
         items = []
-        for page in self.site.root_page.get_children().live().public().in_menu():
+        for page in self.home.get_children().live().public().in_menu():
             url = page.get_url(self.request)
             items.append(
                 {"title": page.title, "url": url, "current": self.request.path.startswith(url)}

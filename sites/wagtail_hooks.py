@@ -11,7 +11,9 @@ from .agencies.people import AgencyUserPermissionPolicy
 from .agencies.redirects import AgencyRedirectPermissionPolicy
 from .agencies.tenancy import is_network_admin, sites_for
 from .agencies.tokens import TokenViewSet
+from .languages import refuse_other_languages
 from .pages import NewsStoryPage
+from .translation.review import submit_button
 
 
 def own_tree_q(user) -> Q:
@@ -44,3 +46,11 @@ register_permission_policy(Redirect, AgencyRedirectPermissionPolicy(Redirect))
 def register_token_admin():
     """Settings → API tokens, with owners narrowed to the people one may act for (agencies.tokens)."""
     return TokenViewSet("wagtailusers_api_tokens", url_prefix="api-tokens")
+
+
+# Readers get a page only in its own language, on a site published in it (sites.languages).
+hooks.register("before_serve_page", refuse_other_languages)
+
+# "Submit translation for review" on translated pages (sites.translation.review).
+hooks.register("register_page_header_buttons", submit_button)
+hooks.register("register_page_listing_more_buttons", submit_button)

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import environ
 
+from django.conf.locale import LANG_INFO
+from django.core.exceptions import ImproperlyConfigured
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -25,6 +28,7 @@ env = environ.Env(
     WAGTAILADMIN_BASE_URL=(str, "http://localhost:8000"),
     LOG_LEVEL=(str, "INFO"),
     CORS_ALLOWED_ORIGINS=(list, []),
+    LANTERN_LANGUAGES=(list, ["en", "es"]),
 )
 # A local `.env` (git-ignored) may set any of the above for development.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -40,7 +44,9 @@ INSTALLED_APPS = [
     "blocks",
     # Translation (wagtail-localize) comes before wagtail so its templates win.
     "wagtail_localize",
-    "wagtail_localize.locales",
+    # Wagtail's own language admin, not wagtail_localize.locales: its "sync from" would fill
+    # other languages with aliases that show English text under /es/.
+    "wagtail.locales",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.forms",
@@ -72,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language a URL's prefix names (/es/…), without cookies or Accept-Language.
+    "sites.languages.URLLanguageMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETags on every GET, and 304 Not Modified when the client already has the answer.
@@ -132,10 +140,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Languages. English is the source language; more come with the translation work.
-LANGUAGE_CODE = "en"
-LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [("en", "English")]
+
+def language_name(code: str) -> str:
+    """A language's name in itself ("Español"), as readers choosing it look for it."""
+    if code not in LANG_INFO or "name_local" not in LANG_INFO[code]:
+        raise ImproperlyConfigured(
+            f"LANTERN_LANGUAGES: '{code}' is not a language code Django knows."
+        )
+    return LANG_INFO[code]["name_local"]
+
+
+# Languages the install offers, the first being the source language content is written in
+# (LANTERN_LANGUAGES=en,es,vi). Each site chooses among them in its branding settings.
+LANGUAGE_CODE = env("LANTERN_LANGUAGES")[0]
+LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
+    (code, language_name(code)) for code in env("LANTERN_LANGUAGES")
+]
 WAGTAIL_I18N_ENABLED = True
+# A translation of a live page starts as a draft and goes through review like any page.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

@@ -5,6 +5,8 @@ form post (or the management API) can name any id; these forms refuse another ag
 the error on the field that holds it.
 """
 
+from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
@@ -76,8 +78,24 @@ class AgencyPageForm(WagtailAdminPageForm):
 
 
 class BrandingForm(WagtailAdminModelForm):
+    languages = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The languages this site is published in, besides its source language. A "
+        "language reaches readers once the site's home page is translated and published in it.",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        field = self.fields["languages"]
+        field.choices = [
+            (code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
+        ]
+        if self.instance and self.instance.languages and not self.is_bound:
+            self.initial["languages"] = self.instance.languages.split(",")
         if self.for_user is not None and "primary_hotline" in self.fields:
             field = self.fields["primary_hotline"]
             field.queryset = field.queryset.filter(usable_by_user_q(self.for_user))
+
+    def clean_languages(self):
+        return ",".join(self.cleaned_data["languages"])

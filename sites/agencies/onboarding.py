@@ -69,10 +69,12 @@ SNIPPET_PERMISSIONS = {
 }  # fmt: skip
 # Granted for this site only (GroupSitePermission, Wagtail 7.1+).
 SITE_PERMISSIONS = {"editors": [], "moderators": ["agency_sites.change_sitebranding"]}
-# Everyone issues and revokes their own management API tokens (agencies.tokens).
+# Everyone issues and revokes their own management API tokens (agencies.tokens), and
+# translates their agency's pages and snippets (checked per object: sites.translation).
 TOKEN_PERMISSIONS = [
     "wagtailcore.add_apitoken", "wagtailcore.change_apitoken", "wagtailcore.delete_apitoken",
 ]  # fmt: skip
+TRANSLATION_PERMISSIONS = ["wagtail_localize.submit_translation"]
 # Model-wide in Django; narrowed to the agency's own people (agencies.people) and site (agencies.redirects).
 MANAGEMENT_PERMISSIONS = {
     "editors": [],
@@ -149,6 +151,7 @@ def create_agency_site(
                 + SNIPPET_PERMISSIONS[role]
                 + MANAGEMENT_PERMISSIONS[role]
                 + TOKEN_PERMISSIONS
+                + TRANSLATION_PERMISSIONS
             )
         )
         for permission in permissions(
@@ -216,6 +219,7 @@ def ensure_network_admins() -> Group:
                     "wagtailredirects",
                     "wagtailsearchpromotions",
                     "wagtailforms",
+                    "wagtail_localize",
                 ]
             ).exclude(content_type__model__in=["agency"])
             # Sites, workflows and their tasks, languages, API tokens: the network's own settings.

@@ -9,6 +9,7 @@ from typing import Literal
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -21,6 +22,7 @@ from blocks.hotline import Hotline
 
 from ..branding import SiteBranding
 from ..context_processors import SiteContext
+from ..languages import SOURCE_LANGUAGE, home_pages
 from ..pages import NewsStoryTag
 from . import schemas, serializers
 from .preview import DraftPreview
@@ -59,14 +61,14 @@ def site_for(request: HttpRequest, site: str | None) -> Site:
     return Site.find_for_request(request)
 
 
-def live_pages(site: Site):
-    """Every page readers of `site` may see: live, public, not past its expiry."""
-    return (
-        Page.objects.live()
-        .public()
-        .descendant_of(site.root_page, inclusive=True)
-        .exclude(expire_at__lte=timezone.now())
-    )
+def live_pages(site: Site, request=None, locale: str | None = None):
+    """Every page readers of `site` may see: live, public, not past its expiry, in the
+    languages the site is published in (or in `locale` only)."""
+    in_site = Q(pk__in=[])
+    for code, home in home_pages(site, request).items():
+        if locale is None or code == locale:
+            in_site |= Q(path__startswith=home.path)
+    return Page.objects.live().public().filter(in_site).exclude(expire_at__lte=timezone.now())
 
 
 def site_or_network(site: Site) -> Q:
@@ -107,7 +109,13 @@ class SiteParam(Schema):
     site: str | None = Field(None, pattern=HOSTNAME, description=SITE_DESCRIPTION)
 
 
+LocaleParam = Literal[tuple(code for code, _ in settings.LANGUAGES)]  # type: ignore[valid-type]
+
+
 class PageFilters(SiteParam):
+    locale: LocaleParam | None = Field(  # type: ignore[valid-type]
+        None, description="Only pages in this language (of those the site is published in)."
+    )
     type: Literal[tuple(TYPE_MODELS)] | None = Field(None, description="Only pages of this type.")  # type: ignore[valid-type]
     tag: str | None = Field(
         None, pattern=SLUG, description="Only news stories with this tag (its slug)."
@@ -131,8 +139,13 @@ def site_info(request, response: HttpResponse, params: Query[SiteParam]):
     branding = context.branding
     serializer = serializer_for(request)
     cacheable(response)
+    names = dict(settings.LANGUAGES)
     return {
         "hostname": site.hostname,
+        "languages": [
+            {"code": code, "name": names.get(code, code), "home": home.get_url_parts(request)[2]}
+            for code, home in home_pages(site, request).items()
+        ],
         "name": branding.display_name or site.site_name,
         "tagline": branding.tagline,
         "primary_colour": branding.primary_colour,
@@ -159,7 +172,7 @@ def site_info(request, response: HttpResponse, params: Query[SiteParam]):
 )
 def list_pages(request, response: HttpResponse, filters: Query[PageFilters]):
     site = site_for(request, filters.site)
-    pages = live_pages(site)
+    pages = live_pages(site, request, filters.locale)
     if filters.type:
         pages = pages.type(TYPE_MODELS[filters.type])
     if filters.parent is not None:
@@ -205,9 +218,15 @@ def find_page(
     site: str | None = Query(None, pattern=HOSTNAME, description=SITE_DESCRIPTION),
 ):
     chosen = site_for(request, site)
-    relative = path.strip("/")
-    url_path = f"{chosen.root_page.url_path}{relative}/" if relative else chosen.root_page.url_path
-    pages = live_pages(chosen).filter(url_path=url_path)
+    # A page's path starts with its language (/es/historias/…); a path without one is taken
+    # to be in the site's source language.
+    language, _, rest = path.strip("/").partition("/")
+    homes = home_pages(chosen, request)
+    if language not in homes:
+        language, rest = SOURCE_LANGUAGE, path.strip("/")
+    home = homes.get(language, chosen.root_page)
+    url_path = f"{home.url_path}{rest}/" if rest else home.url_path
+    pages = live_pages(chosen, request).filter(url_path=url_path)
     return one_page(request, response, pages, f"No live page at '{path}' on {chosen.hostname}.")
 
 
@@ -224,7 +243,7 @@ def page_detail(
     site: str | None = Query(None, pattern=HOSTNAME, description=SITE_DESCRIPTION),
 ):
     chosen = site_for(request, site)
-    pages = live_pages(chosen).filter(pk=page_id)
+    pages = live_pages(chosen, request).filter(pk=page_id)
     return one_page(request, response, pages, f"No live page {page_id} on {chosen.hostname}.")
 
 

@@ -189,8 +189,17 @@ class NavigationItem(Schema):
     path: str
 
 
+class SiteLanguage(Schema):
+    code: str = Field(description="e.g. 'en', 'es': the prefix of the language's addresses.")
+    name: str = Field(description="The language's name in itself, e.g. 'español'.")
+    home: str = Field(description="Path of the site's home page in this language.")
+
+
 class SiteInfo(Schema):
     hostname: str
+    languages: list[SiteLanguage] = Field(
+        description="The languages the site is published in, its source language first."
+    )
     name: str
     tagline: str
     primary_colour: str

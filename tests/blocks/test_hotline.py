@@ -238,5 +238,5 @@ def test_only_the_networks_hotlines_may_show_on_every_site():
     ]
     # Even saved past the form, an agency's line never reaches another site's help bar.
     line.save()
-    help_bar = site_client("pines.localhost").get("/").content.decode().split("</aside>")[0]
+    help_bar = site_client("pines.localhost").get("/en/").content.decode().split("</aside>")[0]
     assert "Harbor pinned" not in help_bar

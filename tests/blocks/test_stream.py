@@ -71,7 +71,7 @@ def test_call_to_action_button_leads_to_the_chosen_page():
     about = harbor_page("about")
     block = CallToActionBlock()
     rendered = block.render(block.to_python(cta(about)))
-    assert '<a class="button" href="http://harbor.localhost/about/">Find out how</a>' in rendered
+    assert '<a class="button" href="http://harbor.localhost/en/about/">Find out how</a>' in rendered
     assert "<h2>Get involved</h2>" in rendered
     assert "<p>Volunteer with us.</p>" in rendered
 
@@ -85,9 +85,9 @@ def test_call_to_action_button_leads_to_the_web_address():
 
 @pytest.mark.django_db
 def test_call_to_action_on_a_live_page_links_to_the_chosen_page():
-    response = site_client("localhost").get("/about/")
+    response = site_client("localhost").get("/en/about/")
     assert response.status_code == 200
-    assert '<a class="button" href="/stories/">Stories and learning</a>' in response.text
+    assert '<a class="button" href="/en/stories/">Stories and learning</a>' in response.text
 
 
 def harbor_stories() -> list[NewsStoryPage]:
@@ -113,7 +113,7 @@ def test_related_stories_appear_in_the_editors_order():
     assert "<h2>Read more</h2>" in rendered
     positions = [rendered.index(card(story)) for story in (third, first, second)]
     assert positions == sorted(positions)
-    assert 'href="http://harbor.localhost/stories/how-first-response-works/"' in rendered
+    assert 'href="http://harbor.localhost/en/stories/how-first-response-works/"' in rendered
 
 
 @pytest.mark.django_db

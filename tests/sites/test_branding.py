@@ -87,10 +87,10 @@ def test_branding_saved_in_the_admin_shows_on_that_site_only(admin_client):
     )
 
     assert response.status_code == 302
-    ridge = site_client("ridge.localhost").get("/").content.decode()
+    ridge = site_client("ridge.localhost").get("/en/").content.decode()
     assert "--brand-primary:#3d0c11;--brand-accent:#ffd6a5;" in ridge
     assert '<span class="site-brand__name">Cardinal Ridge</span>' in ridge
-    harbor = site_client("harbor.localhost").get("/").content.decode()
+    harbor = site_client("harbor.localhost").get("/en/").content.decode()
     assert "#3d0c11" not in harbor
 
 
@@ -101,7 +101,7 @@ def test_changing_the_primary_hotline_changes_the_help_bar(admin_client, nationa
 
     admin_client.post(edit_url(site), branding_form(branding, primary_hotline=national_hotline.pk))
 
-    html = site_client("harbor.localhost").get("/").content.decode()
+    html = site_client("harbor.localhost").get("/en/").content.decode()
     help_bar = html[html.index('<aside class="help-bar"') : html.index("</aside>")]
     assert old.phone not in help_bar
     assert help_bar.count("Call 1-888-373-7888") == 1

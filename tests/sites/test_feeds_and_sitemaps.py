@@ -60,7 +60,7 @@ def test_a_stories_index_has_rss_and_atom_feeds_and_drafts_stay_out():
 
 
 def test_every_page_links_its_feeds():
-    html = site_client("pines.localhost").get("/").content.decode()
+    html = site_client("pines.localhost").get("/en/").content.decode()
     assert '<link rel="alternate" type="application/rss+xml"' in html and 'href="/feed/"' in html
 
 

@@ -96,7 +96,7 @@ def test_drafts_and_private_stories_are_not_listed_or_served():
     client = site_client("harbor.localhost")
 
     assert "Draft rescue update" not in client.get(index.get_url_parts()[2]).content.decode()
-    assert "Draft rescue update" not in client.get("/").content.decode()
+    assert "Draft rescue update" not in client.get("/en/").content.decode()
     assert client.get(draft.get_url_parts()[2]).status_code == 404
 
 
@@ -136,7 +136,8 @@ def test_donation_appeal_page_shows_progress_and_donate_button():
 
 
 def test_unknown_path_gets_a_404_page_that_still_offers_help():
-    response = site_client("pines.localhost").get("/no-such-page/")
+    response = site_client("pines.localhost").get("/no-such-page/", follow=True)
+    assert response.redirect_chain == [("/en/no-such-page/", 302)]
     assert response.status_code == 404
     html = response.content.decode()
     assert 'href="tel:+18883737888"' in html
@@ -144,6 +145,6 @@ def test_unknown_path_gets_a_404_page_that_still_offers_help():
 
 
 def test_unknown_host_falls_back_to_the_network_home():
-    response = site_client("unknown.localhost").get("/")
+    response = site_client("unknown.localhost").get("/en/")
     assert response.status_code == 200
     assert "Lantern Network" in response.content.decode()

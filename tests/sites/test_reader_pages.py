@@ -24,7 +24,7 @@ def stories_of(hostname):
 @pytest.mark.parametrize("hostname", DEMO_HOSTS)
 def test_home_page_shows_its_own_site(hostname):
     branding = SiteBranding.objects.get(site__hostname=hostname)
-    response = site_client(hostname).get("/")
+    response = site_client(hostname).get("/en/")
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -39,7 +39,7 @@ def test_help_bar_comes_first_with_the_site_hotline_and_the_national_hotline(
     hostname, national_hotline
 ):
     branding = SiteBranding.objects.select_related("primary_hotline").get(site__hostname=hostname)
-    html = site_client(hostname).get("/").content.decode()
+    html = site_client(hostname).get("/en/").content.decode()
 
     help_bar = html[html.index('<aside class="help-bar"') : html.index("</aside>")]
     assert html.index('<aside class="help-bar"') < html.index("<header")
@@ -63,7 +63,7 @@ def listings(hostname):
     client = site_client(hostname)
     site = Site.objects.get(hostname=hostname)
     indexes = NewsIndexPage.objects.live().descendant_of(site.root_page)
-    return "".join(client.get(path).content.decode() for path in ["/", *map(path_of, indexes)])
+    return "".join(client.get(path).content.decode() for path in ["/en/", *map(path_of, indexes)])
 
 
 @pytest.mark.parametrize("hostname", DEMO_HOSTS)

@@ -47,10 +47,10 @@ def test_a_shared_story_shows_on_the_partner_site_linking_to_the_original():
     html = pines_listing()
 
     assert "From our partners" in html
-    assert f'<a href="http://harbor.localhost/stories/{story.slug}/">' in html
+    assert f'<a href="http://harbor.localhost/en/stories/{story.slug}/">' in html
     assert "From Harbor Light Alliance" in html
     # The partner site does not serve a copy: the story lives on its own site only.
-    assert site_client("pines.localhost").get(f"/learn/{story.slug}/").status_code == 404
+    assert site_client("pines.localhost").get(f"/en/learn/{story.slug}/").status_code == 404
 
 
 def test_a_placement_waits_for_its_start_and_ends_at_its_end():

@@ -47,7 +47,7 @@ def test_a_new_site_has_a_home_page_branding_and_collection_and_answers_on_its_h
     assert site.root_page.live
     assert SiteBranding.for_site(site).display_name == "Bright Path"
     assert Collection.objects.filter(name="Bright Path").exists()
-    html = site_client("bright.localhost").get("/").content.decode()
+    html = site_client("bright.localhost").get("/en/").content.decode()
     assert '<span class="site-brand__name">Bright Path</span>' in html
     assert "--brand-primary:#2b2d42;" in html
 
@@ -162,6 +162,6 @@ def test_the_command_refuses_a_bad_host_name_a_bad_colour_and_an_unknown_languag
         CommandError, match=r"Nothing was created\. primary_colour: White text on #eeeeee"
     ):
         run("--name", "Pale", "--hostname", "pale.localhost", "--colour", "#eeeeee")
-    with pytest.raises(CommandError, match=r"This install has no language 'xx'; it offers: en\."):
+    with pytest.raises(CommandError, match=r"This install has no language 'xx'; it offers: en, es\."):
         run("--name", "Lingua", "--hostname", "lingua.localhost", "--locale", "xx")
     assert counts() == before

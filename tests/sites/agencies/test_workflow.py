@@ -124,7 +124,7 @@ def test_submit_request_changes_resubmit_approve(editor_a, moderator_a):
     assert response.status_code == 302, response.content.decode()[-3000:]
     story = NewsStoryPage.objects.get(slug="night-outreach-report")
     path = path_of(story)
-    assert path == "/stories/night-outreach-report/"
+    assert path == "/en/stories/night-outreach-report/"
     assert not story.live
     assert read(HARBOR, path).status_code == 404
 
@@ -219,7 +219,7 @@ def test_an_editor_cannot_publish_directly(editor_a):
     assert draft.first_published_at is None
     assert draft.scheduled_revision is None
     assert not draft.workflow_in_progress
-    assert read(HARBOR, "/stories/unreviewed-story/").status_code == 404
+    assert read(HARBOR, "/en/stories/unreviewed-story/").status_code == 404
 
 
 def test_an_editor_cannot_publish_an_edit_either(editor_a, moderator_a):

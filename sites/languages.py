@@ -1,0 +1,193 @@
+"""Which language a reader reads in: the one the URL names (/es/…), among those the site offers.
+
+Wagtail and wagtail-localize treat languages as global; Lantern adds the per-site list (a
+site's branding names its languages) and keeps readers to it. A language is offered on a site
+once the site's home page is live in it. A page with no live translation is absent in that
+language, never shown in English under /es/: the switcher leads to that language's home page
+instead, and says so.
+"""
+
+from django.conf import settings
+from django.http import Http404, HttpResponseRedirect
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+from wagtail.models import Locale, Page, Site
+
+SOURCE_LANGUAGE = settings.LANGUAGE_CODE
+
+
+def installed_languages() -> dict[str, str]:
+    return dict(settings.LANGUAGES)
+
+
+def configured_languages(site: Site, request=None) -> list[str]:
+    """The languages the site's branding names, source language first, installed ones only."""
+    from .branding import SiteBranding
+
+    if request is not None and Site.find_for_request(request) == site:
+        return SiteBranding.for_request(request).language_codes  # cached on the request
+    return SiteBranding.for_site(site).language_codes
+
+
+def home_pages(site: Site, request=None) -> dict[str, Page]:
+    """The site's home page in each of its languages where that home page is live.
+
+    Asked several times while a page renders (serving, switcher, navigation): kept on the
+    request, so it costs two queries a request.
+    """
+    cache = getattr(request, "_lantern_home_pages", None) if request is not None else None
+    if cache is not None and site.pk in cache:
+        return cache[site.pk]
+    root = site.root_page
+    homes = Page.objects.live().filter(translation_key=root.translation_key, depth=root.depth)
+    by_language = {page.locale.language_code: page for page in homes.select_related("locale")}
+    found = {
+        code: by_language[code]
+        for code in configured_languages(site, request)
+        if code in by_language
+    }
+    if request is not None:
+        if cache is None:
+            cache = request._lantern_home_pages = {}
+        cache[site.pk] = found
+    return found
+
+
+def offered_languages(site: Site, request=None) -> list[str]:
+    """The languages readers of the site may read it in: configured, with a live home page."""
+    return list(home_pages(site, request))
+
+
+def site_roots(site: Site, request=None) -> list[Page]:
+    """The roots of the site's page trees, one per offered language."""
+    return list(home_pages(site, request).values())
+
+
+def best_language(accept_language: str, offered: list[str]) -> str:
+    """The reader's most preferred offered language (es-MX matches es), else the first offered."""
+    for code, _quality in parse_accept_lang_header(accept_language or ""):
+        code = code.lower()
+        for candidate in (code, code.split("-")[0]):
+            if candidate in offered:
+                return candidate
+    return offered[0]
+
+
+def alternates(page: Page, site: Site, request=None) -> list[dict]:
+    """Every offered language for the page: its live translation, else that language's home.
+
+    Each entry: code, name, url, current (the language being read), translated (False when
+    the link leads to the home page because this page has no translation in that language).
+    """
+    homes = home_pages(site, request)
+    translations = {
+        p.locale.language_code: p
+        for p in page.get_translations(inclusive=True).live().public().select_related("locale")
+    }
+    current = page.locale.language_code
+    names = installed_languages()
+    links = []
+    for code, home in homes.items():
+        target = translations.get(code)
+        links.append(
+            {
+                "code": code,
+                "name": names.get(code, code),
+                "url": (target or home).get_url(request),
+                "full_url": (target or home).get_full_url(request),
+                "current": code == current,
+                "translated": target is not None,
+            }
+        )
+    return links
+
+
+class URLLanguageMiddleware:
+    """Activates the language the URL's prefix names, the source language otherwise.
+
+    Unlike Django's LocaleMiddleware it reads no cookie and no Accept-Language here: a page's
+    address alone decides its language, so every reader of /es/… gets the same (cacheable)
+    page. Only the bare / looks at Accept-Language (choose_language below).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        code = translation.get_language_from_path(request.path_info) or SOURCE_LANGUAGE
+        translation.activate(code)
+        request.LANGUAGE_CODE = code
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", code)
+        return response
+
+
+def choose_language(request):
+    """/ : the site's home page in the reader's best language among the site's."""
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404("No site answers on this host name.")
+    homes = home_pages(site, request)
+    if not homes:
+        raise Http404("This site has no live home page.")
+    code = best_language(request.headers.get("Accept-Language", ""), list(homes))
+    response = HttpResponseRedirect(homes[code].get_url(request))
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
+
+
+def to_source_language(request, path):
+    """A page address without a language prefix (an old link) leads to it in the source language."""
+    return HttpResponseRedirect(f"/{SOURCE_LANGUAGE}/{path}")
+
+
+def refuse_other_languages(page, request, serve_args, serve_kwargs):
+    """before_serve_page: a page is served only in its own language, on a site offering it.
+
+    Wagtail falls back to the source language's home when a language has no home page of its
+    own; this turns that fallback into a 404.
+    """
+    language = translation.get_language()
+    if page.locale.language_code != language:
+        raise Http404("This page is not available in this language.")
+    site = Site.find_for_request(request)
+    if site is not None and language not in configured_languages(site, request):
+        raise Http404("This site is not published in this language.")
+
+
+def ensure_locales(**kwargs):
+    """post_migrate (and after a test flush): a Locale for every installed language, so each is
+    ready to translate into; and wagtail-localize's "submit translation" permission, which its
+    migration made and a flush removes."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    for code in installed_languages():
+        Locale.objects.get_or_create(language_code=code)
+    content_type, _ = ContentType.objects.get_or_create(
+        app_label="wagtail_localize", model="translation"
+    )
+    Permission.objects.get_or_create(
+        content_type=content_type, codename="submit_translation", name="Can submit translations"
+    )
+
+
+def localized(objects: list) -> list:
+    """Translatable snippets (hotlines, appeals) in the language being read where translated,
+    in one query; an untranslated one stays in its own language."""
+    if not objects:
+        return objects
+    code = translation.get_language()
+    if code == SOURCE_LANGUAGE:
+        return objects  # what pages and settings choose are the source language's
+    model = type(objects[0])
+    translated = {
+        obj.translation_key: obj
+        for obj in model.objects.filter(
+            translation_key__in=[obj.translation_key for obj in objects],
+            locale__language_code=code,
+        )
+    }
+    return [translated.get(obj.translation_key, obj) for obj in objects]
