@@ -74,7 +74,9 @@ def test_a_story_published_through_the_admin_form_is_seen_by_readers(admin_clien
     html = site_client("pines.localhost").get(story.get_url_parts()[2]).content.decode()
     assert "We listened first." in html
     assert "have been changed" in html
-    assert "Outreach night in Portland" in site_client("pines.localhost").get("/en/").content.decode()
+    assert (
+        "Outreach night in Portland" in site_client("pines.localhost").get("/en/").content.decode()
+    )
 
 
 def test_the_admin_refuses_a_story_without_a_summary(admin_client):

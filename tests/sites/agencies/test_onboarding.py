@@ -162,6 +162,8 @@ def test_the_command_refuses_a_bad_host_name_a_bad_colour_and_an_unknown_languag
         CommandError, match=r"Nothing was created\. primary_colour: White text on #eeeeee"
     ):
         run("--name", "Pale", "--hostname", "pale.localhost", "--colour", "#eeeeee")
-    with pytest.raises(CommandError, match=r"This install has no language 'xx'; it offers: en, es\."):
+    with pytest.raises(
+        CommandError, match=r"This install has no language 'xx'; it offers: en, es\."
+    ):
         run("--name", "Lingua", "--hostname", "lingua.localhost", "--locale", "xx")
     assert counts() == before
