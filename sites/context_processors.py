@@ -36,7 +36,8 @@ class SiteContext:
         """The site's primary hotline, then the national line(s) every page shows: one query."""
         primary_id = self.branding.primary_hotline_id
         hotlines = Hotline.objects.filter(
-            Q(pinned=True, owner__isnull=True) | Q(pk=primary_id)
+            Q(pinned=True, owner__isnull=True, locale__language_code=SOURCE_LANGUAGE)
+            | Q(pk=primary_id)
         ).order_by("name")
         return localized(sorted(hotlines, key=lambda hotline: hotline.pk != primary_id))
 

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
@@ -70,7 +70,75 @@ def load_network(directory: Path = DEMO_DIR) -> list[Site]:
     sites = [SiteLoader(data, hotlines).load() for data in network]
     for data in network:
         place_partner_stories(data)
+    for path in sorted(directory.glob("*/*.toml")):
+        translate_site(path)
     return sites
+
+
+def translate_site(path: Path) -> None:
+    """`<language>/<site>.toml`: the site published in that language, through wagtail-localize.
+
+    Every page of the site (and its own hotlines and appeal; the network's for the network
+    home) is translated from the file's strings, keyed by the English they translate. A text
+    with no translation in the file is an error, never English left under /es/. Translations
+    that already exist are kept as they are.
+    """
+    from wagtail_localize.models import StringTranslation, Translation
+    from wagtail_localize.operations import translate_object
+
+    from .translation.trees import add_site_language
+
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    language = path.parent.name
+    strings = data["strings"]
+    site = Site.objects.get(hostname=data["site"])
+    locale = Locale.objects.get(language_code=language)
+    owner = None if site.is_default_site else site
+    objects = [
+        *site.root_page.get_descendants(inclusive=True).live().order_by("path").specific(),
+        *Hotline.objects.filter(owner=owner, locale__language_code=settings.LANGUAGE_CODE),
+        *DonationAppeal.objects.filter(owner=owner, locale__language_code=settings.LANGUAGE_CODE),
+    ]
+    for obj in objects:
+        existing = obj.get_translation_or_none(locale)
+        if existing is not None and getattr(existing, "live", True):
+            continue
+        if isinstance(obj, Page) and obj.pk == site.root_page_id:
+            add_site_language(site, language)
+        elif existing is None:
+            translate_object(obj, [locale])
+        translation = Translation.objects.get(
+            source__object_id=obj.translation_key, target_locale=locale
+        )
+        missing = []
+        for segment in translation.source.stringsegment_set.select_related("string", "context"):
+            text = strings.get(segment.string.data)
+            if text is None:
+                missing.append(segment.string.data)
+                continue
+            StringTranslation.objects.update_or_create(
+                translation_of=segment.string,
+                locale=locale,
+                context=segment.context,
+                defaults={"data": text},
+            )
+        if missing:
+            raise DemoError(
+                f"{path.parent.name}/{path.name}: no translation of {len(missing)} texts of "
+                f"“{obj}”, e.g. {missing[0]!r}."
+            )
+        publish_translation(translation, obj, locale)
+
+
+def publish_translation(translation, source, locale) -> None:
+    """Save the translation and publish it now, not when the transaction commits (where
+    wagtail-localize puts it, with a page object that no longer knows its new children)."""
+    if not isinstance(source, Page):
+        translation.save_target(publish=True)  # snippets have no drafts
+        return
+    translation.save_target(publish=False)
+    target = source.get_translation(locale)
+    target.get_latest_revision().publish()
 
 
 def place_partner_stories(data: dict) -> None:

@@ -71,9 +71,12 @@ def live_pages(site: Site, request=None, locale: str | None = None):
     return Page.objects.live().public().filter(in_site).exclude(expire_at__lte=timezone.now())
 
 
-def site_or_network(site: Site) -> Q:
-    """Snippets a site may show: its own agency's and the network's."""
-    return Q(owner=site) | Q(owner__isnull=True)
+def site_or_network(site: Site, locale: str | None = None) -> Q:
+    """Snippets a site may show: its own agency's and the network's, in one language (the
+    source language's unless `locale` names another)."""
+    return (Q(owner=site) | Q(owner__isnull=True)) & Q(
+        locale__language_code=locale or SOURCE_LANGUAGE
+    )
 
 
 def serializer_for(request) -> PageSerializer:
@@ -109,12 +112,22 @@ class SiteParam(Schema):
     site: str | None = Field(None, pattern=HOSTNAME, description=SITE_DESCRIPTION)
 
 
+class SnippetParams(Schema):
+    site: str | None = Field(None, pattern=HOSTNAME, description=SITE_DESCRIPTION)
+    locale: Literal[tuple(code for code, _ in settings.LANGUAGES)] | None = Field(  # type: ignore[valid-type]
+        None,
+        description="Their translations into this language; the source language's if not given.",
+    )
+
+
 LocaleParam = Literal[tuple(code for code, _ in settings.LANGUAGES)]  # type: ignore[valid-type]
 
 
 class PageFilters(SiteParam):
     locale: LocaleParam | None = Field(  # type: ignore[valid-type]
-        None, description="Only pages in this language (of those the site is published in)."
+        None,
+        description="The language of the pages listed (of those the site is published in); "
+        "the site's source language when not given.",
     )
     type: Literal[tuple(TYPE_MODELS)] | None = Field(None, description="Only pages of this type.")  # type: ignore[valid-type]
     tag: str | None = Field(
@@ -172,7 +185,7 @@ def site_info(request, response: HttpResponse, params: Query[SiteParam]):
 )
 def list_pages(request, response: HttpResponse, filters: Query[PageFilters]):
     site = site_for(request, filters.site)
-    pages = live_pages(site, request, filters.locale)
+    pages = live_pages(site, request, filters.locale or SOURCE_LANGUAGE)
     if filters.type:
         pages = pages.type(TYPE_MODELS[filters.type])
     if filters.parent is not None:
@@ -267,12 +280,13 @@ def preview(request, response: HttpResponse, preview_token: str = Query(..., pat
     tags=["shared"],
     summary="Hotlines the site may show",
 )
-def hotlines(request, response: HttpResponse, params: Query[SiteParam]):
+def hotlines(request, response: HttpResponse, params: Query[SnippetParams]):
     site = site_for(request, params.site)
     owners = serializer_for(request).owners
     cacheable(response)
     return [
-        serializers.hotline(line, owners) for line in Hotline.objects.filter(site_or_network(site))
+        serializers.hotline(line, owners)
+        for line in Hotline.objects.filter(site_or_network(site, params.locale))
     ]
 
 
@@ -282,9 +296,10 @@ def hotlines(request, response: HttpResponse, params: Query[SiteParam]):
     tags=["shared"],
     summary="Donation appeals the site may show",
 )
-def appeals(request, response: HttpResponse, params: Query[SiteParam]):
+def appeals(request, response: HttpResponse, params: Query[SnippetParams]):
     site = site_for(request, params.site)
     cacheable(response)
     return [
-        serializers.appeal(item) for item in DonationAppeal.objects.filter(site_or_network(site))
+        serializers.appeal(item)
+        for item in DonationAppeal.objects.filter(site_or_network(site, params.locale))
     ]

@@ -104,15 +104,23 @@ class Manager:
     def __init__(self, request: HttpRequest, pages):
         self.request = request
         self.serializer = serializer_for(request)
-        self.sites = list(Site.objects.select_related("root_page").order_by("-root_page__depth"))
+        # Every site's home page in each of its languages, deepest first.
+        hostnames = {
+            site.root_page.translation_key: site.hostname
+            for site in Site.objects.select_related("root_page")
+        }
+        self.roots = [
+            (home.path, hostnames[home.translation_key])
+            for home in Page.objects.filter(translation_key__in=hostnames).order_by("-depth")
+        ]
         self.reviews = review_states(pages)
         parent_paths = {page.path[: -Page.steplen] for page in pages if page.depth > 1}
         self.parents = dict(Page.objects.filter(path__in=parent_paths).values_list("path", "pk"))
 
     def site_of(self, page) -> str:
-        for site in self.sites:
-            if page.path.startswith(site.root_page.path):
-                return site.hostname
+        for path, hostname in self.roots:
+            if page.path.startswith(path):
+                return hostname
         return ""
 
     def managed(self, page) -> dict:

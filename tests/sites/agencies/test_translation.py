@@ -1,0 +1,164 @@
+"""Translating inside the agency walls, and through review: the real admin views of wagtail-localize
+as Lantern mounts them."""
+
+import pytest
+
+from django.urls import reverse
+
+from wagtail.models import Locale, Page, Site
+from wagtail_localize.models import StringTranslation, Translation
+from wagtail_localize.operations import translate_object
+
+from blocks.hotline import Hotline
+from sites.pages import NewsIndexPage, NewsStoryPage
+from tests.conftest import logged_in, site_client
+
+pytestmark = pytest.mark.django_db
+
+HARBOR, PINES = "harbor.localhost", "pines.localhost"
+
+
+def spanish():
+    return Locale.objects.get(language_code="es")
+
+
+def english_story(hostname) -> NewsStoryPage:
+    root = Site.objects.get(hostname=hostname).root_page
+    return (
+        NewsStoryPage.objects.live().descendant_of(root).filter(locale__language_code="en").first()
+    )
+
+
+def english_page(hostname) -> Page:
+    """A live English page of the site other than its home."""
+    root = Site.objects.get(hostname=hostname).root_page
+    return Page.objects.live().child_of(root).first().specific
+
+
+def refused(response) -> bool:
+    """The admin refuses with 403, or by sending the user to the dashboard with a message."""
+    return response.status_code == 403 or (
+        response.status_code == 302 and response.url == reverse("wagtailadmin_home")
+    )
+
+
+def new_harbor_story() -> NewsStoryPage:
+    """An English story with no Spanish translation yet."""
+    root = Site.objects.get(hostname=HARBOR).root_page
+    index = NewsIndexPage.objects.child_of(root).get()
+    story = NewsStoryPage(
+        title="Night outreach",
+        slug="night-outreach",
+        date="2026-11-20",
+        summary="We met nine people.",
+        body=[{"type": "text", "value": "<p>We listened first.</p>"}],
+        names_changed=True,
+    )
+    index.add_child(instance=story)
+    story.save_revision().publish()
+    return story
+
+
+def test_an_editor_translates_their_own_agencys_pages_only(editor_a):
+    client = logged_in(editor_a)
+    own, other = new_harbor_story(), english_page(PINES)
+    url = "wagtail_localize:submit_page_translation"
+    assert client.get(reverse(url, args=[own.pk])).status_code == 200
+    assert refused(client.get(reverse(url, args=[other.pk])))
+    assert refused(client.post(reverse(url, args=[other.pk]), {"locales": [spanish().pk]}))
+    assert other.get_translation_or_none(spanish()) is None
+
+
+def test_another_agencys_snippet_translation_cannot_be_edited(editor_a):
+    pines_line = Hotline.objects.filter(owner__hostname=PINES, locale__language_code="en").first()
+    translate_object(pines_line, [spanish()])
+    translation = Translation.objects.get(
+        source__object_id=pines_line.translation_key, target_locale=spanish()
+    )
+    segment = translation.source.stringsegment_set.first()
+    url = reverse("wagtail_localize:edit_string_translation", args=[translation.pk, segment.pk])
+    response = logged_in(editor_a).put(
+        url, "value=Mine", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 403
+    assert not StringTranslation.objects.filter(translation_of=segment.string, data="Mine").exists()
+    submit = reverse(
+        "wagtail_localize:submit_snippet_translation", args=["blocks", "hotline", pines_line.pk]
+    )
+    assert refused(logged_in(editor_a).get(submit))
+
+
+def test_syncing_translations_never_publishes(editor_a):
+    story = english_story(HARBOR)
+    source = Translation.objects.filter(source__object_id=story.translation_key).first().source
+    response = logged_in(editor_a).get(
+        reverse("wagtail_localize:update_translations", args=[source.pk])
+    )
+    assert response.status_code == 200
+    assert "publish_translations" not in response.content.decode()
+    pines_source = (
+        Translation.objects.filter(source__object_id=english_story("localhost").translation_key)
+        .first()
+        .source
+    )
+    assert refused(
+        logged_in(editor_a).get(
+            reverse("wagtail_localize:update_translations", args=[pines_source.pk])
+        )
+    )
+
+
+def translate_all(page, locale):
+    translation = Translation.objects.get(
+        source__object_id=page.translation_key, target_locale=locale
+    )
+    for segment in translation.source.stringsegment_set.select_related("string", "context"):
+        StringTranslation.objects.update_or_create(
+            translation_of=segment.string,
+            locale=locale,
+            context=segment.context,
+            defaults={"data": f"ES {segment.string.data}"},
+        )
+    return translation
+
+
+def test_a_translation_goes_through_review_before_readers_see_it(editor_a, moderator_a):
+    story = new_harbor_story()
+    editor = logged_in(editor_a)
+    response = editor.post(
+        reverse("wagtail_localize:submit_page_translation", args=[story.pk]),
+        {"locales": [spanish().pk]},
+    )
+    assert response.status_code == 302
+    spanish_story = story.get_translation(spanish())
+    assert not spanish_story.live, "a translation of a live page starts as a draft"
+
+    submit_url = reverse("lantern_submit_translation", args=[spanish_story.pk])
+    # Not yet translated: refused, so no English shows under /es/.
+    response = editor.post(submit_url, follow=True)
+    assert "are not translated yet" in response.content.decode()
+    assert not Page.objects.get(pk=spanish_story.pk).workflow_in_progress
+
+    translate_all(story, spanish())
+    assert editor.get(submit_url).status_code == 200
+    assert editor.post(submit_url).status_code == 302
+    spanish_story = Page.objects.get(pk=spanish_story.pk)
+    assert spanish_story.workflow_in_progress and not spanish_story.live
+    path = spanish_story.get_url_parts()[2]
+    assert site_client(HARBOR).get(path).status_code == 404
+
+    task_state = spanish_story.current_workflow_task_state
+    url = reverse(
+        "wagtailadmin_pages:workflow_action", args=[spanish_story.pk, "approve", task_state.pk]
+    )
+    assert logged_in(moderator_a).post(url, {"comment": ""}).status_code == 302
+    html = site_client(HARBOR).get(path).content.decode()
+    assert "ES We listened first." in html
+
+
+def test_the_translated_tree_is_the_agencys_own(editor_a, editor_b):
+    spanish_story = english_story(HARBOR).get_translation(spanish())
+    edit = reverse("wagtailadmin_pages:edit", args=[spanish_story.pk])
+    assert logged_in(editor_a).get(edit).status_code == 200
+    assert logged_in(editor_b).get(edit).status_code in (302, 403)
+    assert spanish_story.get_workflow().name == "Harbor Light Alliance review"
