@@ -16,7 +16,9 @@ from sites.api.api import api as public_api
 from sites.api.manage import api as manage_api
 from sites.feeds import AtomStoriesFeed, StoriesFeed
 from sites.languages import choose_language, to_source_language
+from sites.sitemap import SiteSitemap
 from sites.translation import guards
+from sites.translation.report import translations_report
 from sites.translation.review import submit_translation_view
 
 urlpatterns = [
@@ -38,6 +40,11 @@ urlpatterns = [
         require_admin_access(guards.UpdateTranslationsView.as_view()),
     ),
     path(
+        "admin/lantern/translations/",
+        require_admin_access(translations_report),
+        name="lantern_translations_report",
+    ),
+    path(
         "admin/lantern/translations/<int:page_id>/submit/",
         require_admin_access(submit_translation_view),
         name="lantern_submit_translation",
@@ -46,7 +53,7 @@ urlpatterns = [
     path("api/manage/", manage_api.urls),
     path("api/", public_api.urls),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": SiteSitemap}}, name="sitemap"),
     path("feed/", StoriesFeed(), name="feed"),
     path("feed/atom/", AtomStoriesFeed(), name="feed_atom"),
 ]

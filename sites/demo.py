@@ -101,8 +101,13 @@ def translate_site(path: Path) -> None:
     ]
     for obj in objects:
         existing = obj.get_translation_or_none(locale)
-        if existing is not None and getattr(existing, "live", True):
-            continue
+        translation = Translation.objects.filter(
+            source__object_id=obj.translation_key, target_locale=locale
+        ).first()
+        if existing is not None and getattr(existing, "live", True) and translation:
+            total, done = translation.get_progress()
+            if done == total:
+                continue  # translated already (and perhaps edited since): kept as it is
         if isinstance(obj, Page) and obj.pk == site.root_page_id:
             add_site_language(site, language)
         elif existing is None:

@@ -13,6 +13,7 @@ from .agencies.tenancy import is_network_admin, sites_for
 from .agencies.tokens import TokenViewSet
 from .languages import refuse_other_languages
 from .pages import NewsStoryPage
+from .translation import report
 from .translation.review import submit_button
 
 
@@ -54,3 +55,7 @@ hooks.register("before_serve_page", refuse_other_languages)
 # "Submit translation for review" on translated pages (sites.translation.review).
 hooks.register("register_page_header_buttons", submit_button)
 hooks.register("register_page_listing_more_buttons", submit_button)
+
+# Reports → Translations, and a warning on translations whose original has changed.
+hooks.register("register_reports_menu_item", report.menu_item)
+hooks.register("before_edit_page", report.warn_if_behind)

@@ -68,10 +68,31 @@ def test_every_page_links_its_feeds():
 def test_each_site_has_its_own_sitemap_of_live_public_pages(hostname):
     response = site_client(hostname).get("/sitemap.xml")
     locations = {loc.text for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")}
-    expected = {
-        page.get_full_url()
-        for page in Page.objects.live()
-        .public()
-        .descendant_of(site(hostname).root_page, inclusive=True)
-    }
+    expected = set()  # in every language the site is published in
+    for home in site(hostname).root_page.get_translations(inclusive=True).live():
+        expected |= {
+            page.get_full_url()
+            for page in Page.objects.live().public().descendant_of(home, inclusive=True)
+        }
     assert locations == expected
+
+
+def test_a_bilingual_sitemap_names_each_pages_translations():
+    response = site_client("harbor.localhost").get("/sitemap.xml")
+    root = ET.fromstring(response.content)
+    urls = {
+        url.find(f"{SITEMAP}loc").text: {
+            link.get("hreflang"): link.get("href")
+            for link in url.iter("{http://www.w3.org/1999/xhtml}link")
+        }
+        for url in root.iter(f"{SITEMAP}url")
+    }
+    english = "http://harbor.localhost/en/stories/mayas-story/"
+    spanish = "http://harbor.localhost/es/historias/la-historia-de-maya/"
+    assert urls[english] == urls[spanish] == {"en": english, "es": spanish}
+    assert not any("/es/" in loc for loc in _locations("pines.localhost"))
+
+
+def _locations(hostname):
+    response = site_client(hostname).get("/sitemap.xml")
+    return {loc.text for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")}

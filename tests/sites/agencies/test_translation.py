@@ -1,6 +1,9 @@
 """Translating inside the agency walls, and through review: the real admin views of wagtail-localize
 as Lantern mounts them."""
 
+import re
+from html import unescape
+
 import pytest
 
 from django.urls import reverse
@@ -162,3 +165,55 @@ def test_the_translated_tree_is_the_agencys_own(editor_a, editor_b):
     assert logged_in(editor_a).get(edit).status_code == 200
     assert logged_in(editor_b).get(edit).status_code in (302, 403)
     assert spanish_story.get_workflow().name == "Harbor Light Alliance review"
+
+
+# --- out of date: the report and the editor's warning -------------------------------------
+
+REPORT = "/admin/lantern/translations/"
+
+
+def report_rows(client, **params) -> dict:
+    """{(original, language): (state, reason)} from the report's table."""
+    html = client.get(REPORT, params).content.decode()
+    rows, original = {}, None
+    for row in re.findall(r"<tr data-state=\"[^\"]+\">(.*?)</tr>", html, re.S):
+        cells = [
+            unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ]
+        if len(cells) == 4:
+            original = cells.pop(0).split(" (")[0]
+        language, state, reason = cells[-3:]
+        rows[(original, language)] = (state, reason)
+    return rows
+
+
+def test_the_report_shows_each_translation_and_flags_one_whose_original_changed(moderator_a):
+    client = logged_in(moderator_a)
+    rows = report_rows(client)
+    maya = "Maya's story: from a “boyfriend” to a way out"
+    assert rows[(maya, "es")] == ("up to date", "up to date")
+    assert rows[("Harbor Light 24-hour Response Line", "es")] == ("up to date", "up to date")
+    assert rows[("Be there when the call comes at 2am", "es")] == ("up to date", "up to date")
+
+    story = NewsStoryPage.objects.get(title=maya)
+    story.summary = "A changed summary."
+    story.save_revision().publish()
+    state, reason = report_rows(client)[(maya, "es")]
+    assert state == "behind" and "the source changed" in reason
+
+    spanish_story = story.get_translation(spanish())
+    response = logged_in(moderator_a).get(
+        reverse("wagtailadmin_pages:edit", args=[spanish_story.pk])
+    )
+    assert "This translation is out of date" in response.content.decode()
+
+    fresh = new_harbor_story()
+    assert report_rows(client)[(fresh.title, "es")] == ("missing", "not translated")
+
+
+def test_the_report_shows_an_agency_its_own_sites_only(editor_b):
+    html = logged_in(editor_b).get(REPORT, {"site": HARBOR}).content.decode()
+    assert "<h2>Northern Pines Ministry</h2>" in html
+    assert "Harbor" not in html and "Maya" not in html
+    assert "published in one language only" in html
