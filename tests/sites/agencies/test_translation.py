@@ -6,6 +6,7 @@ from html import unescape
 
 import pytest
 
+from django.core.management import CommandError
 from django.urls import reverse
 
 from wagtail.models import Locale, Page, Site
@@ -217,3 +218,24 @@ def test_the_report_shows_an_agency_its_own_sites_only(editor_b):
     assert "<h2>Northern Pines Ministry</h2>" in html
     assert "Harbor" not in html and "Maya" not in html
     assert "published in one language only" in html
+
+
+def test_a_network_admin_adds_a_language_to_a_site(django_capture_on_commit_callbacks, editor_b):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("add_site_language", "--site", PINES, "--locale", "es", stdout=out)
+    assert "now has a 'es' home page (a draft" in out.getvalue()
+    site = Site.objects.get(hostname=PINES)
+    spanish_home = site.root_page.get_translation(spanish())
+    assert not spanish_home.live
+    assert site_client(PINES).get("/es/").status_code == 404, "not before it is published"
+    # The agency works on it like on its own home page, and it goes through its review.
+    response = logged_in(editor_b).get(reverse("wagtailadmin_pages:edit", args=[spanish_home.pk]))
+    assert response.status_code == 200
+    assert spanish_home.get_workflow().name == "Northern Pines Ministry review"
+    with pytest.raises(CommandError, match="no language 'xx'"):
+        call_command("add_site_language", "--site", PINES, "--locale", "xx", stdout=out)
