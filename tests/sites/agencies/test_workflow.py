@@ -556,7 +556,7 @@ def test_site_history_shows_a_moderator_their_own_sites_entries_only(moderator_a
 def test_site_history_does_not_show_a_moderator_another_agencys_snippet_edits(
     moderator_a, moderator_b
 ):
-    hotline = Hotline.objects.get(owner__hostname=PINES)
+    hotline = Hotline.objects.get(owner__hostname=PINES, locale__language_code="en")
     fields = [
         "name", "phone", "sms_number", "sms_keyword", "tty", "chat_url", "hours",
         "languages", "coverage", "states", "description",
