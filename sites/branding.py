@@ -19,13 +19,13 @@ class SiteBranding(BaseSiteSetting):
 
     Lantern's one set of templates puts white text on the primary colour (header, footer)
     and primary-coloured text on the accent colour (buttons), so both pairs must meet
-    WCAG AA's 4.5:1 for text.
+    WCAG AA's 4.5:1 for text. The words every page shows (tagline, donate button, footer,
+    safety note) are on the home page instead, where they are translated and reviewed.
     """
 
     display_name = models.CharField(
         max_length=120, help_text="The agency's name, as shown in the header."
     )
-    tagline = models.CharField(max_length=200, blank=True)
     logo = models.ForeignKey(
         "wagtailimages.Image",
         null=True,
@@ -55,17 +55,11 @@ class SiteBranding(BaseSiteSetting):
         help_text="Shown at the top of every page, beside the national hotline.",
     )
     donate_url = models.URLField("donate link", blank=True)
-    donate_label = models.CharField(
-        max_length=40, default="Donate", help_text="The donate button's words."
-    )
     frontend_url = models.URLField(
         "front end preview address",
         blank=True,
         help_text="For agencies with their own front end on the API: where editors preview drafts, "
         "e.g. https://www.agency.org/preview. It receives a preview_token for /api/preview.",
-    )
-    footer_text = models.TextField(
-        blank=True, help_text="A sentence or two at the foot of every page."
     )
     languages = models.CharField(
         max_length=200,
@@ -77,7 +71,7 @@ class SiteBranding(BaseSiteSetting):
     base_form_class = BrandingForm
     panels = [
         MultiFieldPanel(
-            [FieldPanel("display_name"), FieldPanel("tagline"), FieldPanel("logo")],
+            [FieldPanel("display_name"), FieldPanel("logo")],
             heading="Identity",
         ),
         MultiFieldPanel(
@@ -85,10 +79,7 @@ class SiteBranding(BaseSiteSetting):
             heading="Colours",
         ),
         FieldPanel("primary_hotline"),
-        MultiFieldPanel(
-            [FieldPanel("donate_url"), FieldPanel("donate_label")], heading="Donations"
-        ),
-        FieldPanel("footer_text"),
+        FieldPanel("donate_url"),
         FieldPanel("languages"),
         FieldPanel("frontend_url"),
     ]

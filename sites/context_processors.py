@@ -43,13 +43,16 @@ class SiteContext:
 
     @cached_property
     def home(self):
-        """The site's home page in the language being read (the source language's otherwise)."""
+        """The site's home page in the language being read (the source language's otherwise):
+        it also holds the words every page shows (tagline, donate button, footer, safety note)."""
         if not self.site:
             return None
         language = translation.get_language()
-        if language == SOURCE_LANGUAGE:
-            return self.site.root_page
-        return home_pages(self.site, self.request).get(language) or self.site.root_page
+        if language != SOURCE_LANGUAGE:
+            home = home_pages(self.site, self.request).get(language)
+            if home is not None:
+                return home.specific
+        return self.site.root_page.specific
 
     @cached_property
     def home_url(self):

@@ -32,14 +32,8 @@ from .sharing import SharedStory
 logger = logging.getLogger(__name__)
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
-BRANDING_FIELDS = [
-    "tagline",
-    "primary_colour",
-    "accent_colour",
-    "donate_url",
-    "donate_label",
-    "footer_text",
-]
+BRANDING_FIELDS = ["primary_colour", "accent_colour", "donate_url"]
+HOME_WORDS = ["tagline", "donate_label", "footer_text"]
 HOTLINE_FIELDS = [
     "phone", "sms_number", "sms_keyword", "tty", "chat_url", "hours", "is_24_7",
     "coverage", "description", "pinned",
@@ -222,6 +216,8 @@ class SiteLoader:
             home = site.root_page.specific
             home.hero_heading = self.data["home"]["hero_heading"]
             home.hero_text = self.data["home"].get("hero_text", "")
+            for field in HOME_WORDS:
+                setattr(home, field, info.get(field, getattr(home, field)))
             self.new_pages.append((home, {"body": self.data["home"].get("body", [])}))
         self.home = site.root_page.specific
         self.owner = None if info.get("is_default") else site  # the network's own are everyone's

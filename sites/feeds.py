@@ -32,7 +32,7 @@ class StoriesFeed(Feed):
         return root.get_full_url(self.request)
 
     def description(self, root):
-        return self.branding.tagline or root.title
+        return getattr(root.get_site().root_page.specific, "tagline", "") or root.title
 
     subtitle = description
 

@@ -44,6 +44,23 @@ class HomePage(HeadlessPreviewMixin, Page):
         help_text="Up to three stories to feature. Leave empty to show the three newest.",
     )
     body = StreamField(BodyBlock(), blank=True)
+    # Words every page of the site shows. On the home page rather than in the site's settings,
+    # so they are translated with it (Wagtail's settings are not: wagtail#11508) and a change
+    # goes through review like any page.
+    tagline = models.CharField(
+        max_length=200, blank=True, help_text="Under the site's name on every page."
+    )
+    donate_label = models.CharField(
+        max_length=40, default="Donate", help_text="The donate button's words."
+    )
+    footer_text = models.TextField(
+        blank=True, help_text="A sentence or two at the foot of every page."
+    )
+    safety_message = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="A short safety note on every page, e.g. how to leave the site quickly.",
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -53,6 +70,15 @@ class HomePage(HeadlessPreviewMixin, Page):
         ),
         FieldPanel("featured"),
         FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("tagline"),
+                FieldPanel("donate_label"),
+                FieldPanel("footer_text"),
+                FieldPanel("safety_message"),
+            ],
+            heading="Words on every page",
+        ),
     ]
     search_fields = [*Page.search_fields, index.SearchField("hero_text"), index.SearchField("body")]
 

@@ -70,13 +70,10 @@ def branding_form(branding, **changes) -> dict[str, str]:
     """The site branding settings form, filled in with `branding` as it stands, then `changes`."""
     data = {
         "display_name": branding.display_name,
-        "tagline": branding.tagline,
         "logo": branding.logo_id or "",
         "primary_colour": branding.primary_colour,
         "accent_colour": branding.accent_colour,
         "primary_hotline": branding.primary_hotline_id or "",
         "donate_url": branding.donate_url,
-        "donate_label": branding.donate_label,
-        "footer_text": branding.footer_text,
     }
     return data | changes

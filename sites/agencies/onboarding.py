@@ -90,6 +90,9 @@ HOSTNAME = re.compile(
 )
 
 
+HOME_WORDS = ("tagline", "donate_label", "footer_text", "safety_message")
+
+
 class SiteExists(Exception):
     """The host name is already served by a site; nothing was changed."""
 
@@ -117,8 +120,9 @@ def create_agency_site(
 ) -> Site:
     """Create a site with its home page, branding and media collection, or nothing at all.
 
-    `branding` takes SiteBranding fields (primary_colour, accent_colour, tagline, ...);
-    they are validated like the admin form validates them, so a bad colour pair is refused.
+    `branding` takes SiteBranding fields (primary_colour, accent_colour, ...), validated like
+    the admin form validates them, so a bad colour pair is refused; and the words every page
+    shows (tagline, donate_label, footer_text), which go on the home page.
     """
     name = (name or "").strip()
     if not name:
@@ -127,7 +131,8 @@ def create_agency_site(
     if Site.objects.filter(hostname=hostname, port=port).exists():
         raise SiteExists(f"A site already answers on {hostname}:{port}; nothing was changed.")
 
-    home = HomePage(title=name, hero_heading=hero_heading or name, show_in_menus=False)
+    words = {key: branding.pop(key) for key in HOME_WORDS if key in branding}
+    home = HomePage(title=name, hero_heading=hero_heading or name, show_in_menus=False, **words)
     if locale:
         home.locale = find_locale(locale)
     Page.get_first_root_node().add_child(instance=home)

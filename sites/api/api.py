@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
 from wagtail.models import Locale, Page, Site
@@ -123,6 +123,12 @@ class SnippetParams(Schema):
 LocaleParam = Literal[tuple(code for code, _ in settings.LANGUAGES)]  # type: ignore[valid-type]
 
 
+class SiteLanguageParam(SiteParam):
+    locale: LocaleParam | None = Field(  # type: ignore[valid-type]
+        None, description="The language of the site's words, navigation and help lines."
+    )
+
+
 class PageFilters(SiteParam):
     locale: LocaleParam | None = Field(  # type: ignore[valid-type]
         None,
@@ -145,36 +151,46 @@ class PageFilters(SiteParam):
     tags=["site"],
     summary="The site: branding, navigation and help lines",
 )
-def site_info(request, response: HttpResponse, params: Query[SiteParam]):
+def site_info(request, response: HttpResponse, params: Query[SiteLanguageParam]):
     site = site_for(request, params.site)
-    context = SiteContext(request)
-    context.site, context.branding = site, SiteBranding.for_site(site)
-    branding = context.branding
-    serializer = serializer_for(request)
-    cacheable(response)
+    homes = home_pages(site, request)
+    language = params.locale if params.locale in homes else SOURCE_LANGUAGE
     names = dict(settings.LANGUAGES)
-    return {
-        "hostname": site.hostname,
-        "languages": [
-            {"code": code, "name": names.get(code, code), "home": home.get_url_parts(request)[2]}
-            for code, home in home_pages(site, request).items()
-        ],
-        "name": branding.display_name or site.site_name,
-        "tagline": branding.tagline,
-        "primary_colour": branding.primary_colour,
-        "accent_colour": branding.accent_colour,
-        "logo": serializers.image(branding.logo),
-        "donate_url": branding.donate_url,
-        "donate_label": branding.donate_label,
-        "footer_text": branding.footer_text,
-        "home": serializer.summary(site.root_page.specific),
-        "navigation": [
-            {"title": item["title"], "path": item["url"]} for item in context.navigation
-        ],
-        "help_hotlines": [
-            serializers.hotline(line, serializer.owners) for line in context.help_hotlines
-        ],
-    }
+    cacheable(response)
+    with translation.override(language):
+        context = SiteContext(request)
+        context.site, context.branding = site, SiteBranding.for_site(site)
+        context.home = home = homes.get(language, site.root_page).specific
+        branding = context.branding
+        serializer = serializer_for(request)
+        return {
+            "hostname": site.hostname,
+            "language": language,
+            "languages": [
+                {
+                    "code": code,
+                    "name": names.get(code, code),
+                    "home": page.get_url_parts(request)[2],
+                }
+                for code, page in homes.items()
+            ],
+            "name": branding.display_name or site.site_name,
+            "tagline": home.tagline,
+            "primary_colour": branding.primary_colour,
+            "accent_colour": branding.accent_colour,
+            "logo": serializers.image(branding.logo),
+            "donate_url": branding.donate_url,
+            "donate_label": home.donate_label,
+            "footer_text": home.footer_text,
+            "safety_message": home.safety_message,
+            "home": serializer.summary(home),
+            "navigation": [
+                {"title": item["title"], "path": item["url"]} for item in context.navigation
+            ],
+            "help_hotlines": [
+                serializers.hotline(line, serializer.owners) for line in context.help_hotlines
+            ],
+        }
 
 
 @api.get(

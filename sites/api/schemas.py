@@ -197,6 +197,7 @@ class SiteLanguage(Schema):
 
 class SiteInfo(Schema):
     hostname: str
+    language: str = Field(description="The language of the words, navigation and help lines.")
     languages: list[SiteLanguage] = Field(
         description="The languages the site is published in, its source language first."
     )
@@ -208,6 +209,7 @@ class SiteInfo(Schema):
     donate_url: str
     donate_label: str
     footer_text: str
+    safety_message: str
     home: PageSummary
     navigation: list[NavigationItem]
     help_hotlines: list[Hotline] = Field(

@@ -1,7 +1,11 @@
 """Branding: readable colour pairs only, edited per site in the admin, seen by that site's readers alone."""
 
+import importlib
+from types import SimpleNamespace
+
 import pytest
 
+from django.apps import apps
 from django.urls import reverse
 
 from wagtail.models import Site
@@ -105,3 +109,33 @@ def test_changing_the_primary_hotline_changes_the_help_bar(admin_client, nationa
     help_bar = html[html.index('<aside class="help-bar"') : html.index("</aside>")]
     assert old.phone not in help_bar
     assert help_bar.count("Call 1-888-373-7888") == 1
+
+
+def test_words_kept_in_branding_before_move_to_the_home_page_and_its_revisions():
+    """The data migration that moved tagline, donate label and footer to the home page, run on
+    a branding as it was before (a stand-in with the old fields)."""
+    migration = importlib.import_module("sites.migrations.0009_site_words_on_the_home_page")
+    site = Site.objects.get(hostname="ridge.localhost")
+    home = site.root_page.specific
+    home.save_revision()  # a draft, whose content must get the words too
+    old_branding = SimpleNamespace(
+        site=site, tagline="Moved tagline", donate_label="Give", footer_text="Moved footer"
+    )
+
+    class MigrationApps:
+        def get_model(self, app_label, model_name):
+            if model_name == "SiteBranding":
+                return SimpleNamespace(
+                    objects=SimpleNamespace(select_related=lambda *fields: [old_branding])
+                )
+            return apps.get_model(app_label, model_name)
+
+    migration.move_words_to_home_pages(MigrationApps(), None)
+    home.refresh_from_db()
+    assert (home.tagline, home.donate_label, home.footer_text) == (
+        "Moved tagline",
+        "Give",
+        "Moved footer",
+    )
+    draft = home.get_latest_revision_as_object()
+    assert (draft.tagline, draft.footer_text) == ("Moved tagline", "Moved footer")

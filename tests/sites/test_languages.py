@@ -120,3 +120,28 @@ def test_the_api_lists_the_sites_languages_and_filters_by_one():
     assert found["title"] == "La historia de Maya: de un “novio” a una salida"
     assert site_client(RIDGE).get("/api/pages", {"locale": "es"}).json()["count"] == 0
     assert site_client(HARBOR).get("/api/pages", {"locale": "xx"}).status_code == 422
+
+
+def test_the_words_on_every_page_are_the_home_pages_in_the_readers_language():
+    """Tagline, donate button and footer live on the home page, so they are translated with it."""
+    english = get(HARBOR, "/en/stories/mayas-story/").content.decode()
+    spanish = get(HARBOR, "/es/historias/la-historia-de-maya/").content.decode()
+    assert "Standing beside children found in trafficking in Los Angeles County." in english
+    assert "Al lado de los niños encontrados en situación de trata" in spanish
+    assert ">Give now</a>" in english and ">Dona ahora</a>" in spanish
+    assert "Los nombres de los niños de nuestras historias siempre se cambian." in spanish
+    assert "Names of children in our stories are always changed." not in spanish
+
+
+def test_the_api_gives_the_sites_words_in_a_language():
+    english = site_client(HARBOR).get("/api/site").json()
+    spanish = site_client(HARBOR).get("/api/site", {"locale": "es"}).json()
+    assert (english["language"], spanish["language"]) == ("en", "es")
+    assert english["donate_label"] == "Give now" and spanish["donate_label"] == "Dona ahora"
+    assert spanish["tagline"].startswith("Al lado de los niños")
+    assert spanish["home"]["path"] == "/es/"
+    assert all(item["path"].startswith("/es/") for item in spanish["navigation"])
+    names = [line["name"] for line in spanish["help_hotlines"]]
+    assert "Línea Nacional contra la Trata de Personas" in names
+    # A language the site is not published in falls back to its source language.
+    assert site_client(RIDGE).get("/api/site", {"locale": "es"}).json()["language"] == "en"

@@ -35,17 +35,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--accent", dest="accent_colour", default=None, help="Accent colour, e.g. #ffd166."
         )
-        parser.add_argument("--tagline", default=None)
+        parser.add_argument("--tagline", default=None, help="Under the site's name on every page.")
         parser.add_argument(
             "--default", action="store_true", help="Make this the site for unknown host names."
         )
 
     def handle(self, *args, name, hostname, port, locale, default, **options):
         branding = {
-            key: options[key]
-            for key in ("primary_colour", "accent_colour", "tagline")
-            if options[key]
+            key: options[key] for key in ("primary_colour", "accent_colour") if options[key]
         }
+        if options["tagline"]:
+            branding["tagline"] = options["tagline"]
         try:
             site = create_agency_site(
                 name=name,

@@ -651,11 +651,11 @@ class EditBranding:
     def perform(self, client, ctx):
         return client.post(
             reverse("wagtailsettings:edit", args=["agency_sites", "sitebranding", ctx.site.pk]),
-            branding_form(ctx.branding, tagline="Tagline set by the matrix"),
+            branding_form(ctx.branding, display_name="Name set by the matrix"),
         )
 
     def succeeded(self, ctx, response):
-        return SiteBranding.objects.get(site=ctx.site).tagline == "Tagline set by the matrix"
+        return SiteBranding.objects.get(site=ctx.site).display_name == "Name set by the matrix"
 
     def snapshot(self, ctx):
         return model_to_dict(SiteBranding.objects.get(site=ctx.site))
