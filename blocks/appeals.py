@@ -13,6 +13,7 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .ownership import OwnedByAgency
+from .translated import in_language
 
 
 class DonationAppeal(TranslatableMixin, OwnedByAgency, index.Indexed, models.Model):
@@ -77,6 +78,13 @@ class DonationAppeal(TranslatableMixin, OwnedByAgency, index.Indexed, models.Mod
         return self.end_date is None or self.end_date >= timezone.localdate()
 
 
+class DonationAppealValue(blocks.StructValue):
+    def appeal_to_show(self):
+        """The chosen appeal, in the reader's language where translated."""
+        shown = in_language([self.get("appeal")])
+        return shown[0] if shown else None
+
+
 class DonationAppealBlock(blocks.StructBlock):
     """A donation appeal with its progress bar and a button to give."""
 
@@ -90,3 +98,4 @@ class DonationAppealBlock(blocks.StructBlock):
         icon = "pick"
         template = "blocks/donation_appeal.html"
         description = "A donation appeal with its goal, progress and a donate button."
+        value_class = DonationAppealValue

@@ -14,6 +14,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from .ownership import OwnedByAgency
 from .phone import sms_href, tel_href, validate_phone
 from .regions import US_STATES, parse_states
+from .translated import in_language
 
 
 class HotlineQuerySet(models.QuerySet):
@@ -180,6 +181,12 @@ class Hotline(TranslatableMixin, OwnedByAgency, index.Indexed, models.Model):
         )
 
 
+class HotlinePanelValue(blocks.StructValue):
+    def hotlines_to_show(self):
+        """The chosen hotlines, in the reader's language where translated."""
+        return in_language(list(self.get("hotlines") or []))
+
+
 class HotlinePanelBlock(blocks.StructBlock):
     """One or more hotlines, each with tap-to-call and tap-to-text links."""
 
@@ -193,4 +200,5 @@ class HotlinePanelBlock(blocks.StructBlock):
         icon = "mobile-alt"
         template = "blocks/hotline_panel.html"
         description = "Hotlines with buttons to call or text them, their hours and languages."
+        value_class = HotlinePanelValue
         form_classname = "hotline-panel-block"

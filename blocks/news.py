@@ -3,6 +3,8 @@
 from wagtail import blocks
 from wagtail.models import Page
 
+from .translated import in_language
+
 STORY_TYPES = ["agency_sites.NewsStoryPage", "agency_sites.AwarenessArticlePage"]
 
 
@@ -11,11 +13,12 @@ class RelatedStoriesValue(blocks.StructValue):
         """The chosen stories that readers may see, in the editor's order, in one query.
 
         A story chosen here may later be unpublished or made private: it then drops out
-        instead of leading readers to a 404 or a login page.
+        instead of leading readers to a 404 or a login page. Each is shown in the reader's
+        language where it has a live translation.
         """
         ids = [page.pk for page in self.get("stories") or [] if page]
         pages = Page.objects.live().public().filter(pk__in=ids).specific().in_bulk()
-        return [pages[pk] for pk in ids if pk in pages]
+        return in_language([pages[pk] for pk in ids if pk in pages])
 
 
 class RelatedStoriesBlock(blocks.StructBlock):

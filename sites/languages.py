@@ -15,6 +15,8 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 
 from wagtail.models import Locale, Page, Site
 
+from blocks.translated import in_language
+
 SOURCE_LANGUAGE = settings.LANGUAGE_CODE
 
 
@@ -175,19 +177,5 @@ def ensure_locales(**kwargs):
 
 
 def localized(objects: list) -> list:
-    """Translatable snippets (hotlines, appeals) in the language being read where translated,
-    in one query; an untranslated one stays in its own language."""
-    if not objects:
-        return objects
-    code = translation.get_language()
-    if code == SOURCE_LANGUAGE:
-        return objects  # what pages and settings choose are the source language's
-    model = type(objects[0])
-    translated = {
-        obj.translation_key: obj
-        for obj in model.objects.filter(
-            translation_key__in=[obj.translation_key for obj in objects],
-            locale__language_code=code,
-        )
-    }
-    return [translated.get(obj.translation_key, obj) for obj in objects]
+    """Translatable snippets (hotlines, appeals) in the language being read where translated."""
+    return in_language(objects)

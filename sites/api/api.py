@@ -27,6 +27,7 @@ from ..pages import NewsStoryTag
 from . import schemas, serializers
 from .preview import DraftPreview
 from .serializers import TYPE_MODELS, PageSerializer
+from .strict import refuse_unknown_parameters
 
 MAX_LIMIT = 100
 # Every endpoint: 404 for a site or page that is not there, 422 naming each invalid parameter.
@@ -48,6 +49,7 @@ api = NinjaAPI(
     ),
     urls_namespace="lantern_api",
 )
+api.add_decorator(refuse_unknown_parameters, mode="view")
 
 
 def site_for(request: HttpRequest, site: str | None) -> Site:

@@ -25,6 +25,7 @@ from . import inputs, schemas
 from .api import HOSTNAME, MAX_LIMIT, serializer_for
 from .drafts import WRITABLE, Invalid, Refused, create_draft, editable_pages, submit, update_draft
 from .serializers import PAGE_TYPES, TYPE_MODELS
+from .strict import refuse_unknown_parameters
 
 ERRORS = {
     400: schemas.Error,
@@ -58,6 +59,7 @@ api = NinjaAPI(
     urls_namespace="lantern_manage_api",
     auth=BearerTokenAuth(),
 )
+api.add_decorator(refuse_unknown_parameters, mode="view")
 
 
 @api.exception_handler(AuthenticationError)

@@ -1,5 +1,7 @@
 """Pages, blocks and snippets as the public API's plain data (shapes in schemas.py)."""
 
+from django.utils import translation
+
 from wagtail.rich_text import expand_db_html
 
 from blocks.appeals import DonationAppeal
@@ -113,6 +115,11 @@ class PageSerializer:
         return data
 
     def detail(self, page) -> dict:
+        # Chosen hotlines, appeals and stories in the page's own language where translated.
+        with translation.override(page.locale.language_code if page.locale_id else None):
+            return self._detail(page)
+
+    def _detail(self, page) -> dict:
         data = self.summary(
             page, {page.pk: list(page.tags.names())} if isinstance(page, NewsStoryPage) else None
         )
@@ -147,11 +154,12 @@ class PageSerializer:
                 "credit": value["credit"],
             }
         if kind == "hotline_panel":
-            lines = [hotline(line, self.owners) for line in value["hotlines"] if line]
+            lines = [hotline(line, self.owners) for line in value.hotlines_to_show()]
             return {"heading": value["heading"], "hotlines": lines}
         if kind == "donation_appeal":
+            chosen = value.appeal_to_show()
             return {
-                "appeal": appeal(value["appeal"]) if value["appeal"] else None,
+                "appeal": appeal(chosen) if chosen else None,
                 "show_progress": value["show_progress"],
             }
         if kind == "call_to_action":

@@ -239,3 +239,13 @@ def test_control_characters_in_parameters_are_refused_not_sent_to_the_database(u
     response = site_client("harbor.localhost").get(url, params)
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][-1] == next(iter(params))
+
+
+def test_an_unknown_or_misspelt_parameter_is_refused_not_ignored():
+    response = get("harbor.localhost", "/api/pages", tpye="news_story")
+    assert response.status_code == 422
+    error = response.json()["detail"][0]
+    assert error["loc"] == ["query", "tpye"]
+    assert (
+        "this endpoint takes: limit, locale, offset, order, parent, site, tag, type" in error["msg"]
+    )
