@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -27,8 +28,8 @@ class Hotline(TranslatableMixin, OwnedByAgency, index.Indexed, models.Model):
     """A line a reader can reach: by phone, text, TTY or chat, with its hours and languages."""
 
     class Coverage(models.TextChoices):
-        NATIONAL = "national", "Nationwide"
-        STATE = "state", "One or more states"
+        NATIONAL = "national", _("Nationwide")
+        STATE = "state", _("One or more states")
 
     name = models.CharField(
         max_length=120, help_text="As readers know it, e.g. 'National Human Trafficking Hotline'."

@@ -7,6 +7,7 @@ it is, so a second run creates nothing and never overwrites an editor's changes.
 import io
 import logging
 import tomllib
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -315,7 +316,12 @@ class SiteLoader:
         elif kind == "quote":
             value = {"quote": entry["quote"], "attribution": entry.get("attribution", "")}
         elif kind == "tips":
-            value = {"heading": entry["heading"], "items": entry["items"]}
+            # Items in ListBlock's block format (with ids), as the admin saves them: only then
+            # does wagtail-localize offer each one for translation.
+            items = [
+                {"type": "item", "value": item, "id": str(uuid.uuid4())} for item in entry["items"]
+            ]
+            value = {"heading": entry["heading"], "items": items}
         elif kind == "fact":
             value = {key: entry.get(key, "") for key in ("figure", "label", "source")}
         elif kind == "hotline_panel":

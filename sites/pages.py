@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -196,9 +197,10 @@ class NewsStoryPage(StoryPage):
     """A news story, rescue update or community story."""
 
     class Kind(models.TextChoices):
-        RESCUE_UPDATE = "rescue_update", "Rescue update"
-        NEWS = "news", "News"
-        COMMUNITY_STORY = "community_story", "Community story"
+        # Shown to readers with each story: translated with the templates' words.
+        RESCUE_UPDATE = "rescue_update", _("Rescue update")
+        NEWS = "news", _("News")
+        COMMUNITY_STORY = "community_story", _("Community story")
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS)
     names_changed = models.BooleanField(

@@ -125,3 +125,13 @@ def test_the_catalog_translates_everything_and_leaves_nothing_fuzzy():
     body = po[po.index("\n\n") :]  # after the header
     assert body.count("\nmsgid ") > 40
     assert not re.search(r'^msgstr ""\n(?!")', body + "\n", re.M), "an untranslated entry"
+
+
+def test_a_storys_kind_and_a_hotlines_coverage_are_in_the_readers_language():
+    client = site_client("harbor.localhost")
+    maya = client.get("/es/historias/la-historia-de-maya/").content.decode()
+    assert '<p class="story__meta">Historia de la comunidad · ' in maya
+    rescue = client.get("/es/historias/ocho-ninos-a-salvo-en-dos-semanas/").content.decode()
+    assert '<p class="story__meta">Noticia de rescate · ' in rescue
+    english = client.get("/en/stories/mayas-story/").content.decode()
+    assert '<p class="story__meta">Community story · ' in english
