@@ -159,6 +159,21 @@ def test_a_translation_goes_through_review_before_readers_see_it(editor_a, moder
     html = site_client(HARBOR).get(path).content.decode()
     assert "ES We listened first." in html
 
+    # Readers find it from the English page, search engines from the sitemap, partners by API.
+    english_html = site_client(HARBOR).get(story.get_url_parts()[2]).content.decode()
+    spanish_url = f"http://harbor.localhost{path}"
+    assert f'<link rel="alternate" hreflang="es" href="{spanish_url}">' in english_html
+    assert f'<a href="{path}" hreflang="es" lang="es">Español</a>' in english_html
+    assert f"<loc>{spanish_url}</loc>" in site_client(HARBOR).get("/sitemap.xml").content.decode()
+    listed = site_client(HARBOR).get("/api/pages", {"locale": "es", "limit": 100}).json()
+    assert path in [item["path"] for item in listed["items"]]
+
+    # The original changes: the translation is flagged until it catches up.
+    story.summary = "We met eleven people."
+    story.save_revision().publish()
+    rows = report_rows(logged_in(moderator_a))
+    assert rows[("Night outreach", "es")][0] == "behind"
+
 
 def test_the_translated_tree_is_the_agencys_own(editor_a, editor_b):
     spanish_story = english_story(HARBOR).get_translation(spanish())
