@@ -131,7 +131,14 @@ class SiteLanguageParam(SiteParam):
     )
 
 
-class PageFilters(SiteParam):
+class Window(Schema):
+    """Which part of a listing: `limit` items from `offset`."""
+
+    limit: int = Field(20, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+class PageFilters(Window, SiteParam):
     locale: LocaleParam | None = Field(  # type: ignore[valid-type]
         None,
         description="The language of the pages listed (of those the site is published in); "
@@ -143,8 +150,6 @@ class PageFilters(SiteParam):
     )
     parent: int | None = Field(None, description="Only children of this page.")
     order: Literal[tuple(ORDERINGS)] = "-first_published_at"  # type: ignore[valid-type]
-    limit: int = Field(20, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0, le=1_000_000)
 
 
 @api.get(

@@ -9,7 +9,7 @@ copies or deletes (why Lantern does not mount Wagtail's v3 API: docs/api.md).
 
 from typing import Literal
 
-from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja import Field, NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError
 
 from django.contrib.contenttypes.models import ContentType
@@ -22,7 +22,7 @@ from wagtail.models import Page, Site, WorkflowState
 
 from ..agencies.tenancy import Agency, is_network_admin
 from . import inputs, schemas
-from .api import HOSTNAME, MAX_LIMIT, serializer_for
+from .api import HOSTNAME, Window, serializer_for
 from .drafts import WRITABLE, Invalid, Refused, create_draft, editable_pages, submit, update_draft
 from .serializers import PAGE_TYPES, TYPE_MODELS
 from .strict import refuse_unknown_parameters
@@ -169,7 +169,7 @@ def answer(request, page, status=200):
     return Status(status, Manager(request, [page]).detail(page))
 
 
-class PageFilters(Schema):
+class PageFilters(Window):
     site: str | None = Field(None, pattern=HOSTNAME, description="Only pages of this site.")
     type: Literal[tuple(TYPE_MODELS)] | None = Field(None, description="Only pages of this type.")  # type: ignore[valid-type]
     status: Literal["draft", "in_review", "needs_changes", "live"] | None = Field(
@@ -179,8 +179,6 @@ class PageFilters(Schema):
     )
     parent: int | None = Field(None, description="Only children of this page.")
     order: Literal[tuple(ORDERINGS)] = "-latest_revision_created_at"  # type: ignore[valid-type]
-    limit: int = Field(20, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0, le=1_000_000)
 
 
 @api.get(
