@@ -3,6 +3,7 @@
 Evaluated lazily: the admin renders templates through the same processors and must pay nothing.
 """
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import translation
 from django.utils.functional import cached_property
@@ -40,6 +41,10 @@ class SiteContext:
             | Q(pk=primary_id)
         ).order_by("name")
         return localized(sorted(hotlines, key=lambda hotline: hotline.pk != primary_id))
+
+    @property
+    def quick_exit_url(self):
+        return settings.QUICK_EXIT_URL
 
     @cached_property
     def home(self):

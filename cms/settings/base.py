@@ -29,6 +29,7 @@ env = environ.Env(
     LOG_LEVEL=(str, "INFO"),
     CORS_ALLOWED_ORIGINS=(list, []),
     LANTERN_LANGUAGES=(list, ["en", "es"]),
+    QUICK_EXIT_URL=(str, "https://www.weather.gov/"),
 )
 # A local `.env` (git-ignored) may set any of the above for development.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -196,6 +197,9 @@ CORS_ALLOW_CREDENTIALS = False
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Lantern"
+
+# Where "Exit this page" goes: an ordinary, neutral site that raises no suspicion.
+QUICK_EXIT_URL = env("QUICK_EXIT_URL")
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]

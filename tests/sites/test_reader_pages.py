@@ -1,5 +1,7 @@
 """What a reader sees on each demo site: its own name, colours, hotlines and stories, and no one else's."""
 
+import re
+
 import pytest
 
 from django.utils.html import escape
@@ -104,3 +106,17 @@ def test_a_story_is_served_on_its_own_host_only(hostname):
     for other in DEMO_HOSTS:
         if other != hostname:
             assert site_client(other).get(path).status_code == 404, (path, other)
+
+
+@pytest.mark.parametrize("hostname", DEMO_HOSTS)
+def test_every_page_opens_with_the_quick_exit(hostname):
+    """The exit comes before anything else in the page, leads to the neutral site without
+    JavaScript, and its script is this site's own."""
+    from django.conf import settings
+
+    html = site_client(hostname).get("/en/").content.decode()
+    body = html.split("<body", 1)[1]
+    first_link = re.search(r"<a [^>]*>", body).group(0)
+    assert "data-quick-exit" in first_link
+    assert f'href="{settings.QUICK_EXIT_URL}"' in first_link
+    assert re.search(r'<script src="/static/js/quick-exit[^"]*\.js" defer></script>', html)
