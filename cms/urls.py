@@ -16,6 +16,7 @@ from sites.api.api import api as public_api
 from sites.api.manage import api as manage_api
 from sites.feeds import AtomStoriesFeed, StoriesFeed
 from sites.languages import choose_language, to_source_language
+from sites.safety import browse_safely
 from sites.sitemap import SiteSitemap
 from sites.translation import guards
 from sites.translation.report import translations_report
@@ -68,5 +69,9 @@ if settings.DEBUG:
 # Wagtail serves every site's pages, choosing the site by the request's host name and the
 # language by the address's prefix (/en/…, /es/…); / picks the reader's best language.
 urlpatterns += [path("", choose_language, name="choose_language")]
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=True)
+urlpatterns += i18n_patterns(
+    path("browse-more-safely/", browse_safely, name="browse_safely"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=True,
+)
 urlpatterns += [re_path(r"^(?P<path>.+/)$", to_source_language)]

@@ -120,3 +120,26 @@ def test_every_page_opens_with_the_quick_exit(hostname):
     assert "data-quick-exit" in first_link
     assert f'href="{settings.QUICK_EXIT_URL}"' in first_link
     assert re.search(r'<script src="/static/js/quick-exit[^"]*\.js" defer></script>', html)
+
+
+@pytest.mark.parametrize("hostname", DEMO_HOSTS)
+def test_every_page_carries_the_safety_message_and_leads_to_browsing_more_safely(hostname):
+    client = site_client(hostname)
+    for path in ["/en/", "/en/about/", "/en/no-such-page/"]:
+        html = client.get(path).content.decode()
+        message = re.search(r'<p class="safety-message wrap">(.*?)</p>', html, re.S)
+        assert message, (hostname, path)
+        assert 'href="/en/browse-more-safely/"' in message.group(1)
+        assert 'class="site-footer__safety"><a href="/en/browse-more-safely/"' in html
+
+
+def test_the_browse_more_safely_page_says_what_the_exit_cannot_erase():
+    response = site_client("harbor.localhost").get("/en/browse-more-safely/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "It does not erase your browsing history." in html
+    assert "Other pages of this site you visited before stay in your history" in html
+    assert 'href="tel:+18883737888"' in html  # the help bar, as on every page
+    spanish = site_client("harbor.localhost").get("/es/browse-more-safely/").content.decode()
+    assert '<html lang="es">' in spanish and "No borra tu historial de navegación." in spanish
+    assert site_client("ridge.localhost").get("/es/browse-more-safely/").status_code == 404
