@@ -17,6 +17,7 @@ from sites.api.manage import api as manage_api
 from sites.feeds import AtomStoriesFeed, StoriesFeed
 from sites.languages import choose_language, to_source_language
 from sites.safety import browse_safely
+from sites.search import search
 from sites.sitemap import SiteSitemap
 from sites.translation import guards
 from sites.translation.report import translations_report
@@ -71,6 +72,7 @@ if settings.DEBUG:
 urlpatterns += [path("", choose_language, name="choose_language")]
 urlpatterns += i18n_patterns(
     path("browse-more-safely/", browse_safely, name="browse_safely"),
+    path("search/", search, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
