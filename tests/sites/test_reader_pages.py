@@ -1,6 +1,7 @@
 """What a reader sees on each demo site: its own name, colours, hotlines and stories, and no one else's."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -143,3 +144,21 @@ def test_the_browse_more_safely_page_says_what_the_exit_cannot_erase():
     spanish = site_client("harbor.localhost").get("/es/browse-more-safely/").content.decode()
     assert '<html lang="es">' in spanish and "No borra tu historial de navegación." in spanish
     assert site_client("ridge.localhost").get("/es/browse-more-safely/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "hostname, path",
+    [
+        ("harbor.localhost", "/en/stories/mayas-story/"),
+        ("localhost", "/es/historias/la-trata-ocurre-aqui/"),
+    ],
+)
+def test_a_story_weighs_less_than_100_kb_before_images(hostname, path):
+    """HTML, CSS and script together: a story loads fast on a weak phone connection."""
+    from django.contrib.staticfiles import finders
+
+    html = site_client(hostname).get(path).content
+    assets = re.findall(rb'(?:href|src)="/static/([^"]+\.(?:css|js))"', html)
+    assert {name.rsplit(b".", 1)[-1] for name in assets} == {b"css", b"js"}
+    weight = len(html) + sum(Path(finders.find(name.decode())).stat().st_size for name in assets)
+    assert weight < 100_000, weight
