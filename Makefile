@@ -24,6 +24,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 setup: $(VENV)/.installed ## Create .venv and install everything (run by demo and test)
 
+# axe-core, which the browser tests inject into each page to check its accessibility.
+AXE := var/axe/node_modules/axe-core/axe.min.js
+$(AXE):
+	@echo "==> Installing axe-core for the accessibility checks"
+	npm install --silent --no-save --no-audit --no-fund --prefix var/axe axe-core@4.14.1
+
 demo: setup ## Migrate, load the demo network and serve it on 127.0.0.1:8000 (PORT=…)
 	@echo "==> Migrating the database (SQLite under var/ unless DATABASE_URL says otherwise)"
 	$(BIN)/python manage.py migrate --no-input -v0
@@ -32,7 +38,7 @@ demo: setup ## Migrate, load the demo network and serve it on 127.0.0.1:8000 (PO
 	@echo "==> Serving on http://localhost:$(PORT)/ (Ctrl-C stops)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: setup ## Run the whole test suite (SQLite, or PostgreSQL through DATABASE_URL)
+test: setup $(AXE) ## Run the whole test suite (SQLite, or PostgreSQL through DATABASE_URL)
 	@echo "==> Running the tests on $${DATABASE_URL:-SQLite}"
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest $(PYTEST_ARGS)
 

@@ -1,0 +1,72 @@
+"""WCAG 2.2 AA, checked by axe-core in Chromium: every page type of every demo site, in English
+and Spanish, and the pages outside the tree (search, browse more safely, not found)."""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from django.conf import settings
+
+from wagtail.models import Site
+
+from tests.conftest import DEMO_HOSTS
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+AXE = Path(
+    os.environ.get(
+        "LANTERN_AXE", Path(settings.BASE_DIR) / "var/axe/node_modules/axe-core/axe.min.js"
+    )
+)
+RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def pages_to_check():
+    """One page of each type on each site, in each of its languages, and the fixed pages."""
+    addresses = []
+    for hostname in DEMO_HOSTS:
+        site = Site.objects.get(hostname=hostname)
+        for home in site.root_page.get_translations(inclusive=True).live():
+            seen = set()
+            for page in home.get_descendants(inclusive=True).live().specific():
+                kind = (type(page).__name__, page.locale_id)
+                if kind not in seen:
+                    seen.add(kind)
+                    addresses.append((hostname, page.get_url_parts()[2]))
+        addresses += [
+            (hostname, "/en/search/?q=help"),
+            (hostname, "/en/browse-more-safely/"),
+            (hostname, "/en/no-such-page/"),
+        ]
+    return addresses
+
+
+def test_no_accessibility_violations_on_any_kind_of_page(live_demo, phone):
+    assert AXE.exists(), f"axe-core is missing at {AXE}: `make test` installs it (npm)."
+    port = urlsplit(live_demo.url).port
+    problems = []
+    checked = pages_to_check()
+    for hostname, path in checked:
+        page = phone.new_page()
+        page.goto(f"http://{hostname}:{port}{path}")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("rules => axe.run({runOnly: rules})", RULES)
+        problems += [
+            f"{hostname}{path}: {v['id']} ({v['impact']}) at {v['nodes'][0]['target']}"
+            for v in result["violations"]
+        ]
+        page.close()
+    assert len(checked) > 30
+    assert problems == []
+
+
+def test_the_check_itself_catches_a_violation(phone):
+    """So that a pass above means something: axe, run the same way, flags an image without alt."""
+    page = phone.new_page()
+    page.set_content('<html lang="en"><title>t</title><main><img src="data:,"></main></html>')
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("rules => axe.run({runOnly: rules})", RULES)
+    assert "image-alt" in {violation["id"] for violation in result["violations"]}
+    page.close()
