@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from wagtail.models import Site
+from wagtail.models import Locale, Site
 
 from blocks.hotline import Hotline, HotlinePanelBlock
 from tests.admin_forms import hotline_form
@@ -240,3 +240,25 @@ def test_only_the_networks_hotlines_may_show_on_every_site():
     line.save()
     help_bar = site_client("pines.localhost").get("/en/").content.decode().split("</aside>")[0]
     assert "Harbor pinned" not in help_bar
+
+
+def test_a_changed_number_reaches_every_translation_at_once(national_hotline):
+    """Synchronised fields (numbers, links) are copied on save, not left for a later sync."""
+    spanish = national_hotline.get_translation(Locale.objects.get(language_code="es"))
+    national_hotline.phone = "1-888-373-0000"
+    national_hotline.name = "Renamed line"
+    national_hotline.save()
+    spanish.refresh_from_db()
+    assert spanish.phone == "1-888-373-0000"
+    assert spanish.name == "Línea Nacional contra la Trata de Personas", "translated text stays"
+    html = site_client("harbor.localhost").get("/es/").content.decode().split("</aside>")[0]
+    assert 'href="tel:+18883730000"' in html
+    # Saving the Spanish translation again (as its editor does) keeps the new number.
+    from wagtail_localize.models import Translation
+
+    translation = Translation.objects.get(
+        source__object_id=national_hotline.translation_key, target_locale=spanish.locale
+    )
+    translation.save_target(publish=True)
+    spanish.refresh_from_db()
+    assert spanish.phone == "1-888-373-0000"

@@ -162,3 +162,14 @@ def test_a_story_weighs_less_than_100_kb_before_images(hostname, path):
     assert {name.rsplit(b".", 1)[-1] for name in assets} == {b"css", b"js"}
     weight = len(html) + sum(Path(finders.find(name.decode())).stat().st_size for name in assets)
     assert weight < 100_000, weight
+
+
+def test_a_hotline_with_live_chat_offers_it_in_the_help_bar(national_hotline):
+    national_hotline.chat_url = "https://chat.example.org/start"
+    national_hotline.save()
+    html = site_client("harbor.localhost").get("/es/").content.decode()
+    help_bar = html.split("</aside>")[0]
+    assert (
+        '<a class="help-bar__chat" href="https://chat.example.org/start" rel="noreferrer">'
+        "Chatea en línea</a>"
+    ) in help_bar
