@@ -11,9 +11,10 @@ from django.utils.functional import cached_property
 from wagtail.models import Site
 
 from blocks.hotline import Hotline
+from blocks.translated import in_language
 
 from .branding import SiteBranding
-from .languages import SOURCE_LANGUAGE, home_pages, localized
+from .languages import SOURCE_LANGUAGE, home_pages
 
 
 class SiteContext:
@@ -40,7 +41,7 @@ class SiteContext:
             Q(pinned=True, owner__isnull=True, locale__language_code=SOURCE_LANGUAGE)
             | Q(pk=primary_id)
         ).order_by("name")
-        return localized(sorted(hotlines, key=lambda hotline: hotline.pk != primary_id))
+        return in_language(sorted(hotlines, key=lambda hotline: hotline.pk != primary_id))
 
     @property
     def quick_exit_url(self):

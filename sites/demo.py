@@ -107,9 +107,10 @@ def translate_site(path: Path) -> None:
             add_site_language(site, language)
         elif existing is None:
             translate_object(obj, [locale])
-        translation = Translation.objects.get(
-            source__object_id=obj.translation_key, target_locale=locale
-        )
+        if translation is None:  # just made by the translation above
+            translation = Translation.objects.get(
+                source__object_id=obj.translation_key, target_locale=locale
+            )
         missing = []
         for segment in translation.source.stringsegment_set.select_related("string", "context"):
             text = strings.get(segment.string.data)

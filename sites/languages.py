@@ -8,14 +8,13 @@ instead, and says so.
 """
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from wagtail.models import Locale, Page, Site
-
-from blocks.translated import in_language
 
 SOURCE_LANGUAGE = settings.LANGUAGE_CODE
 
@@ -62,9 +61,14 @@ def offered_languages(site: Site, request=None) -> list[str]:
     return list(home_pages(site, request))
 
 
-def site_roots(site: Site, request=None) -> list[Page]:
-    """The roots of the site's page trees, one per offered language."""
-    return list(home_pages(site, request).values())
+def live_pages(site: Site, request=None, locale: str | None = None):
+    """Every page readers of `site` may see: live, public, not past its expiry, in the
+    languages the site is published in (or in `locale` only)."""
+    in_site = Q(pk__in=[])
+    for code, home in home_pages(site, request).items():
+        if locale is None or code == locale:
+            in_site |= Q(path__startswith=home.path)
+    return Page.objects.live().public().filter(in_site).exclude(expire_at__lte=timezone.now())
 
 
 def best_language(accept_language: str, offered: list[str]) -> str:
@@ -174,8 +178,3 @@ def ensure_locales(**kwargs):
     Permission.objects.get_or_create(
         content_type=content_type, codename="submit_translation", name="Can submit translations"
     )
-
-
-def localized(objects: list) -> list:
-    """Translatable snippets (hotlines, appeals) in the language being read where translated."""
-    return in_language(objects)

@@ -4,25 +4,15 @@ Wagtail's own lists the source language's tree only. Each entry also names its t
 (xhtml:link hreflang alternates), so search engines offer a reader the page in their language.
 """
 
-from django.db.models import Q
-from django.utils import timezone
-
 from wagtail.contrib.sitemaps import Sitemap
-from wagtail.models import Page
 
-from .languages import home_pages
+from .languages import live_pages
 
 
 class SiteSitemap(Sitemap):
     def items(self):
-        in_site = Q(pk__in=[])
-        for home in home_pages(self.get_wagtail_site(), self.request).values():
-            in_site |= Q(path__startswith=home.path)
         return (
-            Page.objects.live()
-            .public()
-            .filter(in_site)
-            .exclude(expire_at__lte=timezone.now())
+            live_pages(self.get_wagtail_site(), self.request)
             .select_related("locale")
             .order_by("path")
             .defer_streamfields()

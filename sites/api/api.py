@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 
 from wagtail.models import Locale, Page, Site
@@ -22,7 +22,7 @@ from blocks.hotline import Hotline
 
 from ..branding import SiteBranding
 from ..context_processors import SiteContext
-from ..languages import SOURCE_LANGUAGE, home_pages
+from ..languages import SOURCE_LANGUAGE, home_pages, live_pages
 from ..pages import NewsStoryTag
 from . import schemas, serializers
 from .preview import DraftPreview
@@ -61,16 +61,6 @@ def site_for(request: HttpRequest, site: str | None) -> Site:
             raise HttpError(404, f"No site answers on '{site}'.")
         return found
     return Site.find_for_request(request)
-
-
-def live_pages(site: Site, request=None, locale: str | None = None):
-    """Every page readers of `site` may see: live, public, not past its expiry, in the
-    languages the site is published in (or in `locale` only)."""
-    in_site = Q(pk__in=[])
-    for code, home in home_pages(site, request).items():
-        if locale is None or code == locale:
-            in_site |= Q(path__startswith=home.path)
-    return Page.objects.live().public().filter(in_site).exclude(expire_at__lte=timezone.now())
 
 
 def site_or_network(site: Site, locale: str | None = None) -> Q:

@@ -47,8 +47,9 @@ def source_objects(site: Site) -> list[Model]:
     return pages + snippets
 
 
-def status_of(obj: Model, language: str) -> Status:
-    target = obj.get_translation_or_none(language_locale(language))
+def status_of(obj: Model, locale: Locale) -> Status:
+    language = locale.language_code
+    target = obj.get_translation_or_none(locale)
     translation = (
         Translation.objects.filter(
             source__object_id=obj.translation_key,
@@ -80,14 +81,11 @@ def status_of(obj: Model, language: str) -> Status:
     return Status(obj, language, UP_TO_DATE, "up to date", target, translation)
 
 
-def language_locale(language: str) -> Locale:
-    return Locale.objects.get(language_code=language)
-
-
 def site_status(site: Site, languages: list[str] | None = None) -> list[Status]:
     """Every source object of the site, in each of its other languages."""
     languages = languages or configured_languages(site)[1:]
-    return [status_of(obj, language) for obj in source_objects(site) for language in languages]
+    locales = list(Locale.objects.filter(language_code__in=languages))
+    return [status_of(obj, locale) for obj in source_objects(site) for locale in locales]
 
 
 def source_behind(translation_page: Page) -> Status | None:
@@ -97,5 +95,5 @@ def source_behind(translation_page: Page) -> Status | None:
     )
     if source is None:
         return None
-    status = status_of(source.specific, translation_page.locale.language_code)
+    status = status_of(source.specific, translation_page.locale)
     return status if status.state == BEHIND else None
