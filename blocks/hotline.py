@@ -12,8 +12,8 @@ from wagtail.search import index
 from wagtail.snippets.blocks import SnippetChooserBlock
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from .channels import Reachable
 from .ownership import OwnedByAgency
-from .phone import sms_href, tel_href, validate_phone
 from .regions import US_STATES, parse_states
 from .translated import in_language
 
@@ -24,7 +24,7 @@ class HotlineQuerySet(models.QuerySet):
         return self.filter(pinned=True, owner__isnull=True).order_by("name")
 
 
-class Hotline(TranslatableMixin, OwnedByAgency, index.Indexed, models.Model):
+class Hotline(TranslatableMixin, OwnedByAgency, Reachable, index.Indexed, models.Model):
     """A line a reader can reach: by phone, text, TTY or chat, with its hours and languages."""
 
     class Coverage(models.TextChoices):
@@ -34,37 +34,6 @@ class Hotline(TranslatableMixin, OwnedByAgency, index.Indexed, models.Model):
     name = models.CharField(
         max_length=120, help_text="As readers know it, e.g. 'National Human Trafficking Hotline'."
     )
-    phone = models.CharField(
-        max_length=40,
-        blank=True,
-        validators=[validate_phone],
-        help_text="As readers should see it, e.g. 1-888-373-7888 or 1-800-FYI-CALL.",
-    )
-    sms_number = models.CharField(
-        "text number",
-        max_length=40,
-        blank=True,
-        validators=[validate_phone],
-        help_text="The number to text, e.g. 233733. Leave empty if the line takes no texts.",
-    )
-    sms_keyword = models.CharField(
-        "text keyword",
-        max_length=30,
-        blank=True,
-        help_text="A word to text to start, e.g. BEFREE. Typed in for the reader when they tap 'Text'.",
-    )
-    tty = models.CharField(
-        "TTY number",
-        max_length=40,
-        blank=True,
-        validators=[validate_phone],
-        help_text="For deaf or hard-of-hearing callers, e.g. 711.",
-    )
-    chat_url = models.URLField("live chat link", blank=True)
-    hours = models.CharField(
-        max_length=120, blank=True, help_text="e.g. 'Monday to Friday, 9am to 5pm Pacific'."
-    )
-    is_24_7 = models.BooleanField("open 24/7", default=False)
     languages = models.CharField(
         max_length=255,
         blank=True,
@@ -134,17 +103,11 @@ class Hotline(TranslatableMixin, OwnedByAgency, index.Indexed, models.Model):
 
     def clean(self):
         super().clean()
-        errors = {}
-        if not (self.phone or self.sms_number or self.chat_url):
-            errors["phone"] = (
-                "Give at least one way to reach this line: a phone number, a text number or a chat link."
-            )
+        errors = self.channel_errors()
         if self.pinned and self.owner_id:
             errors["pinned"] = (
                 "Only the network's hotlines show on every site: leave the owner empty, or untick this."
             )
-        if self.sms_keyword and not self.sms_number:
-            errors["sms_number"] = "A text keyword needs the number to text it to."
         if self.coverage == self.Coverage.STATE:
             try:
                 codes = parse_states(self.states)
@@ -158,18 +121,6 @@ class Hotline(TranslatableMixin, OwnedByAgency, index.Indexed, models.Model):
             errors["states"] = "A nationwide line covers every state: leave this empty."
         if errors:
             raise ValidationError(errors)
-
-    @property
-    def tel_href(self):
-        return tel_href(self.phone) if self.phone else ""
-
-    @property
-    def sms_href(self):
-        return sms_href(self.sms_number, self.sms_keyword) if self.sms_number else ""
-
-    @property
-    def tty_href(self):
-        return tel_href(self.tty) if self.tty else ""
 
     @cached_property
     def state_names(self):
