@@ -1,0 +1,1 @@
+"""The help directory: resources readers can reach, found by where they are."""
