@@ -3,6 +3,8 @@
 from .agencies.tenancy import Agency
 from .api.preview import DraftPreview
 from .branding import SiteBranding
+from .help.models import HelpResource
+from .help.pages import FindHelpPage
 from .pages import (
     AwarenessArticlePage,
     DonationAppealPage,
@@ -19,6 +21,8 @@ __all__ = [
     "AwarenessArticlePage",
     "DonationAppealPage",
     "DraftPreview",
+    "FindHelpPage",
+    "HelpResource",
     "HomePage",
     "NewsIndexPage",
     "NewsStoryPage",

@@ -6,11 +6,13 @@ from django.db.models import Q
 from wagtail import hooks
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
 
 from .agencies.people import AgencyUserPermissionPolicy
 from .agencies.redirects import AgencyRedirectPermissionPolicy
 from .agencies.tenancy import is_network_admin, sites_for
 from .agencies.tokens import TokenViewSet
+from .help.admin import HelpResourceViewSet
 from .languages import refuse_other_languages
 from .pages import NewsStoryPage
 from .translation import report
@@ -59,3 +61,6 @@ hooks.register("register_page_listing_more_buttons", submit_button)
 # Reports → Translations, and a warning on translations whose original has changed.
 hooks.register("register_reports_menu_item", report.menu_item)
 hooks.register("before_edit_page", report.warn_if_behind)
+
+# The help directory (sites.help): its own menu item, each agency's resources walled off.
+register_snippet(HelpResourceViewSet)

@@ -56,15 +56,27 @@ COLLECTION_PERMISSIONS = {
     ],
 }  # fmt: skip
 # Model-wide in Wagtail; narrowed to the agency's own snippets by agencies.permissions.
+HELP_DIRECTORY_PERMISSIONS = {
+    "editors": [
+        "agency_sites.add_helpresource", "agency_sites.change_helpresource",
+        "agency_sites.view_helpresource",
+    ],
+    "moderators": [
+        "agency_sites.add_helpresource", "agency_sites.change_helpresource",
+        "agency_sites.view_helpresource", "agency_sites.delete_helpresource",
+    ],
+}  # fmt: skip
 SNIPPET_PERMISSIONS = {
     "editors": [
         "blocks.add_hotline", "blocks.change_hotline", "blocks.view_hotline",
         "blocks.add_donationappeal", "blocks.change_donationappeal", "blocks.view_donationappeal",
+        *HELP_DIRECTORY_PERMISSIONS["editors"],
     ],
     "moderators": [
         "blocks.add_hotline", "blocks.change_hotline", "blocks.view_hotline", "blocks.delete_hotline",
         "blocks.add_donationappeal", "blocks.change_donationappeal", "blocks.view_donationappeal",
         "blocks.delete_donationappeal",
+        *HELP_DIRECTORY_PERMISSIONS["moderators"],
     ],
 }  # fmt: skip
 # Granted for this site only (GroupSitePermission, Wagtail 7.1+).
