@@ -86,6 +86,7 @@ class HomePage(HeadlessPreviewMixin, Page):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = [
         "agency_sites.NewsIndexPage",
+        "agency_sites.FindHelpPage",
         "agency_sites.StandardPage",
         "agency_sites.DonationAppealPage",
     ]

@@ -27,6 +27,7 @@ BUDGETS = {
     "AwarenessArticlePage": 16,
     "DonationAppealPage": 13,
     "StandardPage": 13,
+    "FindHelpPage": 14,  # the form's page, before any search (a search: tests/sites/help)
 }
 
 

@@ -1,0 +1,58 @@
+"""The find-help page: a plain GET form and its results, on every site."""
+
+from django.db import models
+
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from blocks.stream import BodyBlock
+
+from ..agencies.forms import AgencyPageForm
+from ..api.preview import HeadlessPreviewMixin
+from .search import FindHelpForm, find_help
+
+
+class FindHelpPage(HeadlessPreviewMixin, Page):
+    """Where readers find help for where they are: by ZIP code or state, kind and language."""
+
+    base_form_class = AgencyPageForm
+
+    intro = models.TextField(
+        blank=True,
+        help_text="A sentence above the form, e.g. 'Enter your ZIP code to find help near you.'",
+    )
+    body = StreamField(BodyBlock(), blank=True, help_text="More to say, below the results.")
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["agency_sites.HomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+    template = "sites/pages/find_help_page.html"
+
+    class Meta:
+        verbose_name = "find help page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        asked = any(request.GET.get(name) for name in FindHelpForm.base_fields)
+        form = FindHelpForm(request.GET if asked else None)
+        filters = {}
+        if asked:
+            # A bad ZIP code is reported on its field; the reader's other answers still count.
+            form.is_valid()
+            filters = form.cleaned_data
+        context.update(
+            form=form,
+            asked=asked,
+            results=find_help(
+                zip=filters.get("zip", ""),
+                state=filters.get("state", ""),
+                service=filters.get("service", ""),
+                language=filters.get("language", ""),
+                open_now=filters.get("open_now", False),
+            ),
+        )
+        return context
