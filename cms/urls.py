@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -53,6 +54,11 @@ urlpatterns = [
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("api/manage/", manage_api.urls),
+    # Wagtail-style /api/v2/ address for the help search: Lantern's public API is at /api/.
+    path(
+        "api/v2/help/",
+        RedirectView.as_view(url="/api/help", query_string=True, permanent=True),
+    ),
     path("api/", public_api.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": SiteSitemap}}, name="sitemap"),

@@ -19,9 +19,14 @@ from wagtail.models import Locale, Page, Site
 
 from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
+from blocks.regions import US_STATES
 
 from ..branding import SiteBranding
 from ..context_processors import SiteContext
+from ..help.models import LANGUAGES as HELP_LANGUAGES
+from ..help.models import Service
+from ..help.search import find_help
+from ..help.zips import ZipError, normalise_zip, state_for_zip
 from ..languages import SOURCE_LANGUAGE, home_pages, live_pages
 from ..pages import NewsStoryTag
 from . import schemas, serializers
@@ -316,3 +321,63 @@ def appeals(request, response: HttpResponse, params: Query[SnippetParams]):
         serializers.appeal(item)
         for item in DonationAppeal.objects.filter(site_or_network(site, params.locale))
     ]
+
+
+class HelpParams(Schema):
+    zip: str | None = Field(
+        None,
+        max_length=20,
+        pattern=r"^[^\x00-\x1f\x7f]*$",
+        description="The reader's ZIP code (5 digits, or ZIP+4). A malformed or unknown one is "
+        "not an error: the answer says why in `notice` and still gives the national hotlines.",
+    )
+    state: Literal[tuple(US_STATES)] | None = Field(  # type: ignore[valid-type]
+        None, description="A two-letter state code, when no ZIP code is given."
+    )
+    service: Literal[tuple(Service.values)] | None = Field(  # type: ignore[valid-type]
+        None, description="Only services of this kind."
+    )
+    language: Literal[tuple(code for code, _ in HELP_LANGUAGES)] | None = Field(  # type: ignore[valid-type]
+        None,
+        description="Only services that help people in this language (or any, through interpreters).",
+    )
+    open_now: bool = Field(False, description="Only services open 24/7.")
+    locale: LocaleParam | None = Field(  # type: ignore[valid-type]
+        None, description="The language of the answer's words (names, hours, descriptions)."
+    )
+
+
+@api.get(
+    "/help",
+    response={200: schemas.HelpResults, **ERRORS},
+    tags=["help directory"],
+    summary="Find help for a ZIP code or state: local, then statewide, then national",
+)
+def find_help_for(request, response: HttpResponse, params: Query[HelpParams]):
+    zip_code, notice = "", None
+    if params.zip and params.zip.strip():
+        try:
+            state_for_zip(params.zip)
+            zip_code = normalise_zip(params.zip)
+        except ZipError as exc:
+            notice = str(exc)
+    with translation.override(params.locale or SOURCE_LANGUAGE):
+        found = find_help(
+            zip=zip_code,
+            state="" if notice else (params.state or ""),
+            service=params.service or "",
+            language=params.language or "",
+            open_now=params.open_now,
+        )
+    owners = dict(Site.objects.values_list("pk", "hostname"))
+    cacheable(response)
+    return {
+        "zip": found.zip or None,
+        "state": found.state or None,
+        "notice": notice,
+        "local": [serializers.help_resource(item, owners) for item in found.local],
+        "state_hotlines": [serializers.hotline(line, owners) for line in found.state_hotlines],
+        "statewide": [serializers.help_resource(item, owners) for item in found.statewide],
+        "national": [serializers.help_resource(item, owners) for item in found.national],
+        "hotlines": [serializers.hotline(line, owners) for line in found.hotlines],
+    }

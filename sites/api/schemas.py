@@ -37,6 +37,56 @@ class Hotline(Schema):
     )
 
 
+class ServiceArea(Schema):
+    kind: Literal["national", "states", "local"]
+    states: list[str] = Field(
+        description="Two-letter state codes: the states served, or those its ZIP codes lie in."
+    )
+    zip_prefixes: list[str] = Field(
+        description="For local services: the ZIP codes, or their first digits, it serves."
+    )
+
+
+class HelpResource(Schema):
+    id: int
+    reference: str = Field(description="Its key in the directory's spreadsheet imports.")
+    organisation: str
+    description: str
+    services: list[str] = Field(
+        description="hotline, shelter, legal, medical, counselling, youth, immigration, "
+        "case_management."
+    )
+    channels: list[Channel] = Field(description="Every way to call, text or chat, with its link.")
+    email: str
+    website: str
+    hours: str
+    open_24_7: bool
+    languages: list[str] = Field(description="Language codes its staff help people in.")
+    interpreters: bool = Field(description="Other languages through an interpreter.")
+    language_notes: str = Field(description="Languages per channel, as the agency wrote them.")
+    area: ServiceArea
+    last_verified: datetime.date = Field(description="When the details were last checked.")
+    owner: str | None = Field(
+        description="Host name of the agency site that listed it; null for the network's."
+    )
+
+
+class HelpResults(Schema):
+    zip: str | None = Field(description="The ZIP code searched, as 5 digits; null if none.")
+    state: str | None = Field(description="The state searched, or the ZIP code's state.")
+    notice: str | None = Field(
+        description="Why the ZIP code could not be used (malformed or unknown): the national "
+        "hotlines are still given."
+    )
+    local: list[HelpResource] = Field(description="Services for the ZIP code's area.")
+    state_hotlines: list[Hotline] = Field(description="Hotlines for the whole state.")
+    statewide: list[HelpResource] = Field(description="Services for the whole state.")
+    national: list[HelpResource] = Field(description="Services anywhere in the country.")
+    hotlines: list[Hotline] = Field(
+        description="The national hotlines: always given, whatever the filters."
+    )
+
+
 class Appeal(Schema):
     id: int
     headline: str
@@ -63,7 +113,8 @@ class Image(Schema):
 class PageSummary(Schema):
     id: int | None = Field(description="Null only for a never-saved page seen through a preview.")
     type: str = Field(
-        description="home, news_index, news_story, awareness_article, donation_appeal or standard."
+        description="home, news_index, news_story, awareness_article, donation_appeal, "
+        "standard or find_help."
     )
     title: str
     slug: str

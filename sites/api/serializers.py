@@ -8,6 +8,8 @@ from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
 from blocks.regions import parse_states
 
+from ..help.models import HelpResource
+from ..help.pages import FindHelpPage
 from ..pages import (
     AwarenessArticlePage,
     DonationAppealPage,
@@ -25,27 +27,33 @@ PAGE_TYPES = {
     AwarenessArticlePage: "awareness_article",
     DonationAppealPage: "donation_appeal",
     StandardPage: "standard",
+    FindHelpPage: "find_help",
 }
 TYPE_MODELS = {name: model for model, name in PAGE_TYPES.items()}
 RENDITIONS = {"small": "width-640", "large": "width-1200"}
 
 
+def channels(item) -> list[dict]:
+    """Every way to reach a hotline or help resource (blocks.channels.Reachable), with its link."""
+    found = []
+    if item.phone:
+        found.append({"kind": "call", "label": item.phone, "href": item.tel_href})
+    if item.sms_number:
+        label = f"{item.sms_keyword} to {item.sms_number}" if item.sms_keyword else item.sms_number
+        found.append({"kind": "text", "label": label, "href": item.sms_href})
+    if item.tty:
+        found.append({"kind": "tty", "label": item.tty, "href": item.tty_href})
+    if item.chat_url:
+        found.append({"kind": "chat", "label": "Chat online", "href": item.chat_url})
+    return found
+
+
 def hotline(line: Hotline, owners: dict[int, str] | None = None) -> dict:
-    channels = []
-    if line.phone:
-        channels.append({"kind": "call", "label": line.phone, "href": line.tel_href})
-    if line.sms_number:
-        label = f"{line.sms_keyword} to {line.sms_number}" if line.sms_keyword else line.sms_number
-        channels.append({"kind": "text", "label": label, "href": line.sms_href})
-    if line.tty:
-        channels.append({"kind": "tty", "label": line.tty, "href": line.tty_href})
-    if line.chat_url:
-        channels.append({"kind": "chat", "label": "Chat online", "href": line.chat_url})
     return {
         "id": line.pk,
         "name": line.name,
         "description": line.description,
-        "channels": channels,
+        "channels": channels(line),
         "hours": line.hours,
         "open_24_7": line.is_24_7,
         "languages": line.languages,
@@ -54,6 +62,31 @@ def hotline(line: Hotline, owners: dict[int, str] | None = None) -> dict:
             "states": parse_states(line.states) if line.states else [],
         },
         "owner": (owners or {}).get(line.owner_id) if line.owner_id else None,
+    }
+
+
+def help_resource(resource: HelpResource, owners: dict[int, str] | None = None) -> dict:
+    return {
+        "id": resource.pk,
+        "reference": resource.reference,
+        "organisation": resource.organisation,
+        "description": resource.description,
+        "services": resource.services,
+        "channels": channels(resource),
+        "email": resource.email,
+        "website": resource.website,
+        "hours": resource.hours,
+        "open_24_7": resource.is_24_7,
+        "languages": resource.languages,
+        "interpreters": resource.interpreters,
+        "language_notes": resource.language_notes,
+        "area": {
+            "kind": resource.area,
+            "states": parse_states(resource.states) if resource.states else [],
+            "zip_prefixes": resource.prefix_list,
+        },
+        "last_verified": resource.last_verified,
+        "owner": (owners or {}).get(resource.owner_id) if resource.owner_id else None,
     }
 
 
