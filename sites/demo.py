@@ -4,6 +4,7 @@ Idempotent: what exists (a site by host name, a hotline by name, a page by slug)
 it is, so a second run creates nothing and never overwrites an editor's changes.
 """
 
+import csv
 import io
 import logging
 import tomllib
@@ -21,6 +22,9 @@ from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
 
 from .branding import SiteBranding
+from .help.importer import import_resources
+from .help.models import HelpResource
+from .help.pages import FindHelpPage
 from .pages import (
     AwarenessArticlePage,
     DonationAppealPage,
@@ -39,6 +43,15 @@ HOTLINE_FIELDS = [
     "phone", "sms_number", "sms_keyword", "tty", "chat_url", "hours", "is_24_7",
     "coverage", "description", "pinned",
 ]  # fmt: skip
+
+
+# Every site's find-help page, unless its file gives its own words.
+FIND_HELP = {
+    "title": "Find help near you",
+    "slug": "find-help",
+    "intro": "Enter your ZIP code or choose your state to see services near you. "
+    "The national hotlines below answer any time, wherever you are.",
+}
 
 
 class DemoError(Exception):
@@ -63,6 +76,7 @@ def load_network(directory: Path = DEMO_DIR) -> list[Site]:
     for data in network:
         hotlines |= {entry["key"]: upsert_hotline(entry) for entry in data.get("hotlines", [])}
     sites = [SiteLoader(data, hotlines).load() for data in network]
+    load_help_resources(directory / "help_resources.csv")
     for data in network:
         place_partner_stories(data)
     for path in sorted(directory.glob("*/*.toml")):
@@ -93,6 +107,7 @@ def translate_site(path: Path) -> None:
         *site.root_page.get_descendants(inclusive=True).live().order_by("path").specific(),
         *Hotline.objects.filter(owner=owner, locale__language_code=settings.LANGUAGE_CODE),
         *DonationAppeal.objects.filter(owner=owner, locale__language_code=settings.LANGUAGE_CODE),
+        *HelpResource.objects.filter(owner=owner, locale__language_code=settings.LANGUAGE_CODE),
     ]
     for obj in objects:
         existing = obj.get_translation_or_none(locale)
@@ -168,13 +183,32 @@ def upsert_hotline(entry: dict) -> Hotline:
     hotline = Hotline(
         name=entry["name"], **{field: entry.get(field, "") for field in HOTLINE_FIELDS}
     )
-    hotline.languages = ", ".join(entry.get("languages", []))
+    languages = entry.get("languages", [])
+    hotline.languages = languages if isinstance(languages, str) else ", ".join(languages)
     hotline.states = ", ".join(entry.get("states", []))
     hotline.is_24_7 = bool(entry.get("is_24_7"))
     hotline.pinned = bool(entry.get("pinned"))
     hotline.full_clean()
     hotline.save()
     return hotline
+
+
+def load_help_resources(path: Path) -> None:
+    """The demo's help directory, through the same import editors use; resources that exist
+    already are left as they are (an editor may have changed them)."""
+    if not path.exists():
+        return
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    header, rows = rows[0], rows[1:]
+    known = set(HelpResource.objects.values_list("reference", flat=True))
+    new = [row for row in rows if row[header.index("reference")] not in known]
+    if not new:
+        return
+    text = io.StringIO()
+    csv.writer(text).writerows([header, *new])
+    result = import_resources(text.getvalue())
+    if result.errors:
+        raise DemoError(f"{path.name}: " + "; ".join(str(error) for error in result.errors))
 
 
 def release_wagtail_welcome_site(hostname: str) -> None:
@@ -252,6 +286,8 @@ class SiteLoader:
         return appeal
 
     def load_pages(self) -> None:
+        find_help = self.data.get("find_help", FIND_HELP)
+        self.child(self.home, FindHelpPage, find_help, intro=find_help.get("intro", ""))
         index_data = self.data["stories_index"]
         index = self.child(self.home, NewsIndexPage, index_data, intro=index_data.get("intro", ""))
         for entry in self.data.get("stories", []):
