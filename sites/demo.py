@@ -21,6 +21,7 @@ from wagtail.models import Locale, Page, Site
 from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
 
+from .agencies.onboarding import FIND_HELP_PAGE
 from .branding import SiteBranding
 from .help.importer import import_resources
 from .help.models import HelpResource
@@ -43,15 +44,6 @@ HOTLINE_FIELDS = [
     "phone", "sms_number", "sms_keyword", "tty", "chat_url", "hours", "is_24_7",
     "coverage", "description", "pinned",
 ]  # fmt: skip
-
-
-# Every site's find-help page, unless its file gives its own words.
-FIND_HELP = {
-    "title": "Find help near you",
-    "slug": "find-help",
-    "intro": "Enter your ZIP code or choose your state to see services near you. "
-    "The national hotlines below answer any time, wherever you are.",
-}
 
 
 class DemoError(Exception):
@@ -286,7 +278,8 @@ class SiteLoader:
         return appeal
 
     def load_pages(self) -> None:
-        find_help = self.data.get("find_help", FIND_HELP)
+        # Made with the site (onboarding), unless the site's file words it differently.
+        find_help = self.data.get("find_help", FIND_HELP_PAGE)
         self.child(self.home, FindHelpPage, find_help, intro=find_help.get("intro", ""))
         index_data = self.data["stories_index"]
         index = self.child(self.home, NewsIndexPage, index_data, intro=index_data.get("intro", ""))

@@ -26,6 +26,7 @@ from wagtail.models import (
 )
 
 from ..branding import SiteBranding
+from ..help.pages import FindHelpPage
 from ..pages import HomePage
 from .tenancy import NETWORK_ADMINS, Agency
 
@@ -149,6 +150,9 @@ def create_agency_site(
         home.locale = find_locale(locale)
     Page.get_first_root_node().add_child(instance=home)
     home.save_revision().publish()
+    # Every site can send a reader to help near them from its first day.
+    find_help = home.add_child(instance=FindHelpPage(**FIND_HELP_PAGE, locale=home.locale))
+    find_help.save_revision().publish()
 
     if is_default:
         Site.objects.filter(is_default_site=True).update(is_default_site=False)
@@ -187,6 +191,15 @@ def create_agency_site(
     )
     ensure_network_admins()
     return site
+
+
+# A new site's find-help page; the agency may reword it like any page.
+FIND_HELP_PAGE = {
+    "title": "Find help near you",
+    "slug": "find-help",
+    "intro": "Enter your ZIP code or choose your state to see services near you. "
+    "The national hotlines below answer any time, wherever you are.",
+}
 
 
 def find_locale(language_code: str) -> Locale:

@@ -355,13 +355,13 @@ class HelpParams(Schema):
 )
 def find_help_for(request, response: HttpResponse, params: Query[HelpParams]):
     zip_code, notice = "", None
-    if params.zip and params.zip.strip():
-        try:
-            state_for_zip(params.zip)
-            zip_code = normalise_zip(params.zip)
-        except ZipError as exc:
-            notice = str(exc)
     with translation.override(params.locale or SOURCE_LANGUAGE):
+        if params.zip and params.zip.strip():
+            try:
+                state_for_zip(params.zip)
+                zip_code = normalise_zip(params.zip)
+            except ZipError as exc:
+                notice = str(exc)
         found = find_help(
             zip=zip_code,
             state="" if notice else (params.state or ""),

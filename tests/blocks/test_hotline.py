@@ -161,7 +161,11 @@ def test_panel_links_call_text_and_tty_for_the_national_hotline(national_hotline
     ) in html
     assert '<a class="button button--secondary" href="tel:711">TTY 711</a>' in html
     assert "<dt>Hours</dt><dd>Open 24 hours, every day</dd>" in html
-    assert "<dt>Languages</dt><dd>English, Spanish</dd>" in html
+    # Each channel with its own languages, as the line offers them.
+    assert (
+        "<dt>Languages</dt><dd>Calls: more than 200 languages, through interpreters. "
+        "Text (BEFREE or HELP to 233733) and chat: English and Spanish.</dd>"
+    ) in html
     assert "<dt>Covers</dt><dd>Nationwide</dd>" in html
 
 
@@ -178,7 +182,8 @@ def test_panel_shows_written_hours_languages_and_states_for_a_daytime_line():
     html = render_panel(hotline)
     assert '<a class="button" href="tel:+18003942255">Call 1-800-FYI-CALL</a>' in html
     assert (
-        '<a class="button button--secondary" href="https://chat.example.org/valley">Chat online</a>'
+        '<a class="button button--secondary" href="https://chat.example.org/valley" '
+        'rel="noreferrer">Chat online</a>'
         in html
     )
     assert "sms:" not in html

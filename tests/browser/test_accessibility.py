@@ -40,6 +40,11 @@ def pages_to_check():
             (hostname, "/en/browse-more-safely/"),
             (hostname, "/en/no-such-page/"),
         ]
+    # Find help with results, and with a ZIP code that cannot be used.
+    addresses += [
+        ("harbor.localhost", "/en/find-help/?zip=90012"),
+        ("harbor.localhost", "/es/encontrar-ayuda/?zip=9001"),
+    ]
     return addresses
 
 

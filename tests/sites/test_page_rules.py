@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from wagtail.models import Page, Site
 
+from sites.help.pages import FindHelpPage
 from sites.pages import (
     AwarenessArticlePage,
     DonationAppealPage,
@@ -21,7 +22,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_page_type_rules():
-    assert HomePage.allowed_subpage_models() == [NewsIndexPage, StandardPage, DonationAppealPage]
+    assert HomePage.allowed_subpage_models() == [
+        NewsIndexPage,
+        FindHelpPage,
+        StandardPage,
+        DonationAppealPage,
+    ]
+    assert FindHelpPage.allowed_subpage_models() == []
+    assert FindHelpPage.allowed_parent_page_models() == [HomePage]
     assert NewsIndexPage.allowed_subpage_models() == [NewsStoryPage, AwarenessArticlePage]
     assert NewsStoryPage.allowed_subpage_models() == []
     assert NewsStoryPage.allowed_parent_page_models() == [NewsIndexPage]
