@@ -151,7 +151,9 @@ def create_agency_site(
     Page.get_first_root_node().add_child(instance=home)
     home.save_revision().publish()
     # Every site can send a reader to help near them from its first day.
-    find_help = home.add_child(instance=FindHelpPage(**FIND_HELP_PAGE, locale=home.locale))
+    find_help = home.add_child(
+        instance=FindHelpPage(**FIND_HELP_PAGE, show_in_menus=True, locale=home.locale)
+    )
     find_help.save_revision().publish()
 
     if is_default:

@@ -48,6 +48,10 @@ def test_every_site_has_a_find_help_page_with_a_form_that_needs_no_javascript(ho
     assert NHTH in section(html, "National hotlines, any time")
     assert 'href="tel:+18883737888"' in html
     assert 'name="robots"' not in html, "the page itself may be found by search engines"
+    # Reached from every page: first in the site's navigation.
+    home = site_client(hostname).get("/en/").content.decode()
+    menu = re.search(r'<ul class="wrap site-nav__list">\s*<li><a href="([^"]+)"', home)
+    assert menu.group(1) == "/en/find-help/"
 
 
 def test_a_los_angeles_zip_gives_local_then_statewide_then_national_help():
