@@ -183,8 +183,7 @@ def test_panel_shows_written_hours_languages_and_states_for_a_daytime_line():
     assert '<a class="button" href="tel:+18003942255">Call 1-800-FYI-CALL</a>' in html
     assert (
         '<a class="button button--secondary" href="https://chat.example.org/valley" '
-        'rel="noreferrer">Chat online</a>'
-        in html
+        'rel="noreferrer">Chat online</a>' in html
     )
     assert "sms:" not in html
     assert "TTY" not in html
