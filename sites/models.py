@@ -14,6 +14,7 @@ from .pages import (
     NewsStoryTag,
     StandardPage,
 )
+from .privacy.workflow import PrivacyScreenState, PrivacyScreenTask
 from .sharing import SharedStory
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "NewsIndexPage",
     "NewsStoryPage",
     "NewsStoryTag",
+    "PrivacyScreenState",
+    "PrivacyScreenTask",
     "SharedStory",
     "SiteBranding",
     "StandardPage",

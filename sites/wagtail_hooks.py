@@ -64,3 +64,6 @@ hooks.register("before_edit_page", report.warn_if_behind)
 
 # The help directory (sites.help): its own menu item, each agency's resources walled off.
 register_snippet(HelpResourceViewSet)
+
+# The privacy review's warnings and log entries (sites.privacy).
+from .privacy import hooks as privacy_hooks  # noqa: E402, F401

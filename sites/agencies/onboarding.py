@@ -28,6 +28,7 @@ from wagtail.models import (
 from ..branding import SiteBranding
 from ..help.pages import FindHelpPage
 from ..pages import HomePage
+from ..privacy.workflow import PrivacyScreenTask
 from .tenancy import NETWORK_ADMINS, Agency
 
 ADMIN_ACCESS = ["wagtailadmin.access_admin"]
@@ -215,11 +216,15 @@ def find_locale(language_code: str) -> Locale:
 
 
 def create_review_workflow(name: str, moderators: Group, home: Page) -> Workflow:
-    """Editors submit; the agency's moderators approve or ask for changes."""
+    """Editors submit; the privacy screen reads the draft (holding it for the moderators when
+    it finds something); then the agency's moderators approve or ask for changes."""
     workflow = Workflow.objects.create(name=f"{name} review")
+    screen = PrivacyScreenTask.objects.create(name=f"{name} privacy screen")
+    screen.groups.set([moderators])
     task = GroupApprovalTask.objects.create(name=f"{name} moderators approve")
     task.groups.set([moderators])
-    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowTask.objects.create(workflow=workflow, task=screen, sort_order=0)
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=1)
     WorkflowPage.objects.create(workflow=workflow, page=home)
     return workflow
 

@@ -1,0 +1,1 @@
+"""Survivor privacy: what keeps a story, a photo or a file from exposing someone."""

@@ -1,0 +1,141 @@
+"""The privacy review: the first task of every agency's workflow.
+
+When an editor submits a page, the privacy screen (sites.privacy.screen) reads the draft. A
+clean draft passes on to the moderators at once. A draft with findings waits here: the
+agency's moderators see each finding (where, what, why) and either request changes, or
+override the findings with a written reason, which the audit log keeps. Nobody can approve a
+draft past this task while findings are open.
+"""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.log_actions import log
+from wagtail.models import AbstractGroupApprovalTask, TaskState
+
+from .screen import KINDS, screen
+
+OVERRIDE = "override"
+OVERRIDE_LOG_ACTION = "lantern.privacy_override"
+SCREEN_LOG_ACTION = "lantern.privacy_screen"
+
+
+class PrivacyScreenState(TaskState):
+    """One screening of one submitted revision, with what it found and any override."""
+
+    findings = models.JSONField(default=list, blank=True)
+    override_reason = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "privacy screen state"
+
+    @property
+    def open_findings(self) -> list[dict]:
+        return [] if self.override_reason else self.findings
+
+    def findings_for_display(self) -> list[dict]:
+        return [finding | {"label": KINDS.get(finding["kind"], "")} for finding in self.findings]
+
+
+class OverrideForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why these are safe to publish"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        min_length=15,
+        help_text=_(
+            "Kept in the page's history with your name, e.g. 'The name is changed and the "
+            "number is the clinic's public line.'"
+        ),
+    )
+
+
+class PrivacyScreenTask(AbstractGroupApprovalTask):
+    """Screens each submitted draft for what could identify a survivor; the chosen groups
+    (the agency's moderators) decide on what it finds."""
+
+    task_state_class = PrivacyScreenState
+
+    class Meta:
+        verbose_name = "privacy screen"
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "Checks the draft for phone numbers, addresses, names with ages, social profiles and "
+            "image metadata; passes clean drafts on, and holds the rest for these groups."
+        )
+
+    def start(self, workflow_state, user=None):
+        revision = workflow_state.content_object.get_latest_revision()
+        findings = [finding.as_dict() for finding in screen(revision.as_object())]
+        if findings:
+            state = super().start(workflow_state, user=user)
+            state.findings = findings
+            state.save(update_fields=["findings"])
+        else:
+            # Passed on at once: the workflow moves to the next task (WorkflowState.update).
+            state = PrivacyScreenState.objects.create(
+                workflow_state=workflow_state,
+                task=self,
+                revision=revision,
+                status=TaskState.STATUS_APPROVED,
+                finished_at=timezone.now(),
+            )
+        log(
+            instance=workflow_state.content_object,
+            action=SCREEN_LOG_ACTION,
+            user=user,
+            revision=revision,
+            data={"findings": len(findings), "kinds": sorted({f["kind"] for f in findings})},
+        )
+        return state
+
+    def current_state(self, obj) -> PrivacyScreenState | None:
+        state = getattr(obj, "current_workflow_task_state", None)
+        state = state.specific if state is not None else None
+        return state if isinstance(state, PrivacyScreenState) else None
+
+    def get_actions(self, obj, user):
+        if not (user.is_superuser or self._user_in_groups(user)):
+            return []
+        state = self.current_state(obj)
+        if state is not None and state.open_findings:
+            return [
+                ("reject", _("Request changes"), True),
+                (OVERRIDE, _("Override the privacy findings and approve"), True),
+            ]
+        return super().get_actions(obj, user)
+
+    def get_form_for_action(self, action):
+        return OverrideForm if action == OVERRIDE else super().get_form_for_action(action)
+
+    def get_template_for_action(self, action):
+        return "sites/admin/privacy_action_modal.html"
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        state = task_state.specific
+        if action_name == OVERRIDE:
+            reason = kwargs["reason"].strip()
+            state.override_reason = reason
+            state.save(update_fields=["override_reason"])
+            obj = state.workflow_state.content_object
+            log(
+                instance=obj,
+                action=OVERRIDE_LOG_ACTION,
+                user=user,
+                revision=state.revision,
+                data={
+                    "reason": reason,
+                    "findings": [f"{f['kind']}: {f['where']}" for f in state.findings],
+                },
+            )
+            state.approve(user=user, comment=reason)
+            return None
+        if action_name == "approve" and state.open_findings:
+            raise PermissionDenied(
+                "Open privacy findings: override them with a reason, or request changes."
+            )
+        return super().on_action(task_state, user, action_name, **kwargs)
