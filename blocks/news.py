@@ -3,6 +3,8 @@
 from wagtail import blocks
 from wagtail.models import Page
 
+from sites.visibility import readable
+
 from .translated import in_language
 
 STORY_TYPES = ["agency_sites.NewsStoryPage", "agency_sites.AwarenessArticlePage"]
@@ -17,7 +19,7 @@ class RelatedStoriesValue(blocks.StructValue):
         language where it has a live translation.
         """
         ids = [page.pk for page in self.get("stories") or [] if page]
-        pages = Page.objects.live().public().filter(pk__in=ids).specific().in_bulk()
+        pages = readable(Page.objects).filter(pk__in=ids).specific().in_bulk()
         return in_language([pages[pk] for pk in ids if pk in pages])
 
 

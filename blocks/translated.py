@@ -8,6 +8,8 @@ appeal or story where there is one, and the original where there is none.
 from django.conf import settings
 from django.utils import translation
 
+from sites.visibility import readable
+
 
 def in_language(objects: list, language: str | None = None) -> list:
     """`objects` (all of one translatable model) in `language`, the active one by default:
@@ -22,7 +24,7 @@ def in_language(objects: list, language: str | None = None) -> list:
         locale__language_code=language,
     )
     if hasattr(found, "live"):  # pages: only a translation readers may see
-        found = found.live().public().specific()
+        found = readable(found).specific()
     translated = {obj.translation_key: obj for obj in found}
     return [translated.get(obj.translation_key, obj) for obj in objects]
 

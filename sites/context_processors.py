@@ -15,6 +15,7 @@ from blocks.translated import in_language
 
 from .branding import SiteBranding
 from .languages import SOURCE_LANGUAGE, home_pages
+from .visibility import readable
 
 
 class SiteContext:
@@ -70,7 +71,7 @@ class SiteContext:
         if not self.site:
             return []
         items = []
-        for page in self.home.get_children().live().public().in_menu():
+        for page in readable(self.home.get_children()).in_menu():
             url = page.get_url(self.request)
             items.append(
                 {"title": page.title, "url": url, "current": self.request.path.startswith(url)}

@@ -7,6 +7,7 @@ from wagtail.models import Page, Site
 
 from .branding import SiteBranding
 from .pages import AwarenessArticlePage, NewsStoryPage, by_story_date
+from .visibility import readable
 
 FEED_LENGTH = 20
 
@@ -38,10 +39,7 @@ class StoriesFeed(Feed):
 
     def items(self, root):
         stories = (
-            Page.objects.live()
-            .public()
-            .type(NewsStoryPage, AwarenessArticlePage)
-            .descendant_of(root)
+            readable(Page.objects).type(NewsStoryPage, AwarenessArticlePage).descendant_of(root)
         )
         return by_story_date(stories).specific()[:FEED_LENGTH]
 

@@ -10,11 +10,13 @@ instead, and says so.
 from django.conf import settings
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from wagtail.models import Locale, Page, Site
+
+from .visibility import readable
 
 SOURCE_LANGUAGE = settings.LANGUAGE_CODE
 
@@ -68,7 +70,7 @@ def live_pages(site: Site, request=None, locale: str | None = None):
     for code, home in home_pages(site, request).items():
         if locale is None or code == locale:
             in_site |= Q(path__startswith=home.path)
-    return Page.objects.live().public().filter(in_site).exclude(expire_at__lte=timezone.now())
+    return readable(Page.objects).filter(in_site)
 
 
 def best_language(accept_language: str, offered: list[str]) -> str:
@@ -90,7 +92,7 @@ def alternates(page: Page, site: Site, request=None) -> list[dict]:
     homes = home_pages(site, request)
     translations = {
         p.locale.language_code: p
-        for p in page.get_translations(inclusive=True).live().public().select_related("locale")
+        for p in readable(page.get_translations(inclusive=True)).select_related("locale")
     }
     current = page.locale.language_code
     names = installed_languages()

@@ -23,6 +23,7 @@ from blocks.stream import BodyBlock, ResourcesBlock
 from .agencies.forms import AgencyPageForm
 from .api.preview import HeadlessPreviewMixin
 from .sharing import partner_stories
+from .visibility import readable
 
 STORY_PAGE_TYPES = ["agency_sites.NewsStoryPage", "agency_sites.AwarenessArticlePage"]
 WORDS_PER_MINUTE = 200
@@ -95,7 +96,7 @@ class HomePage(HeadlessPreviewMixin, Page):
     def featured_stories(self):
         """The chosen stories that are live and public, or else the newest ones on this site."""
         chosen = [block.value.pk for block in self.featured if block.value]
-        stories = Page.objects.live().public().type(NewsStoryPage, AwarenessArticlePage)
+        stories = readable(Page.objects).type(NewsStoryPage, AwarenessArticlePage)
         if chosen:
             pages = stories.filter(pk__in=chosen).specific().in_bulk()
             return [pages[pk] for pk in chosen if pk in pages]
@@ -138,7 +139,7 @@ class NewsIndexPage(HeadlessPreviewMixin, RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        stories = by_story_date(self.get_children().live().public())
+        stories = by_story_date(readable(self.get_children()))
         tag = request.GET.get("tag", "").strip()
         if tag:
             stories = stories.filter(newsstorypage__tags__slug=tag)

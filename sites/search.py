@@ -4,6 +4,8 @@ Wagtail's search (its database backend: PostgreSQL full-text in production). Que
 never stored or logged: what a reader in danger searched for is nobody's business.
 """
 
+import re
+
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -12,9 +14,16 @@ from django.utils import translation
 from wagtail.models import Page, Site
 
 from .languages import home_pages
+from .visibility import expired
 
 PER_PAGE = 10
 MAX_QUERY = 200
+
+
+def words(query: str) -> str:
+    """The query's words only: quotes, brackets and operators are search-engine syntax (SQLite's
+    full-text search fails on an unmatched quote), and control characters are never words."""
+    return " ".join(re.sub(r"[^\w'-]+", " ", query).split())
 
 
 def search(request):
@@ -26,7 +35,10 @@ def search(request):
     results = None
     if query:
         pages = Page.objects.live().public().descendant_of(home).exclude(pk=home.pk).specific()
-        results = Paginator(pages.search(query), PER_PAGE).get_page(request.GET.get("page"))
+        terms = words(query)
+        # The search index cannot filter on expiry: pages past it are left out here instead.
+        found = [page for page in pages.search(terms) if not expired(page)] if terms else []
+        results = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request, "sites/search.html", {"page": None, "query": query, "results": results}
     )

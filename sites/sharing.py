@@ -14,6 +14,8 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, PageChooserPanel
 from wagtail.models import Orderable, Page, Site
 
+from .visibility import readable
+
 
 class SharedStory(Orderable):
     """A partner's shared story, shown in one of this site's story listings for a while."""
@@ -78,10 +80,7 @@ def partner_stories(index, now=None):
     from .pages import NewsStoryPage  # pages imports this module
 
     stories = (
-        NewsStoryPage.objects.live()
-        .public()
-        .filter(pk__in=story_ids, share_with_network=True)
-        .in_bulk()
+        readable(NewsStoryPage.objects).filter(pk__in=story_ids, share_with_network=True).in_bulk()
     )
     names = {
         home_path(site.root_page): site.site_name

@@ -17,6 +17,7 @@ from .languages import refuse_other_languages
 from .pages import NewsStoryPage
 from .translation import report
 from .translation.review import submit_button
+from .visibility import refuse_expired
 
 
 def own_tree_q(user) -> Q:
@@ -53,6 +54,8 @@ def register_token_admin():
 
 # Readers get a page only in its own language, on a site published in it (sites.languages).
 hooks.register("before_serve_page", refuse_other_languages)
+# …and not once it has expired, even before publish_scheduled unpublishes it (sites.visibility).
+hooks.register("before_serve_page", refuse_expired)
 
 # "Submit translation for review" on translated pages (sites.translation.review).
 hooks.register("register_page_header_buttons", submit_button)
