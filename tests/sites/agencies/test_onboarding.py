@@ -118,8 +118,11 @@ def test_the_command_sets_up_groups_permissions_collection_and_workflow_for_the_
     )
     assert agency.collection.name == "Bright Path"
     assert site.root_page.specific.get_workflow() == agency.workflow
-    task = agency.workflow.tasks.get().specific
-    assert list(task.groups.all()) == [agency.moderators]
+    # The privacy screen first, then the moderators' approval: both decided by its moderators.
+    tasks = [step.task.specific for step in agency.workflow.workflow_tasks.order_by("sort_order")]
+    assert [type(task).__name__ for task in tasks] == ["PrivacyScreenTask", "GroupApprovalTask"]
+    for task in tasks:
+        assert list(task.groups.all()) == [agency.moderators]
     # Page permissions stop at the agency's own home page; media at its own collection.
     assert set(
         GroupPagePermission.objects.filter(group=agency.editors).values_list("page_id", flat=True)

@@ -154,7 +154,8 @@ def test_submit_request_changes_resubmit_approve(editor_a, moderator_a):
     assert response.status_code == 302
     state.refresh_from_db()
     assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
-    rejected = TaskState.objects.get(workflow_state=state)
+    # The moderators' task (the privacy screen before it passed the clean draft on).
+    rejected = TaskState.objects.get(workflow_state=state, status=TaskState.STATUS_REJECTED)
     assert rejected.status == TaskState.STATUS_REJECTED
     assert rejected.specific.comment == "Please leave out the street name."
     assert rejected.finished_by == moderator_a
