@@ -70,3 +70,7 @@ register_snippet(HelpResourceViewSet)
 
 # The privacy review's warnings and log entries (sites.privacy).
 from .privacy import hooks as privacy_hooks  # noqa: E402, F401
+
+# isort: split
+# Staff sign-in: its pages and the Account page link for two-step sign-in (sites.accounts).
+from .accounts import hooks as accounts_hooks  # noqa: E402, F401

@@ -4,9 +4,11 @@ Every variable Lantern reads is declared in ENV_SCHEMA below with its default; t
 meaning of each is in `.env.example`. DEBUG is off unless asked for.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
@@ -30,6 +32,10 @@ env = environ.Env(
     CORS_ALLOWED_ORIGINS=(list, []),
     LANTERN_LANGUAGES=(list, ["en", "es"]),
     QUICK_EXIT_URL=(str, "https://www.weather.gov/"),
+    LOGIN_FAILURE_LIMIT=(int, 5),
+    LOGIN_LOCKOUT_MINUTES=(int, 30),
+    LOGIN_PROXY_COUNT=(int, 0),
+    CSP_MEDIA_ORIGINS=(list, []),
 )
 # A local `.env` (git-ignored) may set any of the above for development.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -67,6 +73,13 @@ INSTALLED_APPS = [
     "django_filters",
     "ninja",  # serves its API docs' scripts itself rather than from a CDN
     "corsheaders",
+    # Hardening (sites.accounts): the Content-Security-Policy, sign-in throttling, and
+    # optional two-factor codes (TOTP) for editors.
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "sites.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -77,7 +90,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The admin's own Referrer-Policy; SecurityMiddleware gives every other answer no-referrer.
+    "sites.accounts.headers.AdminReferrerPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # django-csp, but for Wagtail's previews: CONTENT_SECURITY_POLICY below.
+    "sites.accounts.headers.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language a URL's prefix names (/es/…), without cookies or Accept-Language.
     "sites.languages.URLLanguageMiddleware",
@@ -87,9 +104,15 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which two-factor device, if any, verified this session; then the code step for editors
+    # who have one and have not given it yet (sites.accounts.two_factor).
+    "django_otp.middleware.OTPMiddleware",
+    "sites.accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -136,10 +159,38 @@ else:
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# django-axes checks each sign-in before the password is: first in line.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sign-in throttling (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one user name from
+# one address lock that pair out for LOGIN_LOCKOUT_MINUTES. Unlock early with
+# `manage.py axes_reset_username NAME` (or axes_reset_ip / axes_reset; sites.accounts).
+AXES_FAILURE_LIMIT = env("LOGIN_FAILURE_LIMIT")
+AXES_COOLOFF_TIME = timedelta(minutes=env("LOGIN_LOCKOUT_MINUTES"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "sites.accounts.throttling.locked_out"
+# Only failed attempts are kept; no log of every editor's sign-in, address and browser.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# The address a sign-in comes from: the connection's own, or behind LOGIN_PROXY_COUNT reverse
+# proxies you run, the one the outermost of them saw (sites.accounts.throttling).
+LOGIN_PROXY_COUNT = env("LOGIN_PROXY_COUNT")
+AXES_CLIENT_IP_CALLABLE = "sites.accounts.throttling.client_address"
+
+# Optional two-factor sign-in (django-otp): the name authenticator apps show for the code.
+OTP_TOTP_ISSUER = "Lantern"
 
 
 def language_name(code: str) -> str:
@@ -207,7 +258,69 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # The admin's avatars would come from Gravatar: a third-party request that leaks who is
 # logged in. Lantern makes none.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor does the dashboard ask releases.wagtail.org for Wagtail's latest version.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+
+# Response headers. Readers may be watched: pages send no referrer to the sites they link to,
+# cannot be framed, and load nothing from anyone else. The admin (/admin/) keeps same-origin
+# referrers, which its form posts need (sites.accounts.headers).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+# Wagtail's admin scripts take the CSRF token from the page, never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
+
+
+def origin(url: str) -> str | None:
+    """The scheme and host of an absolute URL ("https://media.example.org"), else None."""
+    scheme, separator, rest = url.partition("//")
+    if not separator or (scheme and not scheme.endswith(":")):
+        return None
+    return f"{scheme or 'https:'}//{rest.split('/', 1)[0]}"
+
+
+def s3_media_origins() -> list[str]:
+    """Where django-storages' S3 backend makes image and document URLs point."""
+    if AWS_S3_CUSTOM_DOMAIN:
+        return [f"https://{AWS_S3_CUSTOM_DOMAIN}"]
+    bucket = AWS_STORAGE_BUCKET_NAME
+    if AWS_S3_ENDPOINT_URL:
+        # Path-style (host/bucket/…) or virtual-hosted (bucket.host/…), as the service does.
+        scheme, _, host = origin(AWS_S3_ENDPOINT_URL).partition("//")
+        return [f"{scheme}//{host}", f"{scheme}//{bucket}.{host}"]
+    hosts = [f"https://{bucket}.s3.amazonaws.com"]
+    if AWS_S3_REGION_NAME:
+        hosts.append(f"https://{bucket}.s3.{AWS_S3_REGION_NAME}.amazonaws.com")
+    return hosts
+
+
+# Content-Security-Policy (django-csp 4) on every answer but the admin's, whose own scripts
+# and styles are inline. The one inline <style> in base.html (each site's colours) carries
+# the request's nonce. Images may come from the media host when it is another one: an
+# absolute MEDIA_URL, or S3 (CSP_MEDIA_ORIGINS adds any other, e.g. a CDN in front).
+MEDIA_ORIGINS = [
+    *filter(None, [origin(MEDIA_URL)]),
+    *(s3_media_origins() if env("AWS_STORAGE_BUCKET_NAME") else []),
+    *env("CSP_MEDIA_ORIGINS"),
+]
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
+        "media-src": [SELF, *MEDIA_ORIGINS],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -16,3 +16,6 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="lantern-test-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="lantern-test-static-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Sign-in throttling (django-axes) stays on, as in production. Client.force_login() is not
+# affected; Client.login() must pass the request django-axes checks each sign-in against:
+# client.login(request=RequestFactory().post("/admin/login/"), username=..., password=...).

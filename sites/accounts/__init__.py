@@ -1,0 +1,1 @@
+"""Staff sign-in: throttling and two-factor codes for editors."""
