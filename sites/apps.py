@@ -31,6 +31,22 @@ class SitesConfig(AppConfig):
         post_save.connect(synchronise_translations, sender=HelpResource)
         guards.install()
 
+        from django.db.models.signals import pre_save
+
+        from wagtail.documents import get_document_model
+        from wagtail.images import get_image_model
+        from wagtail.models import UploadedFile
+
+        from .privacy import documents as document_privacy
+        from .privacy import media
+
+        # Photos lose their location, camera and other metadata before they are stored, and
+        # an editor uploading a document that names its author is warned (sites.privacy).
+        pre_save.connect(media.strip_image_metadata, sender=get_image_model())
+        pre_save.connect(media.strip_uploaded_image_metadata, sender=UploadedFile)
+        pre_save.connect(document_privacy.warn_of_authors, sender=get_document_model())
+        pre_save.connect(document_privacy.warn_of_authors_in_upload, sender=UploadedFile)
+
 
 class LanternUsersConfig(wagtail_users_apps.WagtailUsersAppConfig):
     """Wagtail's user admin, with each agency's moderators managing their own people only."""

@@ -74,3 +74,6 @@ from .privacy import hooks as privacy_hooks  # noqa: E402, F401
 # isort: split
 # Staff sign-in: its pages and the Account page link for two-step sign-in (sites.accounts).
 from .accounts import hooks as accounts_hooks  # noqa: E402, F401
+
+# Editors are warned when an uploaded document names its author (sites.privacy.documents).
+from .privacy import documents  # noqa: E402, F401

@@ -255,6 +255,8 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Uploads: a damaged image is a form error, never a 500 (sites.privacy.media.ImageForm).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "sites.privacy.media.ImageForm"
 # The admin's avatars would come from Gravatar: a third-party request that leaks who is
 # logged in. Lantern makes none.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
