@@ -47,6 +47,15 @@ class SitesConfig(AppConfig):
         pre_save.connect(document_privacy.warn_of_authors, sender=get_document_model())
         pre_save.connect(document_privacy.warn_of_authors_in_upload, sender=UploadedFile)
 
+        from wagtail.signals import page_unpublished
+
+        from .pages import NewsStoryPage
+        from .privacy import consent
+
+        # A story whose consent has ended takes its translations down with it, and its
+        # agency's moderators are told (sites.privacy.consent).
+        page_unpublished.connect(consent.story_unpublished, sender=NewsStoryPage)
+
 
 class LanternUsersConfig(wagtail_users_apps.WagtailUsersAppConfig):
     """Wagtail's user admin, with each agency's moderators managing their own people only."""

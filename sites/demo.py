@@ -292,6 +292,11 @@ class SiteLoader:
                     "kind": entry.get("kind", "news"),
                     "names_changed": entry.get("names_changed", False),
                     "share_with_network": entry.get("share_with_network", False),
+                    # The consent a story about a survivor rests on (sites.privacy.consent).
+                    "consent_given_by": entry.get("consent_given_by", ""),
+                    "consent_given_on": entry.get("consent_given_on"),
+                    "consent_expires_on": entry.get("consent_expires_on"),
+                    "consent_withdrawn_on": entry.get("consent_withdrawn_on"),
                 }
             else:
                 model = AwarenessArticlePage

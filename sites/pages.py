@@ -17,11 +17,13 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from blocks.stream import BodyBlock, ResourcesBlock
 
 from .agencies.forms import AgencyPageForm
 from .api.preview import HeadlessPreviewMixin
+from .privacy import consent
 from .sharing import partner_stories
 from .visibility import readable
 
@@ -218,6 +220,33 @@ class NewsStoryPage(StoryPage):
         help_text="Partner agencies may then show this story on their sites, linking back to it here. "
         "Only the published version is ever shown; unpublishing it removes it everywhere.",
     )
+    # The consent a story about a survivor rests on (sites.privacy.consent). Kept on the page,
+    # so it travels with each revision and reaches translations unchanged; never shown to readers.
+    consent_given_by = models.CharField(
+        "consent given by",
+        max_length=120,
+        blank=True,
+        help_text="Who gave consent, described so that no one can tell who they are, e.g. "
+        "“The survivor, in writing” or “Her guardian, in writing”. Never a name.",
+    )
+    consent_given_on = models.DateField(
+        "consent given on", null=True, blank=True, help_text="The day consent was given."
+    )
+    consent_expires_on = models.DateField(
+        "consent ends on",
+        null=True,
+        blank=True,
+        help_text="The last day the story may be published: at most three years after consent "
+        "was given. The next day it is unpublished by itself, here and on partner sites.",
+    )
+    consent_withdrawn_on = models.DateField(
+        "consent withdrawn on",
+        null=True,
+        blank=True,
+        help_text="The day the survivor (or whoever gave consent) took it back, if they did. "
+        "From that day the story is unpublished everywhere, and a published withdrawal stays "
+        "until consent is given again on a later day.",
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -226,9 +255,39 @@ class NewsStoryPage(StoryPage):
         FieldPanel("hero_image"),
         FieldPanel("body"),
         FieldPanel("names_changed"),
+        MultiFieldPanel(
+            [
+                FieldPanel("consent_given_by"),
+                FieldRowPanel([FieldPanel("consent_given_on"), FieldPanel("consent_expires_on")]),
+                FieldPanel("consent_withdrawn_on"),
+            ],
+            heading="Consent",
+            help_text="A story about a survivor needs their consent (or their guardian's): "
+            "who gave it, when, and when it ends. It comes down by itself when consent ends "
+            "or is withdrawn, and your moderators are told.",
+        ),
     ]
     promote_panels = [*Page.promote_panels, FieldPanel("tags"), FieldPanel("share_with_network")]
+    # Consent is the same survivor's in every language: copied to translations, never translated.
+    override_translatable_fields = [
+        SynchronizedField(name, overridable=False) for name in consent.FIELDS
+    ]
     template = "sites/pages/news_story_page.html"
+
+    def clean(self):
+        super().clean()
+        # Checks the consent record (errors on the field that is wrong), keeps a published
+        # withdrawal, and sets `expire_at` so the story comes down when consent ends. The
+        # admin's form, `save_revision()` and publishing all pass through here.
+        consent.settle(self)
+
+    def publish(self, revision, *args, **kwargs):
+        result = super().publish(revision, *args, **kwargs)
+        # Published with consent that has already ended (a workflow's approval that came too
+        # late, a scheduled revision, a bulk action; the admin's Publish button refuses it
+        # first): taken down again at once, and moderators are told.
+        consent.unpublish_if_ended(self)
+        return result
 
 
 class AwarenessArticlePage(StoryPage):

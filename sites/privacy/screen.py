@@ -24,6 +24,8 @@ from wagtail.images.models import AbstractImage
 
 from blocks.phone import digits
 
+from .consent import ended_on
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -44,6 +46,8 @@ KINDS = {
     "social": "Social-media profile",
     "image_metadata": "Image metadata",
     "names_changed": "Names not marked as changed",
+    "consent": "Consent not recorded",
+    "consent_ended": "Consent ended",
 }
 
 # Page fields that are not content a reader sees.
@@ -144,6 +148,30 @@ def screen(page, known_numbers: set[str] | None = None, known_emails: set[str] |
                     "",
                     "This story is about a survivor, but 'names have been changed' is not ticked. "
                     "Change every name and tick it, or say why no survivor can be identified.",
+                )
+            )
+    if hasattr(page, "consent_given_on"):
+        about_survivor = getattr(page, "kind", None) in SURVIVOR_KINDS or any(
+            SURVIVOR_WORDS.search(text) for text in all_text
+        )
+        if about_survivor and not page.consent_given_on:
+            findings.append(
+                Finding(
+                    "consent",
+                    "Consent",
+                    "",
+                    "No consent is recorded for this story about a survivor: record who gave "
+                    "it, when, and when it ends.",
+                )
+            )
+        if ended := ended_on(page):
+            findings.append(
+                Finding(
+                    "consent_ended",
+                    "Consent",
+                    ended.isoformat(),
+                    f"Consent for this story ended on {ended.isoformat()}: it cannot be "
+                    "published unless consent is given again.",
                 )
             )
     return findings

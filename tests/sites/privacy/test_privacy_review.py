@@ -133,7 +133,7 @@ def test_a_survivor_story_without_changed_names_is_held(editor_a):
         names_changed=False,
     )
     kinds = [f["kind"] for f in story.current_workflow_task_state.specific.findings]
-    assert kinds == ["names_changed"]
+    assert kinds == ["names_changed", "consent"]
 
 
 def test_editors_hear_of_findings_each_time_they_save_a_draft(editor_a):

@@ -84,6 +84,8 @@ def test_the_whole_page_is_read_every_field_and_nested_block():
 def test_a_survivor_story_must_say_names_were_changed():
     story = NewsStoryPage(title="Freed", slug="x", date="2026-11-20", summary="A survivor is safe.")
     story.kind, story.names_changed = "news", False
+    story.consent_given_by, story.consent_given_on = "The survivor, in writing", "2026-11-01"
+    story.consent_expires_on = "2028-11-01"
     assert [f.kind for f in screen(story, KNOWN, set())] == ["names_changed"]
     story.names_changed = True
     assert screen(story, KNOWN, set()) == []
