@@ -147,7 +147,12 @@ def choose_language(request):
 
 
 def to_source_language(request, path):
-    """A page address without a language prefix (an old link) leads to it in the source language."""
+    """A page address without a language prefix (an old link) leads to it in the source language.
+
+    One that has a language prefix already was not found there: a 404, not a redirect to
+    /en/en/… (and on, for ever)."""
+    if path.split("/", 1)[0] in installed_languages():
+        raise Http404("No page here.")
     return HttpResponseRedirect(f"/{SOURCE_LANGUAGE}/{path}")
 
 

@@ -50,6 +50,14 @@ def test_an_old_address_without_a_language_leads_to_the_source_language():
     assert (response.status_code, response["Location"]) == (302, "/en/stories/mayas-story/")
 
 
+@pytest.mark.parametrize("path", ["/en/no-such-page/", "/es/nada/", "/favicon.ico"])
+def test_an_address_that_is_nowhere_ends_in_a_404_not_a_redirect_loop(path):
+    client = site_client(HARBOR)
+    response = client.get(path, follow=True)
+    assert response.status_code == 404
+    assert len(response.redirect_chain) <= 2, response.redirect_chain
+
+
 def language_links(html: str) -> dict:
     switcher = re.search(r'<nav class="language-switcher".*?</nav>', html, re.S).group(0)
     hreflang = dict(re.findall(r'<link rel="alternate" hreflang="(\w+)" href="([^"]+)">', html))
