@@ -3,6 +3,8 @@
 from wagtail import blocks
 from wagtail.models import Page
 
+from sites.caching.tags import depends_on
+from sites.caching.tags import page as page_tag
 from sites.visibility import readable
 
 from .translated import in_language
@@ -19,6 +21,8 @@ class RelatedStoriesValue(blocks.StructValue):
         language where it has a live translation.
         """
         ids = [page.pk for page in self.get("stories") or [] if page]
+        # One not readable now is not loaded, yet shows again here once republished.
+        depends_on(*(page_tag(pk) for pk in ids))
         pages = readable(Page.objects).filter(pk__in=ids).specific().in_bulk()
         return in_language([pages[pk] for pk in ids if pk in pages])
 

@@ -56,6 +56,15 @@ class SitesConfig(AppConfig):
         # agency's moderators are told (sites.privacy.consent).
         page_unpublished.connect(consent.story_unpublished, sender=NewsStoryPage)
 
+        from django.db.models.signals import post_init
+
+        from .caching import invalidation, tags
+
+        # The page cache: what each page shows is noted as it loads, and purged when it
+        # changes (sites.caching).
+        post_init.connect(tags.note_loaded, dispatch_uid="lantern_cache_loaded")
+        invalidation.connect()
+
 
 class LanternUsersConfig(wagtail_users_apps.WagtailUsersAppConfig):
     """Wagtail's user admin, with each agency's moderators managing their own people only."""

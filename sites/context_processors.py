@@ -14,6 +14,7 @@ from blocks.hotline import Hotline
 from blocks.translated import in_language
 
 from .branding import SiteBranding
+from .caching.tags import children, depends_on, model
 from .languages import SOURCE_LANGUAGE, home_pages
 from .visibility import readable
 
@@ -38,6 +39,7 @@ class SiteContext:
     def help_hotlines(self):
         """The site's primary hotline, then the national line(s) every page shows: one query."""
         primary_id = self.branding.primary_hotline_id
+        depends_on(model(Hotline))  # a line pinned tomorrow shows on every page
         hotlines = Hotline.objects.filter(
             Q(pinned=True, owner__isnull=True, locale__language_code=SOURCE_LANGUAGE)
             | Q(pk=primary_id)
@@ -71,6 +73,7 @@ class SiteContext:
         if not self.site:
             return []
         items = []
+        depends_on(children(self.home))
         for page in readable(self.home.get_children()).in_menu():
             url = page.get_url(self.request)
             items.append(

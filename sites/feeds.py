@@ -6,6 +6,7 @@ from django.utils.feedgenerator import Atom1Feed
 from wagtail.models import Page, Site
 
 from .branding import SiteBranding
+from .caching.tags import depends_on, tree
 from .pages import AwarenessArticlePage, NewsStoryPage, by_story_date
 from .visibility import readable
 
@@ -38,6 +39,7 @@ class StoriesFeed(Feed):
     subtitle = description
 
     def items(self, root):
+        depends_on(tree(root))
         stories = (
             readable(Page.objects).type(NewsStoryPage, AwarenessArticlePage).descendant_of(root)
         )

@@ -23,6 +23,8 @@ from blocks.stream import BodyBlock, ResourcesBlock
 
 from .agencies.forms import AgencyPageForm
 from .api.preview import HeadlessPreviewMixin
+from .caching.tags import children, depends_on, tree
+from .caching.tags import page as page_tag
 from .privacy import consent
 from .sharing import partner_stories
 from .visibility import readable
@@ -100,8 +102,10 @@ class HomePage(HeadlessPreviewMixin, Page):
         chosen = [block.value.pk for block in self.featured if block.value]
         stories = readable(Page.objects).type(NewsStoryPage, AwarenessArticlePage)
         if chosen:
+            depends_on(*(page_tag(pk) for pk in chosen))  # and when one comes back
             pages = stories.filter(pk__in=chosen).specific().in_bulk()
             return [pages[pk] for pk in chosen if pk in pages]
+        depends_on(tree(self))  # the newest: a story published anywhere on the site may be one
         return list(by_story_date(stories.descendant_of(self)).specific()[:3])
 
     def get_context(self, request, *args, **kwargs):
@@ -141,6 +145,7 @@ class NewsIndexPage(HeadlessPreviewMixin, RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        depends_on(children(self))
         stories = by_story_date(readable(self.get_children()))
         tag = request.GET.get("tag", "").strip()
         if tag:

@@ -7,13 +7,14 @@ hence a placement of Lantern's own, with its own show-from and show-until times.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, PageChooserPanel
 from wagtail.models import Orderable, Page, Site
 
+from .caching.tags import changes_at, depends_on
+from .caching.tags import page as page_tag
 from .visibility import readable
 
 
@@ -69,14 +70,19 @@ def home_path(page: Page) -> str:
 def partner_stories(index, now=None):
     """(story, source site name) for the partner stories this index shows now: live, public and still shared."""
     now = now or timezone.now()
-    story_ids = list(
-        index.shared_stories.filter(show_from__lte=now)
-        .filter(Q(show_until__isnull=True) | Q(show_until__gt=now))
-        .order_by("sort_order")
-        .values_list("story_id", flat=True)
+    placements = index.shared_stories.order_by("sort_order").values_list(
+        "story_id", "show_from", "show_until"
     )
+    story_ids = []
+    for story_id, show_from, show_until in placements:
+        # A cached listing lasts until the next placement starts or ends.
+        changes_at(min((t for t in (show_from, show_until) if t and t > now), default=None))
+        if show_from <= now and (show_until is None or show_until > now):
+            story_ids.append(story_id)
     if not story_ids:
         return []
+    # A story that is not live now is not loaded, yet it comes back here when republished.
+    depends_on(*(page_tag(pk) for pk in story_ids))
     from .pages import NewsStoryPage  # pages imports this module
 
     stories = (

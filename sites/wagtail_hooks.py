@@ -12,6 +12,7 @@ from .agencies.people import AgencyUserPermissionPolicy
 from .agencies.redirects import AgencyRedirectPermissionPolicy
 from .agencies.tenancy import is_network_admin, sites_for
 from .agencies.tokens import TokenViewSet
+from .caching.middleware import mark_cacheable
 from .help.admin import HelpResourceViewSet
 from .languages import refuse_other_languages
 from .pages import NewsStoryPage
@@ -56,6 +57,8 @@ def register_token_admin():
 hooks.register("before_serve_page", refuse_other_languages)
 # …and not once it has expired, even before publish_scheduled unpublishes it (sites.visibility).
 hooks.register("before_serve_page", refuse_expired)
+# What Wagtail serves to readers may be kept in the page cache (sites.caching).
+hooks.register("before_serve_page", mark_cacheable)
 
 # "Submit translation for review" on translated pages (sites.translation.review).
 hooks.register("register_page_header_buttons", submit_button)

@@ -125,3 +125,31 @@ def test_production_passes_djangos_deployment_checks():
         SECRET_KEY=a_secret(),
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_cdn_is_purged_and_told_how_long_to_keep_pages_when_configured():
+    script = (
+        "import json; " + SETUP.format(module="cms.settings.production") + "; "
+        "from django.conf import settings; print(json.dumps({"
+        "'apps': 'wagtail.contrib.frontend_cache' in settings.INSTALLED_APPS,"
+        "'backends': {k: v['BACKEND'].rsplit('.', 1)[1] for k, v in settings.WAGTAILFRONTENDCACHE.items()},"
+        "'cdn': settings.LANTERN_CDN_SECONDS, 'pages': settings.LANTERN_PAGE_CACHE_SECONDS}))"
+    )
+
+    def settings_with(**variables):
+        result = run(["-c", script], SECRET_KEY=a_secret(), **variables)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    plain = settings_with()
+    assert plain == {"apps": False, "backends": {}, "cdn": 0, "pages": 600}
+    cdn = settings_with(
+        FRONTEND_CACHE_PURGE_URL="http://varnish.internal:6081",
+        CLOUDFLARE_API_TOKEN="token",
+        CLOUDFLARE_ZONE_ID="zone",
+        LANTERN_CDN_SECONDS="120",
+        LANTERN_PAGE_CACHE_SECONDS="0",
+    )
+    assert cdn["apps"] is True
+    assert cdn["backends"] == {"http": "HTTPBackend", "cloudflare": "CloudflareBackend"}
+    assert (cdn["cdn"], cdn["pages"]) == (120, 0)

@@ -36,6 +36,12 @@ env = environ.Env(
     LOGIN_LOCKOUT_MINUTES=(int, 30),
     LOGIN_PROXY_COUNT=(int, 0),
     CSP_MEDIA_ORIGINS=(list, []),
+    LANTERN_PAGE_CACHE_SECONDS=(int, 600),
+    LANTERN_CDN_SECONDS=(int, 0),
+    FRONTEND_CACHE_PURGE_URL=(str, ""),
+    CLOUDFLARE_API_TOKEN=(str, ""),
+    CLOUDFLARE_ZONE_ID=(str, ""),
+    CLOUDFRONT_DISTRIBUTION_ID=(str, ""),
 )
 # A local `.env` (git-ignored) may set any of the above for development.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -93,6 +99,9 @@ MIDDLEWARE = [
     # The admin's own Referrer-Policy; SecurityMiddleware gives every other answer no-referrer.
     "sites.accounts.headers.AdminReferrerPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous readers' pages from the cache; outside the headers' middleware, so a stored
+    # page keeps its headers (sites.caching).
+    "sites.caching.middleware.PageCacheMiddleware",
     # django-csp, but for Wagtail's previews: CONTENT_SECURITY_POLICY below.
     "sites.accounts.headers.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -155,7 +164,44 @@ if env("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # Room for a demo network's pages (each worker holds its own copy).
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
+# The full-page cache for anonymous readers (sites.caching): how long a page is kept at most
+# (0 turns it off), in which cache, and the allowance for clocks differing between machines.
+LANTERN_PAGE_CACHE_SECONDS = env("LANTERN_PAGE_CACHE_SECONDS")
+LANTERN_PAGE_CACHE_ALIAS = "default"
+LANTERN_PAGE_CACHE_CLOCK_SKEW = 1.0
+
+# A CDN in front (optional): readers' pages say it may keep them LANTERN_CDN_SECONDS (browsers
+# revalidate each time), and wagtail.contrib.frontend_cache purges a page's addresses there
+# when it is published, unpublished or moved. Pages that only show it (listings, teasers) wait
+# out those seconds at the CDN; Lantern's own cache above them is purged at once.
+LANTERN_CDN_SECONDS = env("LANTERN_CDN_SECONDS")
+WAGTAILFRONTENDCACHE = {}
+if env("FRONTEND_CACHE_PURGE_URL"):  # Varnish, Fastly-style PURGE to a cache server
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": env("FRONTEND_CACHE_PURGE_URL"),
+    }
+if env("CLOUDFLARE_API_TOKEN"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "BEARER_TOKEN": env("CLOUDFLARE_API_TOKEN"),
+        "ZONEID": env("CLOUDFLARE_ZONE_ID"),
+    }
+if env("CLOUDFRONT_DISTRIBUTION_ID"):
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": env("CLOUDFRONT_DISTRIBUTION_ID"),
+    }
+if WAGTAILFRONTENDCACHE:
+    INSTALLED_APPS.append("wagtail.contrib.frontend_cache")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -312,6 +358,7 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
+        # and inline styles by their hashes ({% inline_style %}); NONCE for any that asks one
         "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "media-src": [SELF, *MEDIA_ORIGINS],

@@ -7,12 +7,16 @@
 - Content-Security-Policy: none on the admin's own pages (CONTENT_SECURITY_POLICY's
   EXCLUDE_URL_PREFIXES), whose scripts and styles are inline, nor on Wagtail's previews,
   which render a reader page inside the editor's frame: under the readers' policy
-  (frame-ancestors 'none') the editor could not show them.
+  (frame-ancestors 'none') the editor could not show them. A reader page's one inline style
+  (the site's colours) is allowed by its hash, so the page stays the same from one answer to
+  the next: cacheable, and revalidated with 304s.
 """
 
 from csp.middleware import CSPMiddleware
 
 from django.urls import reverse
+
+from ..templatetags.lantern_csp import HASHES
 
 REFERRER_POLICY = "Referrer-Policy"
 
@@ -36,4 +40,8 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     def process_response(self, request, response):
         if getattr(request, "is_dummy", False):
             response._csp_exempt = True
+        # Inline styles allowed by their hashes ({% inline_style %}, sites.templatetags.lantern_csp).
+        hashes = getattr(request, HASHES, None)
+        if hashes:
+            response._csp_update = {"style-src": hashes}
         return super().process_response(request, response)

@@ -17,6 +17,7 @@ from blocks.hotline import Hotline
 from blocks.regions import US_STATES
 from blocks.translated import in_language
 
+from ..caching.tags import depends_on, model
 from .fields import has_choice
 from .models import LANGUAGES, HelpResource, Service
 from .zips import ZipError, normalise_zip, state_for_zip
@@ -94,6 +95,8 @@ def find_help(
     if zip:
         state = state_for_zip(zip)
     results = HelpResults(zip=zip, state=state)
+    # A resource or hotline added anywhere may belong in these results.
+    depends_on(model(HelpResource), model(Hotline))
 
     resources = HelpResource.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
     if service:

@@ -1,0 +1,130 @@
+"""What each change purges: the tags it bumps, once it is committed.
+
+- A page published, unpublished or saved live: the page and its translations (their language
+  links name it), its parent's children and every ancestor's tree (listings, menus, the
+  newest stories on the home page).
+- A page moved: the same at its old place and its new one, and every page under it (their
+  addresses changed).
+- A page deleted: the same, for it and each page under it.
+- Any other object saved or deleted (a hotline, an appeal, a help resource, an image, a
+  site's branding, the site itself): that object, its translations, and listings of its model.
+
+A draft saved, submitted or locked changes nothing readers see, and purges nothing.
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from . import store, tags
+
+# Bookkeeping on a page that readers never see: a save of only these is a draft's.
+DRAFT_FIELDS = {
+    "latest_revision",
+    "latest_revision_created_at",
+    "draft_title",
+    "has_unpublished_changes",
+    "wagtail_admin_comments",
+    "locked",
+    "locked_at",
+    "locked_by",
+}
+
+# Models no reader page shows, saved all the time: sessions, sign-in attempts, logs, drafts.
+IGNORED_APPS = {"sessions", "axes", "admin", "contenttypes", "otp_totp", "django_otp"}
+IGNORED_MODELS = {
+    "wagtailcore.revision",
+    "wagtailcore.pagelogentry",
+    "wagtailcore.modellogentry",
+    "wagtailcore.workflowstate",
+    "wagtailcore.taskstate",
+    "wagtailcore.pagesubscription",
+    "wagtailcore.comment",
+    "wagtailcore.commentreply",
+    "wagtailusers.userprofile",
+    "wagtailsearch.indexentry",
+    "wagtailimages.rendition",  # a new size of an unchanged image
+}
+
+
+def bump_on_commit(tag_set: set[str]) -> None:
+    if tag_set:
+        transaction.on_commit(lambda: store.bump(tag_set))
+
+
+def around(path: str) -> set[str]:
+    """The listings a page at `path` appears in: its parent's children, its ancestors' trees."""
+    step = Page.steplen
+    ancestors = [path[:end] for end in range(step, len(path), step)]
+    found = {tags.tree(ancestor) for ancestor in ancestors}
+    if ancestors:
+        found.add(tags.children(ancestors[-1]))
+    return found
+
+
+def page_and_translations(page) -> set[str]:
+    pks = Page.objects.filter(translation_key=page.translation_key).values_list("pk", flat=True)
+    return {tags.page(pk) for pk in {page.pk, *pks}}
+
+
+def page_changed(sender, instance, **kwargs):
+    """page_published, page_unpublished."""
+    bump_on_commit(page_and_translations(instance) | around(instance.path))
+
+
+def page_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    """post_save of a page: a save that changes what readers see (not a draft's bookkeeping)."""
+    if update_fields is not None and set(update_fields) <= DRAFT_FIELDS:
+        return
+    bump_on_commit({tags.page(instance.pk)})
+
+
+def page_moved(sender, instance, url_path_before=None, url_path_after=None, **kwargs):
+    """post_page_move: both places, the page and all under it (their addresses changed)."""
+    page = Page.objects.get(pk=instance.pk)  # the path after the move
+    parent_before = kwargs.get("parent_page_before")
+    found = page_and_translations(page) | around(page.path)
+    if parent_before is not None:
+        found |= around(parent_before.path + "0" * Page.steplen)  # a child's place there
+    found |= {tags.page(pk) for pk in page.get_descendants().values_list("pk", flat=True)}
+    bump_on_commit(found)
+
+
+def page_deleted(sender, instance, **kwargs):
+    bump_on_commit({tags.page(instance.pk)} | around(instance.path))
+
+
+def object_changed(sender, instance, raw=False, **kwargs):
+    """post_save, post_delete of anything but a page."""
+    if isinstance(instance, Page):
+        return
+    meta = instance._meta.concrete_model._meta
+    if meta.app_label in IGNORED_APPS or meta.label_lower in IGNORED_MODELS:
+        return
+    if instance.pk is None:
+        return
+    bump_on_commit({*tags.object_tags(instance), tags.model(type(instance))})
+
+
+def connect() -> None:
+    page_published.connect(page_changed, dispatch_uid="lantern_cache_published")
+    page_unpublished.connect(page_changed, dispatch_uid="lantern_cache_unpublished")
+    post_page_move.connect(page_moved, dispatch_uid="lantern_cache_moved")
+    post_save.connect(_dispatch_save, dispatch_uid="lantern_cache_saved")
+    post_delete.connect(_dispatch_delete, dispatch_uid="lantern_cache_deleted")
+
+
+def _dispatch_save(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        page_saved(sender, instance, **kwargs)
+    else:
+        object_changed(sender, instance, **kwargs)
+
+
+def _dispatch_delete(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        page_deleted(sender, instance, **kwargs)
+    else:
+        object_changed(sender, instance, **kwargs)

@@ -1,0 +1,120 @@
+"""Serves anonymous readers' pages from the cache, and stores the ones that may be."""
+
+import time
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+
+from . import store, tags
+
+# Paths that are never reader pages: no lookup is spent on them.
+NOT_PAGES = ("/admin/", "/api/", "/static/", "/media/", "/documents/", "/django-admin/")
+# A query string longer than this is no reader's: not worth a place in the cache.
+MAX_QUERY = 200
+HEADER = "X-Lantern-Cache"
+
+
+def may_use_cache(request) -> bool:
+    """An anonymous reader's GET: no session (editors have one), no credentials, no preview."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not getattr(request, "is_dummy", False)  # Wagtail's previews
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+        and len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY
+        and not request.path_info.startswith(NOT_PAGES)
+    )
+
+
+def may_store(request, response) -> bool:
+    """A page served by Wagtail (`mark_cacheable`) that is the same for every reader."""
+    return (
+        request.method == "GET"
+        and getattr(request, "lantern_cacheable", False)
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and varies_only_by_session(response)
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+def varies_only_by_session(response) -> bool:
+    """`Vary: Cookie` (the session was looked at) is the one variation the cache itself keeps
+    apart: it stores only answers to requests with no session. Anything else (a language
+    chosen by Accept-Language, say) is not the same for every reader."""
+    varies = {value.strip().lower() for value in response.get("Vary", "").split(",")} - {""}
+    return varies <= {"cookie"}
+
+
+def mark_cacheable(page, request, serve_args, serve_kwargs):
+    """before_serve_page: what Wagtail serves to readers may be stored."""
+    request.lantern_cacheable = True
+
+
+def for_cdn(response) -> None:
+    """A CDN may keep a reader's page a while (LANTERN_CDN_SECONDS); browsers revalidate."""
+    if settings.LANTERN_CDN_SECONDS:
+        patch_cache_control(response, public=True, max_age=0, s_maxage=settings.LANTERN_CDN_SECONDS)
+
+
+class PageCacheMiddleware:
+    """Sits outside the headers' middleware, so a stored page keeps its headers (CSP and all)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not may_use_cache(request):
+            return self.get_response(request)
+        seconds = settings.LANTERN_PAGE_CACHE_SECONDS
+        if not seconds:
+            return self.cdn_only(request)
+
+        key = store.page_key(request)
+        entry = store.load(key)
+        if entry is not None:
+            return self.replay(request, entry)
+
+        started = time.time()
+        recording, token = tags.start()
+        try:
+            response = self.get_response(request)
+        finally:
+            tags.stop(token)
+        if may_store(request, response):
+            for_cdn(response)
+            response[HEADER] = "miss"
+            timeout = seconds
+            if recording.until is not None:
+                timeout = min(timeout, int(recording.until.timestamp() - time.time()))
+            versions = store.versions_for_storing(recording.tags)
+            if timeout > 0 and store.fresh_since(versions, started):
+                store.save(key, self.entry(response, versions), timeout)
+        return response
+
+    def cdn_only(self, request):
+        response = self.get_response(request)
+        if may_store(request, response):
+            for_cdn(response)
+        return response
+
+    @staticmethod
+    def entry(response, versions) -> dict:
+        return {
+            "status": response.status_code,
+            "headers": [(k, v) for k, v in response.items() if k != HEADER],
+            "content": response.content,
+            "versions": versions,
+        }
+
+    @staticmethod
+    def replay(request, entry):
+        response = HttpResponse(entry["content"], status=entry["status"])
+        for header, value in entry["headers"]:
+            response[header] = value
+        response[HEADER] = "hit"
+        # The reader's own copy is still good: 304, as ConditionalGetMiddleware would say.
+        return get_conditional_response(request, etag=response.get("ETag"), response=response)

@@ -1,0 +1,91 @@
+"""Tag versions and stored pages, in the configured cache (Redis in production).
+
+A tag's version is a random token, never a counter: a version the cache has evicted reads as
+missing, which matches no stored page, so eviction can only cause a miss, never a stale page.
+A page is never stored with a missing version either (one is made first).
+
+A version also says when it was made. A page that rendered while one of its tags was being
+bumped may show what came before the change, so it is not stored (`fresh_since`); the
+next request stores it. Bumps are sent once the change is committed (`invalidation`), so a
+page rendered after a bump always shows the change.
+"""
+
+import hashlib
+import secrets
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+
+PREFIX = "lantern:page-cache:"
+
+
+def cache():
+    return caches[settings.LANTERN_PAGE_CACHE_ALIAS]
+
+
+def _token() -> str:
+    return f"{time.time():.3f}:{secrets.token_hex(6)}"
+
+
+def made_at(version: str) -> float:
+    try:
+        return float(version.split(":", 1)[0])
+    except (AttributeError, ValueError):
+        return float("inf")  # not one of ours: treat as brand new
+
+
+def fresh_since(versions: dict[str, str], started: float) -> bool:
+    """No version changed since a render that started at `started` began."""
+    # Allowance for clocks that differ between the machines sharing one cache.
+    skew = settings.LANTERN_PAGE_CACHE_CLOCK_SKEW
+    return all(made_at(version) < started - skew for version in versions.values())
+
+
+def _tag_keys(tags) -> dict[str, str]:
+    return {f"{PREFIX}tag:{tag}": tag for tag in tags}
+
+
+def current_versions(tags) -> dict[str, str]:
+    """The present version of each tag (missing ones left out)."""
+    keys = _tag_keys(tags)
+    found = cache().get_many(list(keys))
+    return {keys[key]: version for key, version in found.items()}
+
+
+def versions_for_storing(tags) -> dict[str, str]:
+    """The present version of each tag, making one for any that has none yet."""
+    versions = current_versions(tags)
+    missing = [tag for tag in tags if tag not in versions]
+    if missing:
+        # Made as of long ago: nothing changed, they are only new to the cache.
+        for tag in missing:
+            cache().add(f"{PREFIX}tag:{tag}", f"0:{secrets.token_hex(6)}", timeout=None)
+        versions.update(current_versions(missing))
+    return versions
+
+
+def bump(tags) -> None:
+    """Every stored page that depends on any of `tags` is stale from now on."""
+    if tags:
+        cache().set_many({key: _token() for key in _tag_keys(tags)}, timeout=None)
+
+
+def page_key(request) -> str:
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return PREFIX + "page:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+def load(key: str):
+    """The stored page under `key` if every version it was built with still holds."""
+    entry = cache().get(key)
+    if entry is None:
+        return None
+    versions = entry["versions"]
+    if current_versions(versions) != versions:
+        return None
+    return entry
+
+
+def save(key: str, entry: dict, timeout: int) -> None:
+    cache().set(key, entry, timeout=timeout)

@@ -1,0 +1,95 @@
+"""What a page being rendered depends on: recorded while it renders, as tags.
+
+Model instances are noted by themselves, through Django's `post_init` signal, as they load:
+nothing in the templates or blocks has to remember to declare them. Listings cannot be noted
+that way (the story published tomorrow is not loaded today), so the code that lists declares
+what it lists with `depends_on(children(page))`, `depends_on(tree(page))` or
+`depends_on(model(SomeModel))`.
+"""
+
+from contextvars import ContextVar
+from datetime import datetime
+
+from wagtail.models import Page
+from wagtail.models.i18n import TranslatableMixin
+
+
+class Recording:
+    def __init__(self):
+        self.tags: set[str] = set()
+        self.until: datetime | None = None  # when the page may change by itself
+
+    def change_at(self, moment: datetime | None) -> None:
+        if moment is not None and (self.until is None or moment < self.until):
+            self.until = moment
+
+
+_recording: ContextVar[Recording | None] = ContextVar("lantern_page_recording", default=None)
+
+
+def start() -> tuple[Recording, object]:
+    recording = Recording()
+    return recording, _recording.set(recording)
+
+
+def stop(token) -> None:
+    _recording.reset(token)
+
+
+def depends_on(*tags: str) -> None:
+    """Note that the page being rendered (if any is being recorded) shows what `tags` name."""
+    recording = _recording.get()
+    if recording is not None:
+        recording.tags.update(tags)
+
+
+def changes_at(moment: datetime | None) -> None:
+    """Note that the page being rendered changes by itself at `moment` (an expiry, say)."""
+    recording = _recording.get()
+    if recording is not None:
+        recording.change_at(moment)
+
+
+# Tag names. Paths, not ids, for listings: a page's ancestors are read off its own path.
+
+
+def page(pk) -> str:
+    return f"page:{pk}"
+
+
+def children(parent_or_path) -> str:
+    """The listing of a page's children (a stories index, a menu)."""
+    return f"children:{getattr(parent_or_path, 'path', parent_or_path)}"
+
+
+def tree(ancestor_or_path) -> str:
+    """A listing of any of a page's descendants (the newest stories of a site)."""
+    return f"tree:{getattr(ancestor_or_path, 'path', ancestor_or_path)}"
+
+
+def model(model_class) -> str:
+    """A listing of all of a model's objects (the help directory, the pinned hotlines)."""
+    return f"model:{model_class._meta.concrete_model._meta.label_lower}"
+
+
+def object_tags(obj) -> list[str]:
+    """The tags of one loaded object: its own, and its translations' for translatable ones
+    (a Spanish page shows the English hotline until the Spanish one is made)."""
+    if isinstance(obj, Page):
+        return [page(obj.pk)]
+    label = obj._meta.concrete_model._meta.label_lower
+    tags = [f"obj:{label}:{obj.pk}"]
+    key = obj.__dict__.get("translation_key") if isinstance(obj, TranslatableMixin) else None
+    if key is not None:
+        tags.append(f"obj:{label}:tk:{key}")
+    return tags
+
+
+def note_loaded(sender, instance, **kwargs) -> None:
+    """post_init, for every model: a loaded object the page being recorded depends on."""
+    recording = _recording.get()
+    if recording is None or instance.pk is None:
+        return
+    recording.tags.update(object_tags(instance))
+    if isinstance(instance, Page):
+        recording.change_at(instance.__dict__.get("expire_at"))
