@@ -3,6 +3,7 @@
 from .agencies.tenancy import Agency
 from .api.preview import DraftPreview
 from .branding import SiteBranding
+from .caching.models import PageCacheTag
 from .help.models import HelpResource
 from .help.pages import FindHelpPage
 from .pages import (
@@ -28,6 +29,7 @@ __all__ = [
     "NewsIndexPage",
     "NewsStoryPage",
     "NewsStoryTag",
+    "PageCacheTag",
     "PrivacyScreenState",
     "PrivacyScreenTask",
     "SharedStory",

@@ -12,8 +12,9 @@
 A draft saved, submitted or locked changes nothing readers see, and purges nothing.
 """
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_migrate
 
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -32,25 +33,23 @@ DRAFT_FIELDS = {
     "locked_by",
 }
 
-# Models no reader page shows, saved all the time: sessions, sign-in attempts, logs, drafts.
-IGNORED_APPS = {"sessions", "axes", "admin", "contenttypes", "otp_totp", "django_otp"}
-IGNORED_MODELS = {
-    "wagtailcore.revision",
-    "wagtailcore.pagelogentry",
-    "wagtailcore.modellogentry",
-    "wagtailcore.workflowstate",
-    "wagtailcore.taskstate",
-    "wagtailcore.pagesubscription",
-    "wagtailcore.comment",
-    "wagtailcore.commentreply",
-    "wagtailusers.userprofile",
-    "wagtailsearch.indexentry",
-    "wagtailimages.rendition",  # a new size of an unchanged image
-}
+# Set while `migrate` runs: its data migrations save pages and sites before the versions'
+# table exists, and no page has been stored from a database being built.
+_migrating = False
+
+
+def migration_started(**kwargs) -> None:
+    global _migrating
+    _migrating = True
+
+
+def migration_ended(**kwargs) -> None:
+    global _migrating
+    _migrating = False
 
 
 def bump_on_commit(tag_set: set[str]) -> None:
-    if tag_set:
+    if tag_set and settings.LANTERN_PAGE_CACHE_SECONDS and not _migrating:
         transaction.on_commit(lambda: store.bump(tag_set))
 
 
@@ -100,10 +99,7 @@ def object_changed(sender, instance, raw=False, **kwargs):
     """post_save, post_delete of anything but a page."""
     if isinstance(instance, Page):
         return
-    meta = instance._meta.concrete_model._meta
-    if meta.app_label in IGNORED_APPS or meta.label_lower in IGNORED_MODELS:
-        return
-    if instance.pk is None:
+    if instance.pk is None or not tags.may_show(instance):
         return
     bump_on_commit({*tags.object_tags(instance), tags.model(type(instance))})
 
@@ -114,6 +110,8 @@ def connect() -> None:
     post_page_move.connect(page_moved, dispatch_uid="lantern_cache_moved")
     post_save.connect(_dispatch_save, dispatch_uid="lantern_cache_saved")
     post_delete.connect(_dispatch_delete, dispatch_uid="lantern_cache_deleted")
+    pre_migrate.connect(migration_started, dispatch_uid="lantern_cache_migrating")
+    post_migrate.connect(migration_ended, dispatch_uid="lantern_cache_migrated")
 
 
 def _dispatch_save(sender, instance, **kwargs):

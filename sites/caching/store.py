@@ -1,5 +1,10 @@
 """Tag versions and stored pages, in the configured cache (Redis in production).
 
+Versions sit beside the pages in a shared cache (Redis). A cache that is each process's own
+memory cannot carry a change from the process that made it (an editor's worker,
+`publish_scheduled`) to the others, so there the versions live in the database
+(`PageCacheTag`): one query per page served from the cache.
+
 A tag's version is a random token, never a counter: a version the cache has evicted reads as
 missing, which matches no stored page, so eviction can only cause a miss, never a stale page.
 A page is never stored with a missing version either (one is made first).
@@ -16,6 +21,9 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+
+from .models import PageCacheTag
 
 PREFIX = "lantern:page-cache:"
 
@@ -30,7 +38,7 @@ def _token() -> str:
 
 def made_at(version: str) -> float:
     try:
-        return float(version.split(":", 1)[0])
+        return float(version.split(":", 1)[0] or 0)
     except (AttributeError, ValueError):
         return float("inf")  # not one of ours: treat as brand new
 
@@ -46,8 +54,21 @@ def _tag_keys(tags) -> dict[str, str]:
     return {f"{PREFIX}tag:{tag}": tag for tag in tags}
 
 
+def versions_in_database() -> bool:
+    """Whether the cache is each process's own (local memory): see the module's docstring."""
+    return isinstance(cache(), LocMemCache)
+
+
+# In the database, a tag never bumped has no row, and no row is ever evicted: its version is
+# this one, made as of long ago.
+NEVER_CHANGED = "0:"
+
+
 def current_versions(tags) -> dict[str, str]:
-    """The present version of each tag (missing ones left out)."""
+    """The present version of each tag (left out where the cache has none)."""
+    if versions_in_database():
+        found = dict(PageCacheTag.objects.filter(tag__in=list(tags)).values_list("tag", "version"))
+        return {tag: found.get(tag, NEVER_CHANGED) for tag in tags}
     keys = _tag_keys(tags)
     found = cache().get_many(list(keys))
     return {keys[key]: version for key, version in found.items()}
@@ -67,8 +88,17 @@ def versions_for_storing(tags) -> dict[str, str]:
 
 def bump(tags) -> None:
     """Every stored page that depends on any of `tags` is stale from now on."""
-    if tags:
-        cache().set_many({key: _token() for key in _tag_keys(tags)}, timeout=None)
+    if not tags:
+        return
+    if versions_in_database():
+        PageCacheTag.objects.bulk_create(
+            [PageCacheTag(tag=tag, version=_token()) for tag in tags],
+            update_conflicts=True,
+            unique_fields=["tag"],
+            update_fields=["version"],
+        )
+        return
+    cache().set_many({key: _token() for key in _tag_keys(tags)}, timeout=None)
 
 
 def page_key(request) -> str:

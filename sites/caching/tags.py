@@ -85,10 +85,34 @@ def object_tags(obj) -> list[str]:
     return tags
 
 
+# Models no reader page shows, saved all the time: sessions, sign-in attempts, logs, drafts.
+IGNORED_APPS = {"sessions", "axes", "admin", "contenttypes", "otp_totp", "django_otp"}
+IGNORED_MODELS = {
+    "agency_sites.pagecachetag",
+    "wagtailcore.revision",
+    "wagtailcore.pagelogentry",
+    "wagtailcore.modellogentry",
+    "wagtailcore.workflowstate",
+    "wagtailcore.taskstate",
+    "wagtailcore.pagesubscription",
+    "wagtailcore.comment",
+    "wagtailcore.commentreply",
+    "wagtailusers.userprofile",
+    "wagtailsearch.indexentry",
+    "wagtailimages.rendition",  # a new size of an unchanged image
+}
+
+
+def may_show(obj) -> bool:
+    """Whether a reader's page can show `obj` at all (not a session, log entry or draft)."""
+    meta = obj._meta.concrete_model._meta
+    return meta.app_label not in IGNORED_APPS and meta.label_lower not in IGNORED_MODELS
+
+
 def note_loaded(sender, instance, **kwargs) -> None:
     """post_init, for every model: a loaded object the page being recorded depends on."""
     recording = _recording.get()
-    if recording is None or instance.pk is None:
+    if recording is None or instance.pk is None or not may_show(instance):
         return
     recording.tags.update(object_tags(instance))
     if isinstance(instance, Page):

@@ -8,6 +8,8 @@ import time
 import pytest
 
 from django.core.cache import cache, caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -126,13 +128,14 @@ def test_a_partner_story_shows_from_its_scheduled_time(django_capture_on_commit_
         SharedStory.objects.create(
             index=network_index,
             story=partner_story,
-            show_from=timezone.now() + datetime.timedelta(seconds=2),
+            show_from=(start := timezone.now() + datetime.timedelta(seconds=4)),
         )
     reader = site_client("localhost")
     path = network_index.get_url_parts()[2]
     title = escape(partner_story.title)
     assert title not in hit(reader, path)
-    time.sleep(2.2)  # waiting for the placement to start, not timing anything
+    # Waiting for the placement to start, not timing anything.
+    time.sleep((start - timezone.now()).total_seconds() + 0.2)
     assert title in reader.get(path).content.decode()
 
 
@@ -157,9 +160,37 @@ def test_the_shared_redis_cache_serves_and_purges_pages(
         path = story.get_url_parts()[2]
         hit(reader, path)
         assert pages.keys("lantern:page-cache:page:*"), "stored in Redis"
+        with CaptureQueriesContext(connection) as queries:
+            assert reader.get(path)["X-Lantern-Cache"] == "hit"
+        assert len(queries) == 0, "pages and their versions both come from Redis"
         story.title = "Maya, one year on"
         with django_capture_on_commit_callbacks(execute=True):
             story.save_revision().publish()
         assert "Maya, one year on" in reader.get(path).content.decode()
     finally:
         pages.clear()
+
+
+def test_a_change_made_in_another_process_reaches_this_ones_pages(
+    django_capture_on_commit_callbacks,
+):
+    """Without Redis each worker (and `publish_scheduled`) has a cache of its own: the change
+    must still reach pages stored here. A second process is another LocMemCache."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from sites.caching import store
+
+    reader = site_client(HARBOR)
+    story = NewsStoryPage.objects.get(slug="mayas-story", locale__language_code="en")
+    path = story.get_url_parts()[2]
+    hit(reader, path)
+    other_process = LocMemCache("another-worker", {})
+    story.title = "Maya, two years on"
+    original = store.cache
+    store.cache = lambda: other_process  # the change is made over there
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            story.save_revision().publish()
+    finally:
+        store.cache = original
+    assert "Maya, two years on" in reader.get(path).content.decode()
