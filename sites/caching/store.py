@@ -22,6 +22,7 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection
 
 from .models import PageCacheTag
 
@@ -67,11 +68,23 @@ NEVER_CHANGED = "0:"
 def current_versions(tags) -> dict[str, str]:
     """The present version of each tag (left out where the cache has none)."""
     if versions_in_database():
-        found = dict(PageCacheTag.objects.filter(tag__in=list(tags)).values_list("tag", "version"))
+        found = _versions_from_database(list(tags))
         return {tag: found.get(tag, NEVER_CHANGED) for tag in tags}
     keys = _tag_keys(tags)
     found = cache().get_many(list(keys))
     return {keys[key]: version for key, version in found.items()}
+
+
+def _versions_from_database(tags: list[str]) -> dict[str, str]:
+    """One plain query, on every page served from the cache: the ORM's own work building an
+    `IN` of a hundred tags would cost more than the query."""
+    if not tags:
+        return {}
+    table = connection.ops.quote_name(PageCacheTag._meta.db_table)
+    marks = ", ".join(["%s"] * len(tags))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT tag, version FROM {table} WHERE tag IN ({marks})", tags)  # noqa: S608
+        return dict(cursor.fetchall())
 
 
 def versions_for_storing(tags) -> dict[str, str]:
