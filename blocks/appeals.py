@@ -9,11 +9,10 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.fields import RichTextField
 from wagtail.models import TranslatableMixin
 from wagtail.search import index
-from wagtail.snippets.blocks import SnippetChooserBlock
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .ownership import OwnedByAgency
-from .translated import in_language
+from .translated import Batch, TranslatedChooserBlock, in_language
 
 
 class DonationAppeal(TranslatableMixin, OwnedByAgency, index.Indexed, models.Model):
@@ -81,14 +80,16 @@ class DonationAppeal(TranslatableMixin, OwnedByAgency, index.Indexed, models.Mod
 class DonationAppealValue(blocks.StructValue):
     def appeal_to_show(self):
         """The chosen appeal, in the reader's language where translated."""
-        shown = in_language([self.get("appeal")])
+        appeal = [self.get("appeal")]
+        batch = getattr(self, "batch", None)
+        shown = batch.in_language(appeal) if batch else in_language(appeal)
         return shown[0] if shown else None
 
 
 class DonationAppealBlock(blocks.StructBlock):
     """A donation appeal with its progress bar and a button to give."""
 
-    appeal = SnippetChooserBlock(DonationAppeal)
+    appeal = TranslatedChooserBlock(DonationAppeal)
     show_progress = blocks.BooleanBlock(
         required=False, default=True, help_text="Show how close the appeal is to its goal."
     )
@@ -99,3 +100,11 @@ class DonationAppealBlock(blocks.StructBlock):
         template = "blocks/donation_appeal.html"
         description = "A donation appeal with its goal, progress and a donate button."
         value_class = DonationAppealValue
+
+    def bulk_to_python(self, values):
+        """Every appeal block of a stream at once, sharing one batch to translate them."""
+        converted = super().bulk_to_python(values)
+        batch = Batch(value.get("appeal") for value in converted)
+        for value in converted:
+            value.batch = batch
+        return converted

@@ -6,6 +6,8 @@ from wagtail import blocks
 from wagtail.blocks import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock
 
+from sites.specific import prefetch_renditions
+
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
 
@@ -30,6 +32,13 @@ class CaptionedImageBlock(blocks.StructBlock):
         icon = "image"
         template = "blocks/image.html"
         description = "An image with an optional caption and credit."
+
+    def bulk_to_python(self, values):
+        """Every image block of a stream at once: Wagtail loads their images in one query, and
+        the sizes already made of all of them come in one more (not one an image)."""
+        converted = super().bulk_to_python(values)
+        prefetch_renditions(value.get("image") for value in converted)
+        return converted
 
 
 class QuoteBlock(blocks.StructBlock):

@@ -9,13 +9,12 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import TranslatableMixin
 from wagtail.search import index
-from wagtail.snippets.blocks import SnippetChooserBlock
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .channels import Reachable
 from .ownership import OwnedByAgency
 from .regions import US_STATES, parse_states
-from .translated import in_language
+from .translated import Batch, TranslatedChooserBlock, in_language
 
 
 class HotlineQuerySet(models.QuerySet):
@@ -135,8 +134,11 @@ class Hotline(TranslatableMixin, OwnedByAgency, Reachable, index.Indexed, models
 
 class HotlinePanelValue(blocks.StructValue):
     def hotlines_to_show(self):
-        """The chosen hotlines, in the reader's language where translated."""
-        return in_language(list(self.get("hotlines") or []))
+        """The chosen hotlines, in the reader's language where translated: one query for all
+        the panels of the page (HotlinePanelBlock.bulk_to_python), not one a panel."""
+        hotlines = list(self.get("hotlines") or [])
+        batch = getattr(self, "batch", None)
+        return batch.in_language(hotlines) if batch else in_language(hotlines)
 
 
 class HotlinePanelBlock(blocks.StructBlock):
@@ -144,7 +146,9 @@ class HotlinePanelBlock(blocks.StructBlock):
 
     heading = blocks.CharBlock(required=False, max_length=120, help_text="e.g. 'Need help now?'")
     hotlines = blocks.ListBlock(
-        SnippetChooserBlock(Hotline), min_num=1, help_text="In the order readers should see them."
+        TranslatedChooserBlock(Hotline),
+        min_num=1,
+        help_text="In the order readers should see them.",
     )
 
     class Meta:
@@ -154,3 +158,12 @@ class HotlinePanelBlock(blocks.StructBlock):
         description = "Hotlines with buttons to call or text them, their hours and languages."
         value_class = HotlinePanelValue
         form_classname = "hotline-panel-block"
+
+    def bulk_to_python(self, values):
+        """Every hotline panel of a stream at once (Wagtail loads their hotlines in one query),
+        sharing one batch to translate them."""
+        panels = super().bulk_to_python(values)
+        batch = Batch(line for panel in panels for line in panel.get("hotlines") or [])
+        for panel in panels:
+            panel.batch = batch
+        return panels

@@ -1,35 +1,73 @@
 """Blocks that point readers at other stories."""
 
+import copy
+
+from django.apps import apps
+
 from wagtail import blocks
 from wagtail.models import Page
 
 from sites.caching.tags import depends_on
 from sites.caching.tags import page as page_tag
-from sites.visibility import readable
+from sites.specific import specific_pages
+from sites.visibility import privacy
 
-from .translated import in_language
+from .translated import PageBatch
 
 STORY_TYPES = ["agency_sites.NewsStoryPage", "agency_sites.AwarenessArticlePage"]
 
 
+def story_types():
+    return [apps.get_model(label) for label in STORY_TYPES]
+
+
+class StoryChooserBlock(blocks.PageChooserBlock):
+    """Wagtail's page chooser, stored as one (the same definition in migrations), whose stories
+    load as cards show them: every story chosen in a stream's related-stories blocks comes in
+    one query, in its own type, with its picture, its language and whether it is private.
+    Wagtail's would load them as plain pages, and each block would load them again."""
+
+    canonical_module_path = "wagtail.blocks.PageChooserBlock"
+
+    def bulk_to_python(self, values):
+        values = list(values)
+        pages = Page.objects.filter(pk__in=[pk for pk in values if pk is not None])
+        found = {
+            page.pk: page
+            for page in specific_pages(
+                pages.select_related("locale").annotate(**privacy()), story_types(), bodies=False
+            )
+        }
+        result, seen = [], set()
+        for pk in values:
+            page = found.get(pk)
+            if page is not None and pk in seen:
+                page = copy.copy(page)  # as Wagtail's: one object a place it is chosen in
+            result.append(page)
+            seen.add(pk)
+        return result
+
+
 class RelatedStoriesValue(blocks.StructValue):
     def live_stories(self):
-        """The chosen stories that readers may see, in the editor's order, in one query.
+        """The chosen stories that readers may see, in the editor's order.
 
         A story chosen here may later be unpublished or made private: it then drops out
         instead of leading readers to a 404 or a login page. Each is shown in the reader's
-        language where it has a live translation.
+        language where it has a live translation. Loaded with every related-stories block of
+        the page (RelatedStoriesBlock.bulk_to_python): no query of its own in the source
+        language, one for all the blocks in another.
         """
-        ids = [page.pk for page in self.get("stories") or [] if page]
+        pages = [page for page in self.get("stories") or [] if page]
         # One not readable now is not loaded, yet shows again here once republished.
-        depends_on(*(page_tag(pk) for pk in ids))
-        pages = readable(Page.objects).filter(pk__in=ids).specific().in_bulk()
-        return in_language([pages[pk] for pk in ids if pk in pages])
+        depends_on(*(page_tag(page.pk) for page in pages))
+        batch = getattr(self, "batch", None) or PageBatch(pages, story_types())
+        return batch.shown(pages)
 
 
 class RelatedStoriesBlock(blocks.StructBlock):
     heading = blocks.CharBlock(required=False, max_length=120, default="Related stories")
-    stories = blocks.ListBlock(blocks.PageChooserBlock(page_type=STORY_TYPES), min_num=1, max_num=6)
+    stories = blocks.ListBlock(StoryChooserBlock(page_type=STORY_TYPES), min_num=1, max_num=6)
 
     class Meta:
         label = "Related stories"
@@ -37,3 +75,13 @@ class RelatedStoriesBlock(blocks.StructBlock):
         template = "blocks/related_stories.html"
         value_class = RelatedStoriesValue
         description = "Up to six other stories or articles, as teasers."
+
+    def bulk_to_python(self, values):
+        """Every related-stories block of a stream at once, sharing one batch of stories."""
+        converted = super().bulk_to_python(values)
+        batch = PageBatch(
+            (page for value in converted for page in value.get("stories") or []), story_types()
+        )
+        for value in converted:
+            value.batch = batch
+        return converted

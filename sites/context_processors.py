@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 from wagtail.models import Site
 
 from blocks.hotline import Hotline
-from blocks.translated import in_language
+from blocks.translated import found_in_language
 
 from .branding import SiteBranding
 from .caching.tags import children, depends_on, model
@@ -37,14 +37,16 @@ class SiteContext:
 
     @cached_property
     def help_hotlines(self):
-        """The site's primary hotline, then the national line(s) every page shows: one query."""
+        """The site's primary hotline, then the national line(s) every page shows: one query,
+        with their translations in the language being read."""
         primary_id = self.branding.primary_hotline_id
         depends_on(model(Hotline))  # a line pinned tomorrow shows on every page
         hotlines = Hotline.objects.filter(
             Q(pinned=True, owner__isnull=True, locale__language_code=SOURCE_LANGUAGE)
             | Q(pk=primary_id)
         ).order_by("name")
-        return in_language(sorted(hotlines, key=lambda hotline: hotline.pk != primary_id))
+        found = sorted(found_in_language(hotlines), key=lambda pair: pair[0].pk != primary_id)
+        return [shown for _, shown in found]
 
     @property
     def quick_exit_url(self):

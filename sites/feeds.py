@@ -8,6 +8,7 @@ from wagtail.models import Page, Site
 from .branding import SiteBranding
 from .caching.tags import depends_on, tree
 from .pages import AwarenessArticlePage, NewsStoryPage, by_story_date
+from .specific import specific_pages
 from .visibility import readable
 
 FEED_LENGTH = 20
@@ -43,7 +44,13 @@ class StoriesFeed(Feed):
         stories = (
             readable(Page.objects).type(NewsStoryPage, AwarenessArticlePage).descendant_of(root)
         )
-        return by_story_date(stories).specific()[:FEED_LENGTH]
+        # In their own types in one query, whatever the types (sites.specific).
+        return specific_pages(
+            by_story_date(stories)[:FEED_LENGTH],
+            [NewsStoryPage, AwarenessArticlePage],
+            related=False,
+            bodies=False,
+        )
 
     def item_title(self, item):
         return item.title

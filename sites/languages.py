@@ -16,7 +16,9 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 
 from wagtail.models import Locale, Page, Site
 
-from .visibility import readable
+from .routing import known_privacy
+from .specific import keep_loaded, specific_pages
+from .visibility import privacy, readable, readable_now
 
 SOURCE_LANGUAGE = settings.LANGUAGE_CODE
 
@@ -38,24 +40,48 @@ def home_pages(site: Site, request=None) -> dict[str, Page]:
     """The site's home page in each of its languages where that home page is live.
 
     Asked several times while a page renders (serving, switcher, navigation): kept on the
-    request, so it costs two queries a request.
+    request, so it costs one query a request (and the branding's, shared with the page). Each
+    home page comes in its specific type with its language, ready for the words every page
+    shows.
     """
     cache = getattr(request, "_lantern_home_pages", None) if request is not None else None
     if cache is not None and site.pk in cache:
         return cache[site.pk]
+    return _load(site, request)[0]
+
+
+def _load(site: Site, request=None, page: Page | None = None) -> tuple[dict, dict]:
+    """The site's home pages (as home_pages) and, with `page`, the translations of `page`
+    readers may see by language (its own included): both in one query."""
     root = site.root_page
-    homes = Page.objects.live().filter(translation_key=root.translation_key, depth=root.depth)
-    by_language = {page.locale.language_code: page for page in homes.select_related("locale")}
-    found = {
+    wanted = Q(translation_key=root.translation_key, depth=root.depth, live=True)
+    if page is not None:
+        wanted |= Q(translation_key=page.translation_key)
+    rows = specific_pages(
+        Page.objects.filter(wanted).select_related("locale").annotate(**privacy()),
+        [root.specific_class],
+        others_generic=True,
+    )
+    by_language = {
+        row.locale.language_code: row
+        for row in rows
+        if row.translation_key == root.translation_key and row.depth == root.depth and row.live
+    }
+    homes = {
         code: by_language[code]
         for code in configured_languages(site, request)
         if code in by_language
     }
     if request is not None:
-        if cache is None:
-            cache = request._lantern_home_pages = {}
-        cache[site.pk] = found
-    return found
+        if getattr(request, "_lantern_home_pages", None) is None:
+            request._lantern_home_pages = {}
+        request._lantern_home_pages.setdefault(site.pk, homes)
+    translations = {
+        row.locale.language_code: row
+        for row in rows
+        if page is not None and row.translation_key == page.translation_key and readable_now(row)
+    }
+    return request._lantern_home_pages[site.pk] if request is not None else homes, translations
 
 
 def offered_languages(site: Site, request=None) -> list[str]:
@@ -89,11 +115,19 @@ def alternates(page: Page, site: Site, request=None) -> list[dict]:
     Each entry: code, name, url, current (the language being read), translated (False when
     the link leads to the home page because this page has no translation in that language).
     """
-    homes = home_pages(site, request)
-    translations = {
-        p.locale.language_code: p
-        for p in readable(page.get_translations(inclusive=True)).select_related("locale")
-    }
+    homes = (getattr(request, "_lantern_home_pages", None) or {}).get(site.pk)
+    root = site.root_page
+    if homes is None:  # the home pages and the page's translations together: one query
+        homes, translations = _load(site, request, page)
+    elif page.translation_key == root.translation_key and page.depth == root.depth:
+        translations = {code: home for code, home in homes.items() if readable_now(home)}
+    else:
+        translations = {
+            p.locale.language_code: p
+            for p in readable(
+                Page.objects.filter(translation_key=page.translation_key)
+            ).select_related("locale")
+        }
     current = page.locale.language_code
     names = installed_languages()
     links = []
@@ -163,9 +197,18 @@ def refuse_other_languages(page, request, serve_args, serve_kwargs):
     own; this turns that fallback into a 404.
     """
     language = translation.get_language()
+    site = Site.find_for_request(request)
+    if site is not None and not Page.locale.is_cached(page):
+        # The site's home pages carry their language (and the language links need them):
+        # the page's own costs no query then.
+        for home in home_pages(site, request).values():
+            if home.locale_id == page.locale_id:
+                page.locale = home.locale
+            if home.pk == page.pk:  # a home page: its privacy and hero image came with it too
+                known_privacy(page, home)
+                keep_loaded(page, home)
     if page.locale.language_code != language:
         raise Http404("This page is not available in this language.")
-    site = Site.find_for_request(request)
     if site is not None and language not in configured_languages(site, request):
         raise Http404("This site is not published in this language.")
 

@@ -26,14 +26,16 @@ from .api.preview import HeadlessPreviewMixin
 from .caching.tags import children, depends_on, tree
 from .caching.tags import page as page_tag
 from .privacy import consent
+from .routing import ReaderPageMixin
 from .sharing import partner_stories
+from .specific import cards
 from .visibility import readable
 
 STORY_PAGE_TYPES = ["agency_sites.NewsStoryPage", "agency_sites.AwarenessArticlePage"]
 WORDS_PER_MINUTE = 200
 
 
-class HomePage(HeadlessPreviewMixin, Page):
+class HomePage(HeadlessPreviewMixin, ReaderPageMixin, Page):
     """The root of one agency's site."""
 
     base_form_class = AgencyPageForm
@@ -99,19 +101,26 @@ class HomePage(HeadlessPreviewMixin, Page):
 
     def featured_stories(self):
         """The chosen stories that are live and public, or else the newest ones on this site."""
-        chosen = [block.value.pk for block in self.featured if block.value]
+        # The chosen ids as stored: the pages themselves come once, as cards (one query).
+        chosen = [item["value"] for item in self.featured.raw_data if item["value"]]
         stories = readable(Page.objects).type(NewsStoryPage, AwarenessArticlePage)
         if chosen:
             depends_on(*(page_tag(pk) for pk in chosen))  # and when one comes back
-            pages = stories.filter(pk__in=chosen).specific().in_bulk()
+            pages = {page.pk: page for page in story_cards(stories.filter(pk__in=chosen))}
             return [pages[pk] for pk in chosen if pk in pages]
         depends_on(tree(self))  # the newest: a story published anywhere on the site may be one
-        return list(by_story_date(stories.descendant_of(self)).specific()[:3])
+        return story_cards(by_story_date(stories.descendant_of(self))[:3])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["featured_stories"] = self.featured_stories()
         return context
+
+
+def story_cards(pages) -> list:
+    """Stories and articles as their cards show them: specific, with their hero images and the
+    images' sizes, in two queries however many there are (sites.specific)."""
+    return cards(pages, [NewsStoryPage, AwarenessArticlePage])
 
 
 def by_story_date(pages):
@@ -121,7 +130,7 @@ def by_story_date(pages):
     ).order_by("-story_date", "-pk")
 
 
-class NewsIndexPage(HeadlessPreviewMixin, RoutablePageMixin, Page):
+class NewsIndexPage(HeadlessPreviewMixin, RoutablePageMixin, ReaderPageMixin, Page):
     """A listing of news stories, rescue updates and awareness articles, newest first."""
 
     base_form_class = AgencyPageForm
@@ -150,7 +159,8 @@ class NewsIndexPage(HeadlessPreviewMixin, RoutablePageMixin, Page):
         tag = request.GET.get("tag", "").strip()
         if tag:
             stories = stories.filter(newsstorypage__tags__slug=tag)
-        page = Paginator(stories.specific(), self.per_page).get_page(request.GET.get("page"))
+        page = Paginator(stories, self.per_page).get_page(request.GET.get("page"))
+        page.object_list = story_cards(page.object_list)
         context.update(stories=page, tag=tag, partner_stories=partner_stories(self))
         return context
 
@@ -167,7 +177,7 @@ class NewsIndexPage(HeadlessPreviewMixin, RoutablePageMixin, Page):
         return AtomStoriesFeed(self)(request)
 
 
-class StoryPage(HeadlessPreviewMixin, Page):
+class StoryPage(HeadlessPreviewMixin, ReaderPageMixin, Page):
     """Fields every story and article has. Abstract: shared, not a page type of its own."""
 
     base_form_class = AgencyPageForm
@@ -324,7 +334,7 @@ class AwarenessArticlePage(StoryPage):
         return super().save(*args, **kwargs)
 
 
-class DonationAppealPage(HeadlessPreviewMixin, Page):
+class DonationAppealPage(HeadlessPreviewMixin, ReaderPageMixin, Page):
     """A page for one donation appeal, with room to say more about it."""
 
     base_form_class = AgencyPageForm
@@ -345,7 +355,7 @@ class DonationAppealPage(HeadlessPreviewMixin, Page):
     template = "sites/pages/donation_appeal_page.html"
 
 
-class StandardPage(HeadlessPreviewMixin, Page):
+class StandardPage(HeadlessPreviewMixin, ReaderPageMixin, Page):
     """A plain page: about, contact, policies."""
 
     base_form_class = AgencyPageForm

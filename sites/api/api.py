@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Page, Site
 
 from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
@@ -29,6 +29,7 @@ from ..help.search import find_help
 from ..help.zips import ZipError, normalise_zip, state_for_zip
 from ..languages import SOURCE_LANGUAGE, home_pages, live_pages
 from ..pages import NewsStoryTag
+from ..specific import specific_pages
 from . import schemas, serializers
 from .preview import DraftPreview
 from .serializers import TYPE_MODELS, PageSerializer
@@ -77,9 +78,20 @@ def site_or_network(site: Site, locale: str | None = None) -> Q:
 
 
 def serializer_for(request) -> PageSerializer:
-    owners = dict(Site.objects.values_list("pk", "hostname"))
-    locales = dict(Locale.objects.values_list("pk", "language_code"))
-    return PageSerializer(request, owners, locales)
+    """A serializer for the request: it looks up sites and languages only if it needs them."""
+    return PageSerializer(request)
+
+
+def branding_for(request, site: Site) -> SiteBranding:
+    """The site's branding: the request's own is loaded once a request (Wagtail keeps it)."""
+    if site == Site.find_for_request(request):
+        return SiteBranding.for_request(request)
+    return SiteBranding.for_site(site)
+
+
+def owners_of(items) -> dict[int, str]:
+    """Hostname by site id, for the owners of `items` (loaded with their owner)."""
+    return {item.owner_id: item.owner.hostname for item in items if item.owner_id}
 
 
 def cacheable(response: HttpResponse) -> None:
@@ -89,7 +101,8 @@ def cacheable(response: HttpResponse) -> None:
 
 def one_page(request, response: HttpResponse, pages, missing: str):
     """The one page `pages` holds, in detail, or a 404 saying what was not found."""
-    page = pages.specific().first()
+    found = specific_pages(pages.select_related("locale")[:1])  # one query, whatever its type
+    page = found[0] if found else None
     if page is None:
         return Status(404, {"detail": missing})
     cacheable(response)
@@ -161,7 +174,7 @@ def site_info(request, response: HttpResponse, params: Query[SiteLanguageParam])
     cacheable(response)
     with translation.override(language):
         context = SiteContext(request)
-        context.site, context.branding = site, SiteBranding.for_site(site)
+        context.site, context.branding = site, branding_for(request, site)
         context.home = home = homes.get(language, site.root_page).specific
         branding = context.branding
         serializer = serializer_for(request)
@@ -214,10 +227,13 @@ def list_pages(request, response: HttpResponse, filters: Query[PageFilters]):
             pk__in=NewsStoryTag.objects.filter(tag__slug=filters.tag).values("content_object_id")
         )
     count = pages.count()
-    window = list(
-        pages.order_by(*ORDERINGS[filters.order])[
+    # The window's pages in their own types, whatever the types, in one query (sites.specific).
+    window = specific_pages(
+        pages.order_by(*ORDERINGS[filters.order]).select_related("locale")[
             filters.offset : filters.offset + filters.limit
-        ].specific()
+        ],
+        related=False,
+        bodies=False,
     )
     tags = {}
     for item in NewsStoryTag.objects.filter(
@@ -300,12 +316,9 @@ def preview(request, response: HttpResponse, preview_token: str = Query(..., pat
 )
 def hotlines(request, response: HttpResponse, params: Query[SnippetParams]):
     site = site_for(request, params.site)
-    owners = serializer_for(request).owners
+    lines = Hotline.objects.filter(site_or_network(site, params.locale)).select_related("owner")
     cacheable(response)
-    return [
-        serializers.hotline(line, owners)
-        for line in Hotline.objects.filter(site_or_network(site, params.locale))
-    ]
+    return [serializers.hotline(line, owners_of(lines)) for line in lines]
 
 
 @api.get(
@@ -369,7 +382,9 @@ def find_help_for(request, response: HttpResponse, params: Query[HelpParams]):
             language=params.language or "",
             open_now=params.open_now,
         )
-    owners = dict(Site.objects.values_list("pk", "hostname"))
+    owners = owners_of(
+        [*found.local, *found.state_hotlines, *found.statewide, *found.national, *found.hotlines]
+    )
     cacheable(response)
     return {
         "zip": found.zip or None,

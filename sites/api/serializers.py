@@ -1,7 +1,9 @@
 """Pages, blocks and snippets as the public API's plain data (shapes in schemas.py)."""
 
 from django.utils import translation
+from django.utils.functional import cached_property
 
+from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import expand_db_html
 
 from blocks.appeals import DonationAppeal
@@ -119,12 +121,30 @@ def image(img) -> dict | None:
 
 
 class PageSerializer:
-    """Serialises pages for one request, sharing per-request lookups (site roots, tags)."""
+    """Serialises pages for one request, sharing per-request lookups (site roots, tags).
 
-    def __init__(self, request, owners: dict[int, str], locales: dict[int, str]):
+    The sites (owners of snippets, by hostname) and languages are looked up once, and only if
+    an answer needs them: a page loaded with its locale needs no lookup for its language."""
+
+    def __init__(self, request, owners: dict[int, str] | None = None, locales=None):
         self.request = request
-        self.owners = owners
-        self.locales = locales
+        if owners is not None:
+            self.owners = owners
+        if locales is not None:
+            self.locales = locales
+
+    @cached_property
+    def owners(self) -> dict[int, str]:
+        return dict(Site.objects.values_list("pk", "hostname"))
+
+    @cached_property
+    def locales(self) -> dict[int, str]:
+        return dict(Locale.objects.values_list("pk", "language_code"))
+
+    def language(self, page) -> str:
+        if Page.locale.is_cached(page):
+            return page.locale.language_code
+        return self.locales.get(page.locale_id, "")
 
     def summary(self, page, tags: dict[int, list[str]] | None = None) -> dict:
         url_parts = page.get_url_parts(self.request) or (None, "", page.url_path)
@@ -136,7 +156,7 @@ class PageSerializer:
             "slug": page.slug,
             "path": path,
             "url": f"{root_url}{path}",
-            "locale": self.locales.get(page.locale_id, ""),
+            "locale": self.language(page),
             "date": getattr(page, "date", None),
             "summary": getattr(page, "summary", "") or getattr(page, "intro", "") or "",
             "kind": getattr(page, "kind", None),
@@ -149,7 +169,7 @@ class PageSerializer:
 
     def detail(self, page) -> dict:
         # Chosen hotlines, appeals and stories in the page's own language where translated.
-        with translation.override(page.locale.language_code if page.locale_id else None):
+        with translation.override(self.language(page) if page.locale_id else None):
             return self._detail(page)
 
     def _detail(self, page) -> dict:

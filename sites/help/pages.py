@@ -11,10 +11,11 @@ from blocks.stream import BodyBlock
 
 from ..agencies.forms import AgencyPageForm
 from ..api.preview import HeadlessPreviewMixin
+from ..routing import ReaderPageMixin
 from .search import FindHelpForm, find_help
 
 
-class FindHelpPage(HeadlessPreviewMixin, Page):
+class FindHelpPage(HeadlessPreviewMixin, ReaderPageMixin, Page):
     """Where readers find help for where they are: by ZIP code or state, kind and language."""
 
     base_form_class = AgencyPageForm

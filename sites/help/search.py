@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blocks.hotline import Hotline
 from blocks.regions import US_STATES
-from blocks.translated import in_language
+from blocks.translated import found_in_language
 
 from ..caching.tags import depends_on, model
 from .fields import has_choice
@@ -90,7 +90,7 @@ def find_help(
     """Resources for a ZIP code (or a state), with the filters; the national hotlines always.
 
     `zip` must be a valid 5-digit ZIP (FindHelpForm checks); it decides the state. Shown in
-    the active language where translated. Three queries in the source language.
+    the active language where translated (with their owners): two queries in any language.
     """
     if zip:
         state = state_for_zip(zip)
@@ -109,7 +109,7 @@ def find_help(
     where = Q(area=area.NATIONAL)
     if state:
         where |= Q(area__in=[area.LOCAL, area.STATES]) & has_choice("states", state, ", ")
-    found = in_language(list(resources.filter(where)))
+    found = [shown for _, shown in found_in_language(resources.filter(where), related=["owner"])]
     results.local = [r for r in found if r.area == area.LOCAL and (not zip or r.serves_zip(zip))]
     results.national = [r for r in found if r.area == area.NATIONAL]
     statewide = [r for r in found if r.area == area.STATES]
@@ -121,9 +121,8 @@ def find_help(
     if state and service in ("", Service.HOTLINE):
         state_lines = Q(coverage=coverage.STATE) & has_choice("states", state, ", ")
         where |= state_lines & Q(is_24_7=True) if open_now else state_lines
-    hotlines = in_language(
-        list(Hotline.objects.filter(where, locale__language_code=settings.LANGUAGE_CODE))
-    )
+    hotlines = Hotline.objects.filter(where, locale__language_code=settings.LANGUAGE_CODE)
+    hotlines = [shown for _, shown in found_in_language(hotlines, related=["owner"])]
     # The line every page pins first, then the others by name.
     results.hotlines = sorted(
         (line for line in hotlines if line.coverage == coverage.NATIONAL),
