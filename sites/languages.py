@@ -16,6 +16,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 
 from wagtail.models import Locale, Page, Site
 
+from .caching.tags import depends_on, tree
 from .routing import known_privacy
 from .specific import keep_loaded, specific_pages
 from .visibility import privacy, readable, readable_now
@@ -96,6 +97,7 @@ def live_pages(site: Site, request=None, locale: str | None = None):
     for code, home in home_pages(site, request).items():
         if locale is None or code == locale:
             in_site |= Q(path__startswith=home.path)
+            depends_on(tree(home))  # a page published anywhere on the site may be listed
     return readable(Page.objects).filter(in_site)
 
 

@@ -22,6 +22,7 @@ from blocks.hotline import Hotline
 from blocks.regions import US_STATES
 
 from ..branding import SiteBranding
+from ..caching.tags import depends_on, model
 from ..context_processors import SiteContext
 from ..help.models import LANGUAGES as HELP_LANGUAGES
 from ..help.models import Service
@@ -95,7 +96,9 @@ def owners_of(items) -> dict[int, str]:
 
 
 def cacheable(response: HttpResponse) -> None:
-    """Shared caches may keep answers a minute; ETags (ConditionalGetMiddleware) make revalidation cheap."""
+    """Shared caches may keep answers a minute; ETags (ConditionalGetMiddleware) make revalidation cheap.
+
+    Lantern's page cache keeps them too, purged exactly as pages are (sites.caching)."""
     patch_cache_control(response, public=True, max_age=60)
 
 
@@ -316,6 +319,7 @@ def preview(request, response: HttpResponse, preview_token: str = Query(..., pat
 )
 def hotlines(request, response: HttpResponse, params: Query[SnippetParams]):
     site = site_for(request, params.site)
+    depends_on(model(Hotline))  # kept in the page cache until a hotline changes
     lines = Hotline.objects.filter(site_or_network(site, params.locale)).select_related("owner")
     cacheable(response)
     return [serializers.hotline(line, owners_of(lines)) for line in lines]
@@ -329,6 +333,7 @@ def hotlines(request, response: HttpResponse, params: Query[SnippetParams]):
 )
 def appeals(request, response: HttpResponse, params: Query[SnippetParams]):
     site = site_for(request, params.site)
+    depends_on(model(DonationAppeal))  # kept in the page cache until an appeal changes
     cacheable(response)
     return [
         serializers.appeal(item)

@@ -8,8 +8,10 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 
 from . import store, tags
 
-# Paths that are never reader pages: no lookup is spent on them.
-NOT_PAGES = ("/admin/", "/api/", "/static/", "/media/", "/documents/", "/django-admin/")
+# Paths that are never readers' pages or public API answers: no lookup is spent on them.
+NOT_PAGES = ("/admin/", "/api/manage/", "/static/", "/media/", "/documents/", "/django-admin/")
+# The public API's answers marked `public` (sites.api.api.cacheable) are kept like pages.
+API = "/api/"
 # A query string longer than this is no reader's: not worth a place in the cache.
 MAX_QUERY = 200
 HEADER = "X-Lantern-Cache"
@@ -28,25 +30,31 @@ def may_use_cache(request) -> bool:
 
 
 def may_store(request, response) -> bool:
-    """A page served by Wagtail (`mark_cacheable`) that is the same for every reader."""
+    """A page served by Wagtail (`mark_cacheable`), or a public API answer, that is the same
+    for every reader."""
+    cache_control = response.get("Cache-Control", "")
     return (
         request.method == "GET"
-        and getattr(request, "lantern_cacheable", False)
+        and (
+            getattr(request, "lantern_cacheable", False)
+            or (request.path_info.startswith(API) and "public" in cache_control)
+        )
         and response.status_code == 200
         and not response.streaming
         and not response.cookies
         and varies_only_by_session(response)
-        and "private" not in response.get("Cache-Control", "")
-        and "no-store" not in response.get("Cache-Control", "")
+        and "private" not in cache_control
+        and "no-store" not in cache_control
     )
 
 
 def varies_only_by_session(response) -> bool:
-    """`Vary: Cookie` (the session was looked at) is the one variation the cache itself keeps
-    apart: it stores only answers to requests with no session. Anything else (a language
+    """`Vary: Cookie` (the session was looked at) and `Vary: Origin` (CORS, for the API) are
+    the variations the cache itself keeps apart: it stores only answers to requests with no
+    session, and the Origin is part of the key (`store.page_key`). Anything else (a language
     chosen by Accept-Language, say) is not the same for every reader."""
     varies = {value.strip().lower() for value in response.get("Vary", "").split(",")} - {""}
-    return varies <= {"cookie"}
+    return varies <= {"cookie", "origin"}
 
 
 def mark_cacheable(page, request, serve_args, serve_kwargs):

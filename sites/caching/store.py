@@ -115,7 +115,9 @@ def bump(tags) -> None:
 
 
 def page_key(request) -> str:
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    # The Origin too: the API's CORS headers differ by it.
+    origin = request.META.get("HTTP_ORIGIN", "")
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()} {origin}"
     return PREFIX + "page:" + hashlib.sha256(address.encode()).hexdigest()
 
 
