@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test lint scheduler clean
+.PHONY: help setup demo test lint scheduler bench clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,6 +53,17 @@ lint: setup ## Ruff, Django's system checks and a check for missing migrations
 scheduler: setup ## Publish and expire scheduled pages every minute (run beside the web server)
 	@echo "==> Running publish_scheduled every 60 s (Ctrl-C stops)"
 	while true; do $(BIN)/python manage.py publish_scheduled; sleep 60; done
+
+# The load generator; Debian's package. Installed when missing (needs root), else a clear error.
+WRK_MISSING := wrk is not installed and could not be installed here: run 'apt-get install -y wrk' as root, then 'make bench' again.
+
+bench: setup ## Measure req/s, latency, queries and memory under gunicorn (docs/performance.md)
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "==> Installing wrk, the load generator (apt-get install -y wrk)"; \
+		{ apt-get install -y -qq wrk >/dev/null 2>&1 || \
+			{ apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wrk >/dev/null 2>&1; }; } \
+		|| { echo "$(WRK_MISSING)" >&2; exit 1; }; }
+	$(BIN)/python tests/bench/run.py
 
 clean: ## Remove the virtual environment and local data (var/)
 	rm -rf $(VENV) var
