@@ -77,3 +77,17 @@ def branding_form(branding, **changes) -> dict[str, str]:
         "donate_url": branding.donate_url,
     }
     return data | changes
+
+
+HOTLINE_FIELDS = [
+    "name", "phone", "sms_number", "sms_keyword", "tty", "chat_url", "hours",
+    "languages", "coverage", "states", "description",
+]  # fmt: skip
+
+
+def hotline_edit_form(hotline, **changes) -> dict[str, str]:
+    """The hotline's edit form as the admin shows it filled in, with `changes` made."""
+    data = {name: getattr(hotline, name) for name in HOTLINE_FIELDS}
+    data |= {"owner": hotline.owner_id, **changes}
+    data |= {name: "on" for name in ("is_24_7", "pinned") if getattr(hotline, name)}
+    return data

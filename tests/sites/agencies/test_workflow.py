@@ -22,7 +22,7 @@ from wagtail.models import Comment, Page, Site, TaskState, WorkflowState
 from blocks.hotline import Hotline
 from sites.agencies.tenancy import Agency
 from sites.pages import NewsIndexPage, NewsStoryPage
-from tests.admin_forms import story_form
+from tests.admin_forms import hotline_edit_form, story_form
 from tests.conftest import logged_in, site_client
 
 pytestmark = pytest.mark.django_db
@@ -558,13 +558,7 @@ def test_site_history_does_not_show_a_moderator_another_agencys_snippet_edits(
     moderator_a, moderator_b
 ):
     hotline = Hotline.objects.get(owner__hostname=PINES, locale__language_code="en")
-    fields = [
-        "name", "phone", "sms_number", "sms_keyword", "tty", "chat_url", "hours",
-        "languages", "coverage", "states", "description",
-    ]  # fmt: skip
-    data = {name: getattr(hotline, name) for name in fields}
-    data |= {"owner": hotline.owner_id, "name": "Pines Outreach Line (night shift)"}
-    data |= {name: "on" for name in ("is_24_7", "pinned") if getattr(hotline, name)}
+    data = hotline_edit_form(hotline, name="Pines Outreach Line (night shift)")
     response = logged_in(moderator_b).post(
         reverse("wagtailsnippets_blocks_hotline:edit", args=[hotline.pk]), data
     )

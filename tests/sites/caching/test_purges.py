@@ -20,7 +20,7 @@ from blocks.hotline import Hotline
 from sites.help.models import HelpResource
 from sites.pages import NewsIndexPage, NewsStoryPage
 from sites.sharing import SharedStory
-from tests.admin_forms import story_form
+from tests.admin_forms import hotline_edit_form, story_form
 from tests.conftest import logged_in, site_client
 
 pytestmark = pytest.mark.django_db
@@ -77,13 +77,7 @@ def test_a_hotline_edited_in_the_admin_shows_its_new_number_at_once(
     reader = site_client(HARBOR)
     hotline = Hotline.objects.get(owner__hostname=HARBOR, locale__language_code="en")
     assert "(213) 555-0199" not in hit(reader, "/en/")
-    fields = [
-        "name", "phone", "sms_number", "sms_keyword", "tty", "chat_url", "hours",
-        "languages", "coverage", "states", "description",
-    ]  # fmt: skip
-    data = {name: getattr(hotline, name) for name in fields}
-    data |= {"owner": hotline.owner_id, "phone": "(213) 555-0199"}
-    data |= {name: "on" for name in ("is_24_7", "pinned") if getattr(hotline, name)}
+    data = hotline_edit_form(hotline, phone="(213) 555-0199")
     with django_capture_on_commit_callbacks(execute=True):
         response = logged_in(moderator_a).post(
             reverse("wagtailsnippets_blocks_hotline:edit", args=[hotline.pk]), data
