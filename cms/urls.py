@@ -24,6 +24,9 @@ from sites.translation import guards
 from sites.translation.report import translations_report
 from sites.translation.review import submit_translation_view
 
+# The database not answering gives readers a 503 to come back in a minute, not a 500 (cms.health).
+handler500 = "cms.health.server_error"
+
 urlpatterns = [
     # Before Wagtail's admin URLs, so that these per-agency views answer at Wagtail's addresses.
     path("admin/reports/site-history/", AgencySiteHistoryView.as_view()),

@@ -29,6 +29,7 @@ env = environ.Env(
     AWS_STORAGE_BUCKET_NAME=(str, ""),
     WAGTAILADMIN_BASE_URL=(str, "http://localhost:8000"),
     LOG_LEVEL=(str, "INFO"),
+    LOG_FORMAT=(str, "text"),
     CORS_ALLOWED_ORIGINS=(list, []),
     LANTERN_LANGUAGES=(list, ["en", "es"]),
     QUICK_EXIT_URL=(str, "https://www.weather.gov/"),
@@ -95,6 +96,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A request id on every answer and log line, outside the page cache so none is stored
+    # with a page (cms.observability).
+    "cms.observability.RequestIdMiddleware",
+    # /healthz and /readyz, answered before the host is checked, HTTPS is required, a session
+    # is opened or a language is chosen: load balancers probe by address (cms.health).
+    "cms.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The admin's own Referrer-Policy; SecurityMiddleware gives every other answer no-referrer.
     "sites.accounts.headers.AdminReferrerPolicyMiddleware",
@@ -149,8 +156,14 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The embedded default lives under var/ (git-ignored); make sure the folder is there.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+# Connections are kept between requests, and checked before reuse: after PostgreSQL restarts,
+# each worker reconnects on its next request, with no restart of gunicorn.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A server out of reach fails a request (503, cms.health) in seconds rather than holding a
+    # worker; `?connect_timeout=N` in DATABASE_URL says otherwise.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis when REDIS_URL is set (production), local memory otherwise (demo, tests).
@@ -160,7 +173,13 @@ if env("REDIS_URL"):
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": env("REDIS_URL"),
             "KEY_PREFIX": "lantern",
-            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+            # Redis down: reads miss and writes are skipped (the page cache asks its client
+            # directly, sites.caching.store), and each try gives up in half a second.
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
 else:
@@ -371,11 +390,27 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# LOG_FORMAT=text: "LEVEL logger message" lines; json: one JSON object a line with time, level,
+# logger, message, request_id, site (and exc_type, exc), for a log collector (cms.observability).
+# No line carries a query string, a client's address, a user agent or an e-mail address.
+LOG_FORMAT = env("LOG_FORMAT")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'text' or 'json', not '{LOG_FORMAT}'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "text": {"format": "%(levelname)s %(name)s %(message)s"},
+        "json": {"()": "cms.observability.JsonFormatter"},
+    },
+    "filters": {"request": {"()": "cms.observability.RequestContextFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL")},
     # Wagtail runs its search-index and reference-index updates as tasks: one line per save.
     "loggers": {"django_tasks": {"level": "WARNING"}},

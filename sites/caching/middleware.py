@@ -8,8 +8,19 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 
 from . import store, tags
 
-# Paths that are never readers' pages or public API answers: no lookup is spent on them.
-NOT_PAGES = ("/admin/", "/api/manage/", "/static/", "/media/", "/documents/", "/django-admin/")
+# Paths that are never readers' pages or public API answers: no lookup is spent on them. The
+# health checks (cms.health) answer above this middleware; named here too, so that an answer
+# about this moment is never kept, whatever the order.
+NOT_PAGES = (
+    "/admin/",
+    "/api/manage/",
+    "/static/",
+    "/media/",
+    "/documents/",
+    "/django-admin/",
+    "/healthz",
+    "/readyz",
+)
 # The public API's answers marked `public` (sites.api.api.cacheable) are kept like pages.
 API = "/api/"
 # A query string longer than this is no reader's: not worth a place in the cache.
@@ -82,7 +93,13 @@ class PageCacheMiddleware:
             return self.cdn_only(request)
 
         key = store.page_key(request)
-        entry = store.load(key)
+        try:
+            store.send_unsent()
+            entry = store.load(key)
+        except store.Unavailable as error:
+            # The cache does not answer (Redis down): the page is rendered, and not stored.
+            store.warn_unavailable(error)
+            return self.cdn_only(request)
         if entry is not None:
             return self.replay(request, entry)
 
@@ -98,10 +115,16 @@ class PageCacheMiddleware:
             timeout = seconds
             if recording.until is not None:
                 timeout = min(timeout, int(recording.until.timestamp() - time.time()))
-            versions = store.versions_for_storing(recording.tags)
-            if timeout > 0 and store.fresh_since(versions, started):
-                store.save(key, self.entry(response, versions), timeout)
+            try:
+                self.keep(key, response, recording.tags, timeout, started)
+            except store.Unavailable as error:
+                store.warn_unavailable(error)  # stored by a later request
         return response
+
+    def keep(self, key, response, page_tags, timeout, started) -> None:
+        versions = store.versions_for_storing(page_tags)
+        if versions is not None and timeout > 0 and store.fresh_since(versions, started):
+            store.save(key, self.entry(response, versions), timeout)
 
     def cdn_only(self, request):
         response = self.get_response(request)

@@ -13,11 +13,22 @@ A version also says when it was made. A page that rendered while one of its tags
 bumped may show what came before the change, so it is not stored (`fresh_since`); the
 next request stores it. Bumps are sent once the change is committed (`invalidation`), so a
 page rendered after a bump always shows the change.
+
+A cache that does not answer (Redis down) raises `Unavailable` here: a lookup that fails is a
+miss, a store that fails is skipped, and a version that cannot be read means the page is
+neither served from the cache nor stored. A bump that cannot be sent is logged as an error
+and sent again before this process next reads from the cache (`send_unsent`).
 """
 
 import hashlib
+import logging
 import secrets
+import threading
 import time
+
+from django_redis.cache import RedisCache
+from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import RedisError
 
 from django.conf import settings
 from django.core.cache import caches
@@ -26,11 +37,57 @@ from django.db import connection
 
 from .models import PageCacheTag
 
+logger = logging.getLogger(__name__)
+
 PREFIX = "lantern:page-cache:"
+
+# What a cache that does not answer raises: django-redis's client, Django's own Redis backend,
+# any other cache over the network.
+CACHE_ERRORS = (ConnectionInterrupted, RedisError, OSError)
+
+
+class Unavailable(Exception):
+    """The cache did not answer: the page is served without it."""
 
 
 def cache():
     return caches[settings.LANTERN_PAGE_CACHE_ALIAS]
+
+
+def raising(backend):
+    """The cache's operations, raising when it does not answer. django-redis is configured to
+    ignore connection errors (IGNORE_EXCEPTIONS, which keeps Wagtail's own cache use soft): it
+    then answers a dead server like an empty one, which the page cache must not mistake for an
+    evicted version or a purge that was sent. Its client raises."""
+    return backend.client if isinstance(backend, RedisCache) else backend
+
+
+def _ask(operation: str, *args, **kwargs):
+    try:
+        return getattr(raising(cache()), operation)(*args, **kwargs)
+    except CACHE_ERRORS as error:
+        raise Unavailable(error_name(error)) from error
+
+
+def error_name(error: BaseException) -> str:
+    """The class of what went wrong underneath (redis' ConnectionError rather than django-redis'
+    wrapper), for logs: never the message, which names hosts."""
+    if isinstance(error, ConnectionInterrupted) and error.__cause__ is not None:
+        error = error.__cause__
+    return type(error).__name__
+
+
+# A cache that does not answer is said once a minute per process, not on every request.
+WARN_EVERY = 60.0
+_warned_at = float("-inf")
+
+
+def warn_unavailable(error: Unavailable) -> None:
+    global _warned_at
+    now = time.monotonic()
+    if now - _warned_at >= WARN_EVERY:
+        _warned_at = now
+        logger.warning("Page cache unavailable (%s): pages are served without it", error)
 
 
 def _token() -> str:
@@ -71,7 +128,7 @@ def current_versions(tags) -> dict[str, str]:
         found = _versions_from_database(list(tags))
         return {tag: found.get(tag, NEVER_CHANGED) for tag in tags}
     keys = _tag_keys(tags)
-    found = cache().get_many(list(keys))
+    found = _ask("get_many", list(keys))
     return {keys[key]: version for key, version in found.items()}
 
 
@@ -87,16 +144,27 @@ def _versions_from_database(tags: list[str]) -> dict[str, str]:
         return dict(cursor.fetchall())
 
 
-def versions_for_storing(tags) -> dict[str, str]:
-    """The present version of each tag, making one for any that has none yet."""
+def versions_for_storing(tags) -> dict[str, str] | None:
+    """The present version of each tag, making one for any that has none yet; None when one
+    is still missing (the page is then not stored)."""
     versions = current_versions(tags)
     missing = [tag for tag in tags if tag not in versions]
     if missing:
         # Made as of long ago: nothing changed, they are only new to the cache.
         for tag in missing:
-            cache().add(f"{PREFIX}tag:{tag}", f"0:{secrets.token_hex(6)}", timeout=None)
+            _ask("add", f"{PREFIX}tag:{tag}", f"0:{secrets.token_hex(6)}", timeout=None)
         versions.update(current_versions(missing))
+    if any(tag not in versions for tag in tags):
+        return None
     return versions
+
+
+# Tags whose bump the cache did not take. Pages stored before it stopped answering may show
+# what those bumps purge, and may still be there when it answers again (a network outage, a
+# Redis restarted from its saved data): this process sends them before it reads from the cache
+# again. Another process cannot know of them; the error logged says what to do.
+_unsent: set[str] = set()
+_unsent_lock = threading.Lock()
 
 
 def bump(tags) -> None:
@@ -111,7 +179,38 @@ def bump(tags) -> None:
             update_fields=["version"],
         )
         return
-    cache().set_many({key: _token() for key in _tag_keys(tags)}, timeout=None)
+    with _unsent_lock:
+        tags = set(tags) | _unsent
+        try:
+            _ask("set_many", {key: _token() for key in _tag_keys(tags)}, timeout=None)
+        except Unavailable as error:
+            _unsent.update(tags)
+            logger.error(
+                "Page cache purge not sent (%s): %d tags wait to be sent by this process. "
+                "Until then, other processes may serve pages stored before the cache stopped "
+                "answering out of date, until they expire (LANTERN_PAGE_CACHE_SECONDS) or the "
+                "page keys are flushed (docs/caching.md).",
+                error,
+                len(tags),
+            )
+            return
+        _unsent.clear()
+
+
+def send_unsent() -> None:
+    """Sends the bumps the cache did not take; raises Unavailable while it still does not (or
+    while another thread of this process is sending them)."""
+    if not _unsent:
+        return
+    if not _unsent_lock.acquire(blocking=False):
+        raise Unavailable("purges being sent")
+    try:
+        if _unsent:
+            _ask("set_many", {key: _token() for key in _tag_keys(_unsent)}, timeout=None)
+            logger.info("Page cache purges sent now that the cache answers: %d tags", len(_unsent))
+            _unsent.clear()
+    finally:
+        _unsent_lock.release()
 
 
 def page_key(request) -> str:
@@ -123,7 +222,7 @@ def page_key(request) -> str:
 
 def load(key: str):
     """The stored page under `key` if every version it was built with still holds."""
-    entry = cache().get(key)
+    entry = _ask("get", key)
     if entry is None:
         return None
     versions = entry["versions"]
@@ -133,4 +232,4 @@ def load(key: str):
 
 
 def save(key: str, entry: dict, timeout: int) -> None:
-    cache().set(key, entry, timeout=timeout)
+    _ask("set", key, entry, timeout=timeout)
