@@ -51,8 +51,8 @@ lint: setup ## Ruff, Django's system checks and a check for missing migrations
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 scheduler: setup ## Publish and expire scheduled pages every minute (run beside the web server)
-	@echo "==> Running publish_scheduled every 60 s (Ctrl-C stops)"
-	while true; do $(BIN)/python manage.py publish_scheduled; sleep 60; done
+	@echo "==> Publishing and expiring scheduled pages every 60 s (Ctrl-C stops after the run in progress)"
+	$(BIN)/python manage.py run_scheduler --interval 60
 
 # The load generator; Debian's package. Installed when missing (needs root), else a clear error.
 WRK_MISSING := wrk is not installed and could not be installed here: run 'apt-get install -y wrk' as root, then 'make bench' again.

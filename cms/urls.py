@@ -11,6 +11,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import media
 from sites.agencies import redirects as agency_redirects
 from sites.agencies.history import AgencySiteHistoryView
 from sites.api.api import api as public_api
@@ -70,11 +71,11 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploads on the local media volume (none routed with S3 media or SERVE_MEDIA off).
+urlpatterns += media.urlpatterns()
 
 # Wagtail serves every site's pages, choosing the site by the request's host name and the
 # language by the address's prefix (/en/…, /es/…); / picks the reader's best language.

@@ -25,6 +25,7 @@ env = environ.Env(
     REDIS_URL=(str, ""),
     MEDIA_ROOT=(str, str(VAR_DIR / "media")),
     MEDIA_URL=(str, "/media/"),
+    SERVE_MEDIA=(bool, True),
     STATIC_ROOT=(str, str(VAR_DIR / "static")),
     AWS_STORAGE_BUCKET_NAME=(str, ""),
     WAGTAILADMIN_BASE_URL=(str, "http://localhost:8000"),
@@ -285,6 +286,8 @@ STATIC_ROOT = env("STATIC_ROOT")
 STATIC_URL = "/static/"
 MEDIA_ROOT = env("MEDIA_ROOT")
 MEDIA_URL = env("MEDIA_URL")
+# The app serves uploads from MEDIA_ROOT itself (cms.media); off when a proxy serves the volume.
+SERVE_MEDIA = env("SERVE_MEDIA")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

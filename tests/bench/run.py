@@ -560,7 +560,7 @@ class Gunicorn:
             "sync",
             "--threads",
             "1",
-            # gunicorn.conf.py recycles workers every ~1,000 requests: at thousands of requests
+            # gunicorn.conf.py recycles workers every ~10,000 requests: at thousands of requests
             # a second that would measure worker start-up, not Lantern. Off for the bench.
             "--max-requests",
             "0",
