@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test lint scheduler bench clean
+.PHONY: help setup demo test lint scheduler bench reliability clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -64,6 +64,10 @@ bench: setup ## Measure req/s, latency, queries and memory under gunicorn (docs/
 			{ apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wrk >/dev/null 2>&1; }; } \
 		|| { echo "$(WRK_MISSING)" >&2; exit 1; }; }
 	$(BIN)/python tests/bench/run.py
+
+reliability: setup ## Load and fault tests on a private PostgreSQL, Redis and gunicorn (var/reliability/)
+	@echo "==> Reliability under load and faults: locust readers, a worker killed, PostgreSQL restarted, Redis down"
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest -m reliability tests/reliability -p no:randomly -s
 
 clean: ## Remove the virtual environment and local data (var/)
 	rm -rf $(VENV) var
