@@ -47,6 +47,18 @@ def story_form(
     return data | extra
 
 
+def published_story_form(title: str, slug: str) -> dict[str, str]:
+    """A survivor's story with its consent recorded, posted with "Publish"."""
+    return story_form(
+        title,
+        slug,
+        consent_given_by="The survivor, in writing",
+        consent_given_on="2026-11-01",
+        consent_expires_on="2029-10-31",
+        **{"action-publish": "Publish"},
+    )
+
+
 def hotline_form(**fields) -> dict[str, str]:
     """The hotline snippet form: a nationwide line with no channels unless `fields` give some."""
     data = {

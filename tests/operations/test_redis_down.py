@@ -17,7 +17,7 @@ from wagtail.models import Site
 
 from sites.caching import store
 from sites.pages import NewsIndexPage, NewsStoryPage
-from tests.admin_forms import story_form
+from tests.admin_forms import published_story_form
 from tests.conftest import logged_in, site_client
 from tests.test_settings import run
 
@@ -134,14 +134,7 @@ def test_with_redis_down_a_moderator_publishes_and_readers_see_it_at_once(
 ):
     index = NewsIndexPage.objects.child_of(Site.objects.get(hostname=HARBOR).root_page).first()
     add = reverse("wagtailadmin_pages:add", args=["agency_sites", "newsstorypage", index.pk])
-    form = story_form(
-        "Night outreach report",
-        "night-outreach-report",
-        consent_given_by="The survivor, in writing",
-        consent_given_on="2026-11-01",
-        consent_expires_on="2029-10-31",
-        **{"action-publish": "Publish"},
-    )
+    form = published_story_form("Night outreach report", "night-outreach-report")
     with django_capture_on_commit_callbacks(execute=True):
         response = logged_in(moderator_a).post(add, form)
     assert response.status_code == 302, response.content.decode()[-3000:]

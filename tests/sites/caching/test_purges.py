@@ -20,7 +20,7 @@ from blocks.hotline import Hotline
 from sites.help.models import HelpResource
 from sites.pages import NewsIndexPage, NewsStoryPage
 from sites.sharing import SharedStory
-from tests.admin_forms import hotline_edit_form, story_form
+from tests.admin_forms import hotline_edit_form, published_story_form
 from tests.conftest import logged_in, site_client
 
 pytestmark = pytest.mark.django_db
@@ -56,14 +56,7 @@ def test_a_story_a_moderator_publishes_in_the_admin_is_listed_at_once(
     assert "Night outreach report" not in hit(reader, "/en/stories/")
     index = index_of(HARBOR)
     add = reverse("wagtailadmin_pages:add", args=["agency_sites", "newsstorypage", index.pk])
-    form = story_form(
-        "Night outreach report",
-        "night-outreach-report",
-        consent_given_by="The survivor, in writing",
-        consent_given_on="2026-11-01",
-        consent_expires_on="2029-10-31",
-        **{"action-publish": "Publish"},
-    )
+    form = published_story_form("Night outreach report", "night-outreach-report")
     with django_capture_on_commit_callbacks(execute=True):
         response = logged_in(moderator_a).post(add, form)
     assert response.status_code == 302, response.content.decode()[-3000:]
