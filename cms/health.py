@@ -9,10 +9,13 @@ import uuid
 import psycopg
 from django_redis.exceptions import ConnectionInterrupted
 
+from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.template import loader
+from django.utils import translation
 from django.views import defaults
 
 from sites.caching.store import raising
@@ -29,20 +32,6 @@ DATABASE_DOWN = (
     sqlite3.OperationalError,
 )
 RETRY_AFTER_SECONDS = 30
-
-UNAVAILABLE_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Briefly unavailable</title></head>
-<body>
-<h1>Briefly unavailable</h1>
-<p>This site is briefly unavailable. Please try again in a minute.</p>
-<p>If you need help now, call the National Human Trafficking Hotline:
-<a href="tel:+18883737888">1-888-373-7888</a>, or text
-<a href="sms:233733?&amp;body=HELP">HELP to 233733</a>. In an emergency, call 911.</p>
-</body>
-</html>
-"""
 
 
 class HealthCheckMiddleware:
@@ -160,10 +149,18 @@ def database_unavailable(request, error) -> HttpResponse:
     if request.path_info.startswith("/api/"):
         response = JsonResponse({"detail": "Service temporarily unavailable"}, status=503)
     else:
-        response = HttpResponse(UNAVAILABLE_PAGE, status=503)
+        response = HttpResponse(unavailable_page(request), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     # The line above is the whole story: Django's own "Service Unavailable" error line, with its
     # traceback, would say it again at ERROR on every request while the database is away.
     response._has_been_logged = True
     return response
+
+
+def unavailable_page(request) -> str:
+    """The 503 page in the language the address names (/es/…), made without the database: no
+    request context, so no context processor looks anything up."""
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return loader.render_to_string("503.html")

@@ -164,7 +164,12 @@ def test_while_the_database_is_away_readers_get_503_and_the_service_comes_back(s
             assert body(response) == {"detail": "Service temporarily unavailable"}
         else:
             assert response["Content-Type"] == "text/html; charset=utf-8"
-            assert "This site is briefly unavailable. Please try again in a minute." in text
+            if path.startswith("/es/"):  # in the reader's language, as the address names it
+                assert '<html lang="es">' in text
+                assert "Este sitio no está disponible por un momento." in text
+            else:
+                assert '<html lang="en">' in text
+                assert "This site is briefly unavailable. Please try again in a minute." in text
             assert "1-888-373-7888" in text  # the national hotline, even now
             assert "<script" not in text and "http" not in text  # nothing loaded from anywhere
     assert ready.status_code == 503
