@@ -18,6 +18,7 @@ from django.template import loader
 from django.utils import translation
 from django.views import defaults
 
+from cms.observability import class_name
 from sites.caching.store import raising
 
 logger = logging.getLogger(__name__)
@@ -113,12 +114,7 @@ def cache_answers() -> None:
 def qualified_name(error: BaseException) -> str:
     if isinstance(error, ConnectionInterrupted) and error.__cause__ is not None:
         error = error.__cause__  # redis' own error, under django-redis' wrapper
-    kind = type(error)
-    return (
-        kind.__qualname__
-        if kind.__module__ == "builtins"
-        else f"{kind.__module__}.{kind.__qualname__}"
-    )
+    return class_name(type(error))
 
 
 def database_down(error: BaseException | None) -> bool:

@@ -48,6 +48,15 @@ class RequestIdMiddleware:
         return response
 
 
+def class_name(kind: type) -> str:
+    """An exception's class as logs name it: `KeyError`, `django.db.utils.OperationalError`."""
+    return (
+        kind.__qualname__
+        if kind.__module__ == "builtins"
+        else f"{kind.__module__}.{kind.__qualname__}"
+    )
+
+
 def site_of(request) -> str | None:
     """The Wagtail site the request was routed to once it is known, else its Host name (never
     a client's address). Reads only what is already there: a log line must not query."""
@@ -96,12 +105,7 @@ class JsonFormatter(logging.Formatter):
             "site": site,
         }
         if record.exc_info and record.exc_info[0] is not None:
-            kind = record.exc_info[0]
-            line["exc_type"] = (
-                kind.__qualname__
-                if kind.__module__ == "builtins"
-                else f"{kind.__module__}.{kind.__qualname__}"
-            )
+            line["exc_type"] = class_name(record.exc_info[0])
             line["exc"] = self.formatException(record.exc_info)
         if record.stack_info:
             line["stack"] = self.formatStack(record.stack_info)

@@ -479,16 +479,18 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
     return False
 
 
-def run(cmd: list[str], env: dict, timeout: float, what: str) -> subprocess.CompletedProcess:
-    """A bounded subprocess; its output is shown when it fails."""
+def run(
+    cmd: list[str], env: dict | None, timeout: float, what: str, error: type = BenchError
+) -> subprocess.CompletedProcess:
+    """A bounded subprocess; its output is shown, in an `error`, when it fails."""
     try:
         done = subprocess.run(  # noqa: S603 (our own commands)
             cmd, env=env, cwd=BASE_DIR, capture_output=True, text=True, timeout=timeout
         )
     except subprocess.TimeoutExpired as exc:
-        raise BenchError(f"{what} took more than {timeout:.0f} s") from exc
+        raise error(f"{what} took more than {timeout:.0f} s") from exc
     if done.returncode != 0:
-        raise BenchError(
+        raise error(
             f"{what} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
         )
     return done

@@ -42,6 +42,7 @@ from wagtail.models import Page, Site
 from sites.agencies.tenancy import Agency
 from sites.caching import store
 from sites.pages import NewsStoryPage
+from tests.bench.run import free_port
 from tests.conftest import DEMO_HOSTS, load_demo_network, site_client
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
@@ -137,12 +138,6 @@ def manage(*args, env, stdin="") -> subprocess.CompletedProcess:
         timeout=300,
         check=False,
     )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Server:

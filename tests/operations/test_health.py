@@ -8,7 +8,6 @@ import json
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 
+from tests.bench.run import free_port
 from tests.conftest import load_demo_network, site_client
 
 HARBOR = "harbor.localhost"
@@ -31,11 +31,8 @@ STORY = "/en/stories/eight-children-safe-in-two-weeks/"
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
 
 
-def closed_port() -> int:
-    """A port on this machine where nothing listens."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+# A port on this machine where nothing listens.
+closed_port = free_port
 
 
 def body(response) -> dict:
@@ -243,10 +240,6 @@ def test_after_postgresql_restarts_the_next_request_is_served_without_restarting
 
 
 # Production settings behind gunicorn, as a load balancer and a reader reach them.
-
-
-def free_port() -> int:
-    return closed_port()
 
 
 def http_get(port: int, path: str, method: str = "GET", **headers: str):

@@ -18,6 +18,7 @@ from wagtail.models import Site
 from sites.caching import store
 from sites.pages import NewsIndexPage, NewsStoryPage
 from tests.admin_forms import published_story_form
+from tests.bench.run import free_port
 from tests.conftest import logged_in, site_client
 from tests.test_settings import run
 
@@ -54,10 +55,8 @@ def redis_cache() -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+# A port on this machine where nothing listens.
+closed_port = free_port
 
 
 def at(config: dict, location: str) -> dict:

@@ -22,6 +22,7 @@ from pathlib import Path
 import requests
 
 from tests.bench.run import children_of, free_port, port_open, stop_pid
+from tests.bench.run import run as run_command
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
@@ -47,17 +48,8 @@ class StackError(Exception):
 
 
 def run(cmd: list[str], env: dict | None = None, timeout: float = 300, what: str = "") -> str:
-    """A bounded command; its output is shown when it fails."""
-    try:
-        done = subprocess.run(  # noqa: S603 (our own commands)
-            cmd, env=env, cwd=BASE_DIR, capture_output=True, text=True, timeout=timeout
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise StackError(f"{what or cmd[0]} took more than {timeout:.0f} s") from exc
-    if done.returncode != 0:
-        output = done.stdout[-3000:] + done.stderr[-3000:]
-        raise StackError(f"{what or cmd[0]} failed ({done.returncode}):\n{output}")
-    return done.stdout
+    """A bounded command (the bench's), failing with a StackError that shows its output."""
+    return run_command(cmd, env, timeout, what or cmd[0], error=StackError).stdout
 
 
 def wait_for(check, timeout: float, what: str, interval: float = 0.2):
