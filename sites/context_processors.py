@@ -15,8 +15,27 @@ from blocks.translated import found_in_language
 
 from .branding import SiteBranding
 from .caching.tags import children, depends_on, model
+from .chrome import chrome_for
 from .languages import SOURCE_LANGUAGE, home_pages
 from .visibility import readable
+
+
+def help_hotlines(branding) -> list:
+    """The site's primary hotline, then the national line(s) every page shows: one query,
+    with their translations in the language being read."""
+    primary_id = branding.primary_hotline_id
+    depends_on(model(Hotline))  # a line pinned tomorrow shows on every page
+    hotlines = Hotline.objects.filter(
+        Q(pinned=True, owner__isnull=True, locale__language_code=SOURCE_LANGUAGE) | Q(pk=primary_id)
+    ).order_by("name")
+    found = sorted(found_in_language(hotlines), key=lambda pair: pair[0].pk != primary_id)
+    return [shown for _, shown in found]
+
+
+def menu_pages(home) -> list:
+    """The home page's children shown in menus."""
+    depends_on(children(home))
+    return list(readable(home.get_children()).in_menu())
 
 
 class SiteContext:
@@ -24,7 +43,13 @@ class SiteContext:
         self.request = request
 
     @cached_property
+    def chrome(self):
+        """What each worker keeps of the site (sites.chrome), for anonymous readers."""
+        return chrome_for(self.request)
+
+    @cached_property
     def site(self):
+        self.chrome  # noqa: B018 (for a reader, puts the kept site on the request)
         return Site.find_for_request(self.request)
 
     @cached_property
@@ -37,16 +62,9 @@ class SiteContext:
 
     @cached_property
     def help_hotlines(self):
-        """The site's primary hotline, then the national line(s) every page shows: one query,
-        with their translations in the language being read."""
-        primary_id = self.branding.primary_hotline_id
-        depends_on(model(Hotline))  # a line pinned tomorrow shows on every page
-        hotlines = Hotline.objects.filter(
-            Q(pinned=True, owner__isnull=True, locale__language_code=SOURCE_LANGUAGE)
-            | Q(pk=primary_id)
-        ).order_by("name")
-        found = sorted(found_in_language(hotlines), key=lambda pair: pair[0].pk != primary_id)
-        return [shown for _, shown in found]
+        if self.chrome is not None:
+            return self.chrome.help_hotlines
+        return help_hotlines(self.branding)
 
     @property
     def quick_exit_url(self):
@@ -56,6 +74,8 @@ class SiteContext:
     def home(self):
         """The site's home page in the language being read (the source language's otherwise):
         it also holds the words every page shows (tagline, donate button, footer, safety note)."""
+        if self.chrome is not None:
+            return self.chrome.home
         if not self.site:
             return None
         language = translation.get_language()
@@ -72,16 +92,16 @@ class SiteContext:
     @cached_property
     def navigation(self):
         """The home page's children shown in menus, marking the section the reader is in."""
-        if not self.site:
+        if self.chrome is not None:
+            links = self.chrome.navigation
+        elif not self.site:
             return []
-        items = []
-        depends_on(children(self.home))
-        for page in readable(self.home.get_children()).in_menu():
-            url = page.get_url(self.request)
-            items.append(
-                {"title": page.title, "url": url, "current": self.request.path.startswith(url)}
-            )
-        return items
+        else:
+            links = [(page.title, page.get_url(self.request)) for page in menu_pages(self.home)]
+        return [
+            {"title": title, "url": url, "current": self.request.path.startswith(url)}
+            for title, url in links
+        ]
 
 
 def site_context(request):

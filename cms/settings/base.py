@@ -39,6 +39,7 @@ env = environ.Env(
     LOGIN_PROXY_COUNT=(int, 0),
     CSP_MEDIA_ORIGINS=(list, []),
     LANTERN_PAGE_CACHE_SECONDS=(int, 600),
+    LANTERN_CHROME_CACHE=(bool, True),
     LANTERN_CDN_SECONDS=(int, 0),
     FRONTEND_CACHE_PURGE_URL=(str, ""),
     CLOUDFLARE_API_TOKEN=(str, ""),
@@ -115,6 +116,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language a URL's prefix names (/es/…), without cookies or Accept-Language.
     "sites.languages.URLLanguageMiddleware",
+    # A reader's page is routed from the site's chrome each worker keeps (sites.chrome).
+    "sites.chrome.ChromeMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETags on every GET, and 304 Not Modified when the client already has the answer.
@@ -197,6 +200,9 @@ else:
 LANTERN_PAGE_CACHE_SECONDS = env("LANTERN_PAGE_CACHE_SECONDS")
 LANTERN_PAGE_CACHE_ALIAS = "default"
 LANTERN_PAGE_CACHE_CLOCK_SKEW = 1.0
+# Each worker keeps every site's chrome (site, branding, home page, menu, help lines), checked
+# against the same tags' versions on every request (sites.chrome): False loads it each time.
+LANTERN_CHROME_CACHE = env("LANTERN_CHROME_CACHE")
 
 # A CDN in front (optional): readers' pages say it may keep them LANTERN_CDN_SECONDS (browsers
 # revalidate each time), and wagtail.contrib.frontend_cache purges a page's addresses there

@@ -12,8 +12,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Off, so each test sees a page rendered afresh; tests/sites/caching turns it on.
+# Off, so each test sees a page rendered afresh; tests/sites/caching turns them on.
 LANTERN_PAGE_CACHE_SECONDS = 0
+LANTERN_CHROME_CACHE = False
 MEDIA_ROOT = tempfile.mkdtemp(prefix="lantern-test-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="lantern-test-static-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -23,6 +23,7 @@ from blocks.regions import US_STATES
 
 from ..branding import SiteBranding
 from ..caching.tags import depends_on, model
+from ..chrome import chrome_for
 from ..context_processors import SiteContext
 from ..help.models import LANGUAGES as HELP_LANGUAGES
 from ..help.models import Service
@@ -67,6 +68,7 @@ def site_for(request: HttpRequest, site: str | None) -> Site:
         if found is None:
             raise HttpError(404, f"No site answers on '{site}'.")
         return found
+    chrome_for(request)  # a reader's: the site and its home pages as the worker keeps them
     return Site.find_for_request(request)
 
 

@@ -12,7 +12,6 @@
 A draft saved, submitted or locked changes nothing readers see, and purges nothing.
 """
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_migrate
 
@@ -49,7 +48,7 @@ def migration_ended(**kwargs) -> None:
 
 
 def bump_on_commit(tag_set: set[str]) -> None:
-    if tag_set and settings.LANTERN_PAGE_CACHE_SECONDS and not _migrating:
+    if tag_set and store.versions_kept() and not _migrating:
         transaction.on_commit(lambda: store.bump(tag_set))
 
 

@@ -90,6 +90,12 @@ def warn_unavailable(error: Unavailable) -> None:
         logger.warning("Page cache unavailable (%s): pages are served without it", error)
 
 
+def versions_kept() -> bool:
+    """Whether changes bump tag versions: while the page cache or the workers' chrome cache
+    (`memo`) uses them. Otherwise nothing reads them and no change pays for writing them."""
+    return bool(settings.LANTERN_PAGE_CACHE_SECONDS or settings.LANTERN_CHROME_CACHE)
+
+
 def _token() -> str:
     return f"{time.time():.3f}:{secrets.token_hex(6)}"
 

@@ -66,6 +66,7 @@ def at(config: dict, location: str) -> dict:
 @pytest.fixture(autouse=True)
 def page_cache(settings):
     settings.LANTERN_PAGE_CACHE_SECONDS = 600
+    settings.LANTERN_CHROME_CACHE = True  # as in production: both use the tag versions
     settings.LANTERN_PAGE_CACHE_CLOCK_SKEW = 0
     yield
     store._unsent.clear()  # this process's memory of purges not sent: none past this test

@@ -23,6 +23,7 @@ HARBOR = "harbor.localhost"
 @pytest.fixture(autouse=True)
 def page_cache(settings):
     settings.LANTERN_PAGE_CACHE_SECONDS = 600
+    settings.LANTERN_CHROME_CACHE = True  # as in production: both use the tag versions
     settings.LANTERN_PAGE_CACHE_CLOCK_SKEW = 0
     settings.CORS_ALLOWED_ORIGINS = ["https://partner.example.org"]
     cache.clear()

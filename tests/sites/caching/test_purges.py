@@ -32,6 +32,7 @@ REDIS_URL = os.environ.get("LANTERN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"
 @pytest.fixture(autouse=True)
 def page_cache(settings):
     settings.LANTERN_PAGE_CACHE_SECONDS = 600
+    settings.LANTERN_CHROME_CACHE = True  # as in production: both use the tag versions
     settings.LANTERN_PAGE_CACHE_CLOCK_SKEW = 0
     cache.clear()
     yield

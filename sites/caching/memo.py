@@ -1,0 +1,118 @@
+"""Objects a worker keeps between requests, good only while the tags they were built from hold.
+
+What every page of a site shows (its site, home page, branding, menu, help lines: `sites.chrome`)
+is the same from one request to the next until an editor changes one of them. Loading it
+again for every page readers ask for was about half of an uncached page's queries. A worker
+keeps it in its own memory instead, under a key, with the versions of the tags it was built
+from (`tags`, recorded the same way as a page's): before each use the versions are read again
+(one query, or one Redis call), and a changed version means it is built afresh. A purge that
+reaches the page cache therefore reaches what workers keep too, in every process.
+
+A use passes the kept object's tags on to the page being recorded, so a stored page that
+showed it is purged when it changes, as if it had loaded the objects itself.
+
+`LANTERN_CHROME_CACHE` (on by default) turns it on, and with it the bumping of tag versions
+that the page cache does too (`store.versions_kept`). A value built while one of its tags was being bumped is used once and not kept (as a page is
+not stored then: `store.fresh_since`).
+"""
+
+import threading
+import time
+from datetime import datetime
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.utils import timezone
+
+from . import store, tags
+
+# Keys are a site and a language: a network's worth is a few hundred entries at most. Past
+# this many (host names nobody serves, say) the oldest is dropped.
+MAX_ENTRIES = 2000
+
+
+class Entry:
+    __slots__ = ("until", "value", "versions")
+
+    def __init__(self, value, versions: dict[str, str], until: datetime | None):
+        self.value = value
+        self.versions = versions
+        self.until = until
+
+
+_entries: dict[object, Entry] = {}
+_lock = threading.Lock()
+
+
+def enabled() -> bool:
+    return bool(settings.LANTERN_CHROME_CACHE)
+
+
+def remembered(key, build):
+    """`build()`'s value, kept under `key` while the tags recorded building it hold.
+
+    `build` returns None for nothing to keep (a host name no site answers on): that is never
+    kept. The value is shared by every request of this process: what uses it must not change
+    it (`sites.chrome.fresh` copies what a request may change).
+    """
+    if not enabled():
+        return build()
+    entry = _entries.get(key)
+    if entry is not None:
+        if _holds(entry):
+            tags.depends_on(*entry.versions)
+            tags.changes_at(entry.until)
+            return entry.value
+        with _lock:
+            if _entries.get(key) is entry:
+                del _entries[key]
+
+    started = time.time()
+    recording, token = tags.start()
+    try:
+        value = build()
+    finally:
+        tags.stop(token)
+    tags.depends_on(*recording.tags)
+    tags.changes_at(recording.until)
+    if value is not None:
+        _keep(key, value, recording, started)
+    return value
+
+
+def _holds(entry: Entry) -> bool:
+    if entry.until is not None and entry.until <= timezone.now():
+        return False
+    try:
+        return store.current_versions(entry.versions) == entry.versions
+    except store.Unavailable as error:  # Redis down: nothing can be checked, so nothing kept
+        store.warn_unavailable(error)
+        return False
+
+
+def _keep(key, value, recording, started: float) -> None:
+    try:
+        versions = store.versions_for_storing(recording.tags)
+    except store.Unavailable as error:
+        store.warn_unavailable(error)
+        return
+    if versions is None or not store.fresh_since(versions, started):
+        return  # changed while it was being built: the next request builds it again
+    with _lock:
+        if len(_entries) >= MAX_ENTRIES:
+            del _entries[next(iter(_entries))]
+        _entries[key] = Entry(value, versions, recording.until)
+
+
+def clear() -> None:
+    with _lock:
+        _entries.clear()
+
+
+def _settings_changed(setting, **kwargs) -> None:
+    # Tests turn the caches on and off: what was kept while versions were not bumped is stale.
+    if setting in ("LANTERN_CHROME_CACHE", "LANTERN_PAGE_CACHE_SECONDS", "CACHES"):
+        clear()
+
+
+setting_changed.connect(_settings_changed, dispatch_uid="lantern_memo_settings")

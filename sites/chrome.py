@@ -1,0 +1,174 @@
+"""A site's chrome: what every page of a site shows or is found through, kept by each worker.
+
+Every reader page needs its site, the site's branding, its home page (whose words every page
+shows, and where routing starts), the home page's translations (the language links), the help
+lines at the top and the menu; routing to any page goes through one of the home page's
+children. Loaded for each page, these were 7 of a story's 13 queries and about half of its
+rendering time. Each worker keeps them per host name and language instead
+(`caching.memo`), checked on every request against the versions of the tags they were built
+from: one query (or one Redis call) instead of seven, and an editor's change reaches the very
+next reader as it does through the page cache.
+
+Only anonymous readers' requests use it (`caching.middleware.may_use_cache`): editors,
+previews and the admin load everything afresh, as before. `LANTERN_CHROME_CACHE=False` turns
+it off.
+
+What is kept is shared by every request of the worker, so a request gets copies (`fresh`) of
+what it may change: the pages it is served or routed through, the site and the branding.
+"""
+
+from django.http import Http404
+from django.http.request import split_domain_port
+from django.utils import translation
+
+from wagtail.blocks import StreamValue
+from wagtail.models import PageViewRestriction, Site
+
+from .caching import memo
+from .caching.middleware import may_use_cache
+from .caching.tags import children, depends_on, model
+from .specific import specific_pages
+from .visibility import privacy
+
+REQUEST_ATTRIBUTE = "_lantern_chrome"
+
+
+class Chrome:
+    """One site's chrome in one language (built by `build`, shared: never changed)."""
+
+    def __init__(self, site, branding, homes, root, root_children, home, navigation, hotlines):
+        self.site = site
+        self.branding = branding
+        self.homes = homes  # language code → the live home page (sites.languages.home_pages)
+        self.root = root  # where routing starts: Wagtail's site.root_page.localized.specific
+        self.root_children = root_children  # slug → the root's child, as routing.child_at finds it
+        self.home = home  # the home page whose words every page shows (SiteContext.home)
+        self.navigation = navigation  # (title, url) of each menu item
+        self.help_hotlines = hotlines
+
+
+def chrome_for(request) -> Chrome | None:
+    """The chrome of the request's site in the request's language, for an anonymous reader's
+    request (None otherwise, or where no site answers). Kept on the request: checked once."""
+    if hasattr(request, REQUEST_ATTRIBUTE):
+        return getattr(request, REQUEST_ATTRIBUTE)
+    chrome = None
+    if memo.enabled() and may_use_cache(request):
+        hostname = split_domain_port(request._get_raw_host())[0]
+        key = ("chrome", hostname, request.get_port(), translation.get_language())
+        chrome = memo.remembered(key, lambda: build(request))
+    setattr(request, REQUEST_ATTRIBUTE, chrome)
+    if chrome is not None:
+        settle(request, chrome)
+    return chrome
+
+
+def settle(request, chrome: Chrome) -> None:
+    """Give the request what Wagtail and Lantern would otherwise load for it: its site, the
+    branding (`SiteBranding.for_request`) and the home pages (`languages.home_pages`)."""
+    from .branding import SiteBranding
+
+    if getattr(request, "_wagtail_site", None) is None:
+        request._wagtail_site = fresh(chrome.site)
+    if request._wagtail_site.pk != chrome.site.pk:
+        return
+    attribute = SiteBranding.get_cache_attr_name()
+    if not hasattr(request, attribute):
+        branding = fresh(chrome.branding)
+        branding._request = request
+        setattr(request, attribute, branding)
+    homes = getattr(request, "_lantern_home_pages", None)
+    if homes is None:
+        request._lantern_home_pages = homes = {}
+    homes.setdefault(chrome.site.pk, chrome.homes)
+
+
+def build(request) -> Chrome | None:
+    from .branding import SiteBranding
+    from .context_processors import help_hotlines, menu_pages
+    from .languages import SOURCE_LANGUAGE, home_pages
+
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    branding = SiteBranding.for_site(site)
+    homes = home_pages(site)
+    root = site.root_page.localized.specific
+    depends_on(children(root), model(PageViewRestriction))  # a child published, a page made private
+    found = specific_pages(
+        root.get_children().select_related("locale").annotate(**privacy()),
+        root.specific_class.allowed_subpage_models(),
+    )
+    root_children = {child.slug: child for child in found}
+    language = translation.get_language()
+    home = homes.get(language) if language != SOURCE_LANGUAGE else None
+    home = home or site.root_page.specific
+    navigation = [(page.title, page.get_url(request)) for page in menu_pages(home)]
+    hotlines = help_hotlines(branding)
+    return Chrome(site, branding, homes, root, root_children, home, navigation, hotlines)
+
+
+def fresh(obj, depth: int = 2):
+    """A copy of a kept model instance for one request to use as its own: its own attributes,
+    its own copies of the objects loaded with it, and its StreamFields unread, so nothing a
+    request reads or caches on it (a block's prefetched pages, an image's sizes) reaches the
+    next request. Objects loaded with it are copied `depth` levels down (their own, beyond,
+    are shared: a page's locale's objects, say)."""
+    copied = obj.__class__.__new__(obj.__class__)
+    values = {}
+    for name, value in obj.__dict__.items():
+        if value is obj:
+            continue  # `specific` and the like, pointing back at the kept object
+        if isinstance(value, StreamValue):
+            value = unread(value)
+        values[name] = value
+    values.pop("_prefetched_objects_cache", None)
+    copied.__dict__ = values
+    state = obj._state.__class__()
+    state.db, state.adding = obj._state.db, obj._state.adding
+    state.fields_cache = {
+        name: fresh(related, depth - 1) if depth and hasattr(related, "_state") else related
+        for name, related in obj._state.fields_cache.items()
+    }
+    copied._state = state
+    return copied
+
+
+def unread(value: StreamValue) -> StreamValue:
+    """The same stream, as it came from the database: nothing parsed or cached on it yet."""
+    raw = value._raw_data if value.is_lazy else value.get_prep_value()
+    copied = StreamValue(value.stream_block, raw, is_lazy=True, raw_text=value.raw_text)
+    if hasattr(value, "_stream_field"):
+        copied._stream_field = value._stream_field
+    return copied
+
+
+class ChromeMiddleware:
+    """Routes a reader's request for a Wagtail page from the kept home page and its children:
+    Wagtail's own routing would load the site, the language, the home page and the child
+    again (`Page.route_for_request`, whose result it then takes from the request)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from wagtail.views import serve as wagtail_serve  # needs the models loaded
+
+        if view_func is not wagtail_serve or hasattr(request, "_wagtail_route_for_request"):
+            return None
+        chrome = chrome_for(request)
+        if chrome is None:
+            return None
+        path = view_args[0] if view_args else view_kwargs.get("path", "")
+        root = fresh(chrome.root)
+        root._lantern_children = chrome.root_children
+        try:
+            request._wagtail_route_for_request = root.route(
+                request, [component for component in path.split("/") if component]
+            )
+        except Http404:
+            request._wagtail_route_for_request = None
+        return None
