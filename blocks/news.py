@@ -9,7 +9,8 @@ from wagtail.models import Page
 
 from sites.caching.tags import depends_on
 from sites.caching.tags import page as page_tag
-from sites.specific import specific_pages
+from sites.prepared import Prepared
+from sites.specific import specific_queryset, specific_rows
 from sites.visibility import privacy
 
 from .translated import PageBatch
@@ -19,6 +20,15 @@ STORY_TYPES = ["agency_sites.NewsStoryPage", "agency_sites.AwarenessArticlePage"
 
 def story_types():
     return [apps.get_model(label) for label in STORY_TYPES]
+
+
+def _chosen_stories(ids):
+    pages = Page.objects.filter(pk__in=ids).select_related("locale").annotate(**privacy())
+    return specific_queryset(pages, story_types(), bodies=False)[0]
+
+
+# Compiled once per worker for each number of stories chosen (sites.prepared).
+chosen_stories = Prepared(Page, _chosen_stories)
 
 
 class StoryChooserBlock(blocks.PageChooserBlock):
@@ -31,12 +41,9 @@ class StoryChooserBlock(blocks.PageChooserBlock):
 
     def bulk_to_python(self, values):
         values = list(values)
-        pages = Page.objects.filter(pk__in=[pk for pk in values if pk is not None])
+        ids = [pk for pk in values if pk is not None]
         found = {
-            page.pk: page
-            for page in specific_pages(
-                pages.select_related("locale").annotate(**privacy()), story_types(), bodies=False
-            )
+            page.pk: page for page in specific_rows(chosen_stories.run(ids=ids), story_types())
         }
         result, seen = [], set()
         for pk in values:

@@ -15,7 +15,7 @@ from wagtail import blocks as wagtail_blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
@@ -23,12 +23,13 @@ from blocks.stream import BodyBlock, ResourcesBlock
 
 from .agencies.forms import AgencyPageForm
 from .api.preview import HeadlessPreviewMixin
-from .caching.tags import children, depends_on, tree
+from .caching.tags import children, depends_on, model, tree
 from .caching.tags import page as page_tag
+from .prepared import Prepared
 from .privacy import consent
 from .routing import ReaderPageMixin
 from .sharing import partner_stories
-from .specific import cards
+from .specific import cards, prefetch_hero_renditions, specific_queryset, specific_rows
 from .visibility import readable
 
 STORY_PAGE_TYPES = ["agency_sites.NewsStoryPage", "agency_sites.AwarenessArticlePage"]
@@ -108,13 +109,32 @@ class HomePage(HeadlessPreviewMixin, ReaderPageMixin, Page):
             depends_on(*(page_tag(pk) for pk in chosen))  # and when one comes back
             pages = {page.pk: page for page in story_cards(stories.filter(pk__in=chosen))}
             return [pages[pk] for pk in chosen if pk in pages]
-        depends_on(tree(self))  # the newest: a story published anywhere on the site may be one
-        return story_cards(by_story_date(stories.descendant_of(self))[:3])
+        # The newest: a story published (or made private) anywhere on the site may be one.
+        depends_on(tree(self), model(PageViewRestriction))
+        newest = newest_stories.run(path=self.path, depth=self.depth, now=timezone.now())
+        found = specific_rows(newest, story_types())
+        prefetch_hero_renditions(found)
+        return found
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["featured_stories"] = self.featured_stories()
         return context
+
+
+def story_types() -> list:
+    return [NewsStoryPage, AwarenessArticlePage]
+
+
+def _newest_stories(path, depth, now):
+    """The three newest stories and articles under the page at `path` (and `depth`), as cards."""
+    stories = readable(Page.objects, now).type(*story_types())
+    below = stories.filter(path__startswith=path, depth__gt=depth)
+    return specific_queryset(by_story_date(below)[:3], story_types(), bodies=False)[0]
+
+
+# Every home page asks: compiled once per worker (sites.prepared).
+newest_stories = Prepared(Page, _newest_stories)
 
 
 def story_cards(pages) -> list:

@@ -10,10 +10,12 @@ it is private: a public page then needs no query at all to be checked.
 from django.db.models import Q
 from django.http import Http404
 
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
 from .caching.tags import depends_on, model
-from .specific import specific_pages
+from .chrome import fresh
+from .prepared import Prepared
+from .specific import specific_queryset, specific_rows
 from .visibility import RESTRICTED, UNDER_ALIAS, privacy
 
 
@@ -22,6 +24,25 @@ def known_privacy(page, loaded) -> None:
     for name in (RESTRICTED, UNDER_ALIAS):
         if hasattr(loaded, name):
             setattr(page, name, getattr(loaded, name))
+
+
+_child_queries: dict[type, tuple[Prepared, list]] = {}
+
+
+def child_query(parent_class) -> tuple[Prepared, list]:
+    """The query finding a child of a page of `parent_class` by its slug, as a page of any
+    type that may be its child, prepared once (sites.prepared); and those types."""
+    if parent_class not in _child_queries:
+        types = specific_queryset(Page.objects.none(), parent_class.allowed_subpage_models())[1]
+
+        def build(path, depth, slug):
+            children = Page.objects.filter(path__startswith=path, depth=depth, slug=slug)
+            return specific_queryset(
+                children.select_related("locale").annotate(**privacy()), types
+            )[0]
+
+        _child_queries[parent_class] = (Prepared(Page, build), types)
+    return _child_queries[parent_class]
 
 
 class ReaderPageMixin:
@@ -38,11 +59,14 @@ class ReaderPageMixin:
         return child.route(request, path_components[1:])
 
     def child_at(self, slug):
-        """The child page at `slug`, specific, with its locale and privacy, or None: one query."""
-        children = (
-            self.get_children().filter(slug=slug).select_related("locale").annotate(**privacy())
-        )
-        found = specific_pages(children, self.specific_class.allowed_subpage_models())
+        """The child page at `slug`, specific, with its locale and privacy, or None: one query,
+        or none for the children of a home page a worker keeps (sites.chrome)."""
+        kept = getattr(self, "_lantern_children", None)
+        if kept is not None:
+            child = kept.get(slug)
+            return fresh(child) if child is not None else None
+        prepared, types = child_query(self.specific_class)
+        found = specific_rows(prepared.run(path=self.path, depth=self.depth + 1, slug=slug), types)
         return found[0] if found else None
 
     def get_view_restrictions(self):

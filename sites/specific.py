@@ -43,6 +43,12 @@ def specific_pages(
     then costs a query). Annotations, and what came with each page (`select_related`), reach
     the specific pages as they would with `.specific()`.
     """
+    queryset, types = specific_queryset(pages, types, related=related, bodies=bodies)
+    return specific_rows(queryset, types, others_generic=others_generic)
+
+
+def specific_queryset(pages, types=None, *, related: bool = True, bodies: bool = True):
+    """specific_pages' one query (not run yet), and the types it joins."""
     known = page_types()
     types = [model for model in (types or known) if model in known]
     joined, deferred = [], []
@@ -61,6 +67,11 @@ def specific_pages(
         pages = pages.select_related(*joined)
     if deferred:
         pages = pages.defer(*deferred)
+    return pages, types
+
+
+def specific_rows(pages, types, *, others_generic: bool = False) -> list:
+    """Runs specific_queryset's query (`pages`, joining `types`): specific_pages' pages."""
     annotations = list(pages.query.annotation_select)
     found, others = [], []
     for page in pages:

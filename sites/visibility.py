@@ -58,8 +58,9 @@ def readable_now(page) -> bool:
     return page.live and not expired(page) and not getattr(page, RESTRICTED)
 
 
-def readable(pages):
-    """`pages` (a page queryset) narrowed to what readers may see now. No query of its own.
+def readable(pages, now=None):
+    """`pages` (a page queryset) narrowed to what readers may see now (or at `now`). No query
+    of its own.
 
     The same pages as Wagtail's `.live().public()` with expiry: a page is private when it or
     an ancestor has a view restriction (Wagtail's `.public()` ignores aliases too)."""
@@ -67,7 +68,7 @@ def readable(pages):
     depends_on(model(PageViewRestriction))
     return (
         pages.live()
-        .exclude(expire_at__lte=timezone.now())
+        .exclude(expire_at__lte=now or timezone.now())
         .exclude(Exists(restrictions_over(OuterRef("path"))))
     )
 

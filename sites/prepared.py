@@ -1,0 +1,138 @@
+"""Queries a worker compiles to SQL once, then runs with each request's own values.
+
+Django turns a queryset into SQL afresh every time it runs it. For the wide queries that bring
+a page in its specific type with its language, picture and privacy (`sites.specific`), that
+compiling costs about ten times what the database then takes to answer (measured: 3.4 ms to
+compile the routing query of a story, 0.3 ms to run it and build the page). The queries that
+run on every reader page (finding a page by its address, the stories a page points to) have
+the same shape every time, with different values: each is compiled once per worker, with
+stand-ins for its values, and each run puts its own values in the stand-ins' places.
+
+Only the values change, never the SQL: a value that would change the SQL's shape (a list of
+another length, None, which Django writes as IS NULL) must be part of the key the caller
+prepares under. A query whose stand-ins cannot all be found in the compiled parameters (Django
+folded one into the SQL text, say) is not prepared: it is compiled each time, as before.
+"""
+
+import copy
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, router
+from django.db.models import QuerySet
+
+
+class Prepared:
+    """`build(**values)` → a queryset of `model`; `prepared.run(**values)` → the same queryset, compiled
+    once per database connection and shape. Values are ints, strings (also inside a LIKE
+    pattern, as `path__startswith` makes), datetimes, or lists of ints (whose length is part of the
+    shape: `run` prepares once for each length it meets).
+
+    The queryset `run` returns is to be iterated only: chaining it (`.filter()`, `.count()`)
+    would run the prepared SQL, not the chained query's.
+    """
+
+    def __init__(self, model, build: Callable[..., QuerySet]):
+        self.model = model
+        self.build = build
+        self._compiled: dict[tuple, tuple | None] = {}
+        self._lock = threading.Lock()
+
+    def run(self, **values) -> QuerySet:
+        shape = tuple(
+            (name, len(value) if isinstance(value, list) else type(value).__name__)
+            for name, value in sorted(values.items())
+        )
+        alias = router.db_for_read(self.model)
+        key = (connections[alias].vendor, alias, shape)
+        compiled = self._compiled.get(key)
+        if compiled is None and key not in self._compiled:
+            compiled = self._compile(values)
+            with self._lock:
+                self._compiled[key] = compiled
+        if compiled is None:
+            return self.build(**values)
+        template, compiler, sql, params, slots = compiled
+        filled = list(params)
+        connection = connections[template.db]
+        for index, name, position, pattern in slots:
+            value = values[name] if position is None else values[name][position]
+            if pattern is DATETIME:  # as Django writes a datetime for this database
+                value = connection.ops.adapt_datetimefield_value(value)
+            elif pattern is not None:  # inside a LIKE pattern: escaped as Django escapes it
+                value = pattern.replace(stand_in(name), connection.ops.prep_for_like_query(value))
+            filled[index] = value
+        queryset = template._chain()
+        running = copy.copy(compiler)
+        running.connection = connection
+        running.as_sql = lambda *args, **kwargs: (sql, tuple(filled))
+        queryset.query.get_compiler = lambda *args, **kwargs: running
+        return queryset
+
+    def _compile(self, values: dict):
+        stand_ins = {}
+        for number, (name, value) in enumerate(sorted(values.items())):
+            if isinstance(value, bool):
+                return None  # Django may write it into the SQL text
+            if isinstance(value, list):
+                stand_ins[name] = [stand_in_int(number, position) for position in range(len(value))]
+            elif isinstance(value, datetime):
+                stand_ins[name] = stand_in_datetime(number)
+            elif isinstance(value, int):
+                stand_ins[name] = stand_in_int(number, 0)
+            elif isinstance(value, str):
+                stand_ins[name] = stand_in(name)
+            else:
+                return None  # a value whose SQL may differ with it (None, a date…)
+        template = self.build(**stand_ins)
+        compiler = template.query.get_compiler(using=template.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # an empty list: Django runs no query at all
+            return None
+        slots, found = [], set()
+        for index, param in enumerate(params):
+            for name, placeholder in stand_ins.items():
+                if isinstance(placeholder, list):
+                    if type(param) is int and param in placeholder:
+                        slots.append((index, name, placeholder.index(param), None))
+                        found.add((name, placeholder.index(param)))
+                elif isinstance(placeholder, datetime):
+                    adapted = connections[template.db].ops.adapt_datetimefield_value(placeholder)
+                    if param == adapted:
+                        slots.append((index, name, None, DATETIME))
+                        found.add((name, None))
+                elif isinstance(placeholder, int):
+                    if type(param) is int and param == placeholder:
+                        slots.append((index, name, None, None))
+                        found.add((name, None))
+                elif isinstance(param, str) and placeholder in param:
+                    slots.append((index, name, None, None if param == placeholder else param))
+                    found.add((name, None))
+        expected = {
+            (name, position)
+            for name, placeholder in stand_ins.items()
+            for position in (range(len(placeholder)) if isinstance(placeholder, list) else [None])
+        }
+        if found != expected or STAND_IN in sql:
+            return None  # a value went into the SQL text itself: compile each time
+        return template, compiler, sql, params, slots
+
+
+STAND_IN = "lantern-stand-in-"
+DATETIME = object()  # a slot's kind: a datetime, adapted to the database
+
+
+def stand_in(name: str) -> str:
+    return f"{STAND_IN}{name}-5f3a9c"
+
+
+def stand_in_datetime(number: int) -> datetime:
+    return datetime(1901, 2, 3, 4, 5, 6, 789_000 + number, tzinfo=UTC)
+
+
+def stand_in_int(number: int, position: int) -> int:
+    # Far outside any id, depth or count a query of Lantern's meets.
+    return 1_987_000_000 + number * 1000 + position

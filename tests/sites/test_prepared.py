@@ -1,0 +1,92 @@
+"""Queries compiled once per worker (sites.prepared): the same rows as the queryset compiled
+each time, whatever the values, and the SQL compiled only once for each shape."""
+
+import datetime
+
+import pytest
+
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
+
+from wagtail.models import Page
+
+from sites.pages import NewsStoryPage, by_story_date, newest_stories, story_types
+from sites.prepared import Prepared
+from sites.routing import child_query
+from sites.specific import specific_rows
+from sites.visibility import readable
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_child_of_every_page_is_found_as_the_orm_finds_it():
+    parents = [page for page in Page.objects.filter(numchild__gt=0).specific() if page.depth > 1]
+    assert len(parents) > 10
+    for parent in parents:
+        prepared, types = child_query(parent.specific_class)
+        for child in parent.get_children():
+            found = specific_rows(
+                prepared.run(path=parent.path, depth=parent.depth + 1, slug=child.slug), types
+            )
+            assert [page.pk for page in found] == [child.pk], (parent, child.slug)
+            assert type(found[0]) is child.specific_class
+        nowhere = prepared.run(path=parent.path, depth=parent.depth + 1, slug="no-such-page")
+        assert list(nowhere) == []
+
+
+def test_the_sql_is_compiled_once_for_each_shape(monkeypatch):
+    pages = list(Page.objects.order_by("pk")[:6])
+    compiled = []
+    real = SQLCompiler.as_sql
+    monkeypatch.setattr(
+        SQLCompiler, "as_sql", lambda self, *a, **k: compiled.append(1) or real(self, *a, **k)
+    )
+    titles = Prepared(Page, lambda ids: Page.objects.filter(pk__in=ids).order_by("pk"))
+    for first, second in [(0, 1), (2, 3), (4, 5)]:
+        ids = [pages[first].pk, pages[second].pk]
+        assert [page.pk for page in titles.run(ids=ids)] == ids
+    assert len(compiled) == 1, "two ids: one shape, compiled once"
+    assert [page.pk for page in titles.run(ids=[pages[3].pk])] == [pages[3].pk]
+    assert len(compiled) == 2, "one id is another shape"
+    assert list(titles.run(ids=[])) == [], "no ids: nothing, and no query to prepare"
+
+
+def test_values_inside_a_like_pattern_are_escaped_as_django_escapes_them():
+    starting = Prepared(Page, lambda start: Page.objects.filter(title__startswith=start))
+    home = Page.objects.filter(depth=2).first()
+    home.title = "50% more shelter beds"
+    home.save(update_fields=["title"])
+    assert [page.pk for page in starting.run(start="50%")] == [home.pk]
+    assert list(starting.run(start="5_%")) == [], "_ and % are letters here, not wildcards"
+    assert list(starting.run(start="50")) == list(Page.objects.filter(title__startswith="50"))
+
+
+def test_a_moment_is_filled_in_as_the_database_wants_it():
+    story = NewsStoryPage.objects.live().first()
+    story.expire_at = timezone.now() + datetime.timedelta(days=1)
+    story.save(update_fields=["expire_at"])
+    stories = Prepared(
+        Page, lambda now: readable(Page.objects, now).filter(pk=story.pk).order_by("pk")
+    )
+    assert [page.pk for page in stories.run(now=timezone.now())] == [story.pk]
+    later = timezone.now() + datetime.timedelta(days=2)
+    assert list(stories.run(now=later)) == []
+
+
+def test_a_value_that_changes_the_sql_is_compiled_each_time_and_still_right():
+    titled = Prepared(Page, lambda title: Page.objects.filter(title=title).order_by("pk"))
+    for title in (None, "Root", None, Page.objects.filter(depth=2).first().title):
+        expected = list(Page.objects.filter(title=title).order_by("pk"))
+        assert list(titled.run(title=title)) == expected, title
+
+
+def test_the_newest_stories_of_every_site_are_those_the_orm_orders_first():
+    for home in Page.objects.filter(depth=2).specific():
+        found = specific_rows(
+            newest_stories.run(path=home.path, depth=home.depth, now=timezone.now()),
+            story_types(),
+        )
+        expected = by_story_date(readable(Page.objects).type(*story_types()).descendant_of(home))[
+            :3
+        ]
+        assert [page.pk for page in found] == [page.pk for page in expected], home
