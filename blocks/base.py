@@ -6,7 +6,10 @@ from wagtail import blocks
 from wagtail.blocks import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock
 
+from sites.prepared import in_bulk
 from sites.specific import prefetch_renditions
+
+from .translated import chosen_in_order
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -85,11 +88,22 @@ class FactBlock(blocks.StructBlock):
         preview_value = {"figure": "216", "label": "children helped", "source": "Case records"}
 
 
+class PageLinkChooserBlock(blocks.PageChooserBlock):
+    """Wagtail's page chooser, stored as one (the same definition in migrations), whose pages
+    load in a query compiled once per worker (sites.prepared)."""
+
+    canonical_module_path = "wagtail.blocks.PageChooserBlock"
+
+    def bulk_to_python(self, values):
+        values = list(values)
+        return chosen_in_order(values, in_bulk(self.model_class, values))
+
+
 class CallToActionBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=120)
     text = blocks.TextBlock(required=False)
     button_label = blocks.CharBlock(max_length=40)
-    page = blocks.PageChooserBlock(required=False, help_text="A page on this site…")
+    page = PageLinkChooserBlock(required=False, help_text="A page on this site…")
     url = blocks.URLBlock(required=False, help_text="…or a web address. Give one of the two.")
 
     class Meta:

@@ -15,6 +15,7 @@ from django.utils.functional import cached_property
 from wagtail.models import Page
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from sites.prepared import in_bulk
 from sites.specific import prefetch_hero_renditions, specific_pages
 from sites.visibility import RESTRICTED, readable, readable_now
 
@@ -116,6 +117,19 @@ def page_translations(pages: list, language: str, types=None) -> dict:
 TRANSLATIONS = "_lantern_translations"  # language → the translation loaded with an object
 
 
+def chosen_in_order(values, found: dict) -> list:
+    """A chooser block's objects for the ids `values`, from `found` (pk → object), as Wagtail's
+    choosers return them: in order, None where missing, one object a place it is chosen in."""
+    result, seen = [], set()
+    for pk in values:
+        obj = found.get(pk)
+        if obj is not None and pk in seen:
+            obj = copy.copy(obj)
+        result.append(obj)
+        seen.add(pk)
+    return result
+
+
 class TranslatedChooserBlock(SnippetChooserBlock):
     """Wagtail's snippet chooser, stored as one (the same definition in migrations), whose
     chosen snippets come with their translations in the language being read: every hotline (or
@@ -127,7 +141,8 @@ class TranslatedChooserBlock(SnippetChooserBlock):
     def bulk_to_python(self, values):
         language = active_language()
         if language == settings.LANGUAGE_CODE:
-            return super().bulk_to_python(values)
+            values = list(values)
+            return chosen_in_order(values, in_bulk(self.model_class, values))
         values = list(values)
         ids = {pk for pk in values if pk is not None}
         model = self.target_model

@@ -10,10 +10,12 @@ come in one more query.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import prefetch_related_objects
 
 from wagtail.fields import StreamField
+from wagtail.images import get_image_model
 from wagtail.models import Page, get_page_models
+
+from .prepared import Prepared
 
 
 def page_types() -> list[type[Page]]:
@@ -121,8 +123,32 @@ def prefetch_renditions(images) -> None:
         for image in images
         if "renditions" not in image.__dict__.get("_prefetched_objects_cache", {})
     ]
-    if fresh:
-        prefetch_related_objects(fresh, "renditions")
+    if not fresh:
+        return
+    rendition_model = get_image_model().get_rendition_model()
+    found = {image.pk: [] for image in fresh}
+    for rendition in _renditions(rendition_model).run(ids=sorted(found)):
+        found[rendition.image_id].append(rendition)
+    for image in fresh:
+        # As prefetch_related_objects(fresh, "renditions") leaves them, with the query's
+        # SQL compiled once per worker (sites.prepared).
+        for rendition in found[image.pk]:
+            rendition_model.image.field.set_cached_value(rendition, image)
+        renditions = image.renditions.get_queryset()
+        renditions._result_cache = found[image.pk]
+        renditions._prefetch_done = True
+        image.__dict__.setdefault("_prefetched_objects_cache", {})["renditions"] = renditions
+
+
+_rendition_queries: dict[type, Prepared] = {}
+
+
+def _renditions(rendition_model) -> Prepared:
+    if rendition_model not in _rendition_queries:
+        _rendition_queries[rendition_model] = Prepared(
+            rendition_model, lambda ids: rendition_model.objects.filter(image_id__in=ids)
+        )
+    return _rendition_queries[rendition_model]
 
 
 def prefetch_hero_renditions(pages) -> None:
