@@ -90,15 +90,28 @@ def offered_languages(site: Site, request=None) -> list[str]:
     return list(home_pages(site, request))
 
 
-def live_pages(site: Site, request=None, locale: str | None = None):
-    """Every page readers of `site` may see: live, public, not past its expiry, in the
-    languages the site is published in (or in `locale` only)."""
-    in_site = Q(pk__in=[])
+def live_pages(site: Site, request=None, locale: str | None = None, now=None):
+    """Every page readers of `site` may see: live, public, not past its expiry (at `now`), in
+    the languages the site is published in (or in `locale` only)."""
+    return pages_under(home_paths(site, request, locale), now)
+
+
+def home_paths(site: Site, request=None, locale: str | None = None) -> list[str]:
+    """The tree paths of the site's home pages in its languages (or in `locale` only)."""
+    paths = []
     for code, home in home_pages(site, request).items():
         if locale is None or code == locale:
-            in_site |= Q(path__startswith=home.path)
+            paths.append(home.path)
             depends_on(tree(home))  # a page published anywhere on the site may be listed
-    return readable(Page.objects).filter(in_site)
+    return paths
+
+
+def pages_under(paths: list[str], now=None):
+    """The pages readers may see at or under the pages at `paths`."""
+    in_site = Q(pk__in=[])
+    for path in paths:
+        in_site |= Q(path__startswith=path)
+    return readable(Page.objects, now).filter(in_site)
 
 
 def best_language(accept_language: str, offered: list[str]) -> str:

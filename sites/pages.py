@@ -25,7 +25,7 @@ from .agencies.forms import AgencyPageForm
 from .api.preview import HeadlessPreviewMixin
 from .caching.tags import children, depends_on, model, tree
 from .caching.tags import page as page_tag
-from .prepared import Prepared
+from .prepared import Prepared, type_ids
 from .privacy import consent
 from .routing import ReaderPageMixin
 from .sharing import partner_stories
@@ -111,7 +111,9 @@ class HomePage(HeadlessPreviewMixin, ReaderPageMixin, Page):
             return [pages[pk] for pk in chosen if pk in pages]
         # The newest: a story published (or made private) anywhere on the site may be one.
         depends_on(tree(self), model(PageViewRestriction))
-        newest = newest_stories.run(path=self.path, depth=self.depth, now=timezone.now())
+        newest = newest_stories.run(
+            path=self.path, depth=self.depth, now=timezone.now(), types=type_ids(*story_types())
+        )
         found = specific_rows(newest, story_types())
         prefetch_hero_renditions(found)
         return found
@@ -126,9 +128,10 @@ def story_types() -> list:
     return [NewsStoryPage, AwarenessArticlePage]
 
 
-def _newest_stories(path, depth, now):
-    """The three newest stories and articles under the page at `path` (and `depth`), as cards."""
-    stories = readable(Page.objects, now).type(*story_types())
+def _newest_stories(path, depth, now, types):
+    """The three newest stories and articles (of content `types`) under the page at `path`
+    (and `depth`), as cards."""
+    stories = readable(Page.objects, now).filter(content_type_id__in=types)
     below = stories.filter(path__startswith=path, depth__gt=depth)
     return specific_queryset(by_story_date(below)[:3], story_types(), bodies=False)[0]
 

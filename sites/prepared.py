@@ -8,7 +8,8 @@ run on every reader page (finding a page by its address, the stories a page poin
 the same shape every time, with different values: each is compiled once per worker, with
 stand-ins for its values, and each run puts its own values in the stand-ins' places.
 
-Only the values change, never the SQL: a value that would change the SQL's shape (a list of
+Only the values change, never the SQL (so nothing read from the database, a content type's
+id say, may be written into a prepared query other than as a value): a value that would change the SQL's shape (a list of
 another length, None, which Django writes as IS NULL) must be part of the key the caller
 prepares under. A query whose stand-ins cannot all be found in the compiled parameters (Django
 folded one into the SQL text, say) is not prepared: it is compiled each time, as before.
@@ -136,6 +137,17 @@ def stand_in_datetime(number: int) -> datetime:
 def stand_in_int(number: int, position: int) -> int:
     # Far outside any id, depth or count a query of Lantern's meets.
     return 1_987_000_000 + number * 1000 + position
+
+
+def type_ids(*types) -> list[int]:
+    """The content type ids of `types` and their subclasses, as Wagtail's `.type()` filters
+    by them: pass them to a prepared query as a value, never baked into its SQL (a test
+    database flushed and loaded again gives them new ids)."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    models = {model for model in apps.get_models() if issubclass(model, types)}
+    return sorted(ct.pk for ct in ContentType.objects.get_for_models(*models).values())
 
 
 _by_ids: dict[type, Prepared] = {}

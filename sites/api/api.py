@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
 from wagtail.models import Page, Site
@@ -29,9 +29,10 @@ from ..help.models import LANGUAGES as HELP_LANGUAGES
 from ..help.models import Service
 from ..help.search import find_help
 from ..help.zips import ZipError, normalise_zip, state_for_zip
-from ..languages import SOURCE_LANGUAGE, home_pages, live_pages
+from ..languages import SOURCE_LANGUAGE, home_pages, home_paths, live_pages, pages_under
 from ..pages import NewsStoryTag
-from ..specific import specific_pages
+from ..prepared import Prepared, type_ids
+from ..specific import page_types, specific_pages, specific_queryset, specific_rows
 from . import schemas, serializers
 from .preview import DraftPreview
 from .serializers import TYPE_MODELS, PageSerializer
@@ -213,6 +214,52 @@ def site_info(request, response: HttpResponse, params: Query[SiteLanguageParam])
         }
 
 
+def listing(filters, now, parent_path=None, parent_depth=None, tag=None, types=None, **paths):
+    """The pages `/pages` lists with `filters`, ordered: under the home pages at `paths`
+    (path0, path1…), readable at `now`, of content `types`, children of the parent at
+    `parent_path` (and `parent_depth`), with a tag."""
+    pages = pages_under([paths[f"path{number}"] for number in range(len(paths))], now)
+    if types is not None:
+        pages = pages.filter(content_type_id__in=types)
+    if parent_path is not None:
+        pages = pages.filter(path__startswith=parent_path, depth=parent_depth)
+    if tag is not None:
+        pages = pages.filter(
+            pk__in=NewsStoryTag.objects.filter(tag__slug=tag).values("content_object_id")
+        )
+    return pages.order_by(*ORDERINGS[filters.order])
+
+
+_window_queries: dict[tuple, Prepared] = {}
+MAX_WINDOW_QUERIES = 500  # kinds of listing kept compiled (beyond: compiled each time)
+
+
+def window_query(filters, languages: int) -> Prepared:
+    """The query of one window of a listing, prepared for its kind: the filters used (not
+    their values), the order, the window and the number of languages."""
+    kind = (
+        filters.type,
+        filters.parent is not None,
+        bool(filters.tag),
+        filters.order,
+        filters.offset,
+        filters.limit,
+        languages,
+    )
+    prepared = _window_queries.get(kind)
+    if prepared is None:
+
+        def build(**values):
+            window = listing(filters, **values).select_related("locale")
+            window = window[filters.offset : filters.offset + filters.limit]
+            return specific_queryset(window, related=False, bodies=False)[0]
+
+        prepared = Prepared(Page, build)
+        if len(_window_queries) < MAX_WINDOW_QUERIES:
+            _window_queries[kind] = prepared
+    return prepared
+
+
 @api.get(
     "/pages",
     response={200: schemas.PageList, **ERRORS},
@@ -221,25 +268,27 @@ def site_info(request, response: HttpResponse, params: Query[SiteLanguageParam])
 )
 def list_pages(request, response: HttpResponse, filters: Query[PageFilters]):
     site = site_for(request, filters.site)
-    pages = live_pages(site, request, filters.locale or SOURCE_LANGUAGE)
-    if filters.type:
-        pages = pages.type(TYPE_MODELS[filters.type])
+    paths = home_paths(site, request, filters.locale or SOURCE_LANGUAGE)
+    values = {f"path{number}": path for number, path in enumerate(paths)}
+    values["now"] = timezone.now()
     if filters.parent is not None:
         parent = Page.objects.filter(pk=filters.parent).first()
-        pages = pages.child_of(parent) if parent else pages.none()
-    if filters.tag:
-        pages = pages.filter(
-            pk__in=NewsStoryTag.objects.filter(tag__slug=filters.tag).values("content_object_id")
-        )
-    count = pages.count()
-    # The window's pages in their own types, whatever the types, in one query (sites.specific).
-    window = specific_pages(
-        pages.order_by(*ORDERINGS[filters.order]).select_related("locale")[
-            filters.offset : filters.offset + filters.limit
-        ],
-        related=False,
-        bodies=False,
-    )
+        if parent is None:
+            paths = values = None  # nothing is listed
+        else:
+            values.update(parent_path=parent.path, parent_depth=parent.depth + 1)
+    if filters.tag and values is not None:
+        values["tag"] = filters.tag
+    if filters.type and values is not None:
+        values["types"] = type_ids(TYPE_MODELS[filters.type])
+    if values is None:
+        count, window = 0, []
+    else:
+        pages = listing(filters, **values)
+        count = pages.count()
+        # The window's pages in their own types, whatever the types, in one query
+        # (sites.specific), compiled once per worker for each kind of listing (sites.prepared).
+        window = specific_rows(window_query(filters, len(paths)).run(**values), page_types())
     tags = {}
     for item in NewsStoryTag.objects.filter(
         content_object_id__in=[p.pk for p in window]

@@ -249,3 +249,23 @@ def test_an_unknown_or_misspelt_parameter_is_refused_not_ignored():
     assert (
         "this endpoint takes: limit, locale, offset, order, parent, site, tag, type" in error["msg"]
     )
+
+
+@pytest.mark.parametrize("order", ["-first_published_at", "title", "path"])
+def test_paging_through_a_listing_gives_every_page_once_in_order(order):
+    """Each window (limit and offset) is its own compiled query (sites.prepared): paged two
+    at a time, a listing is the same pages in the same order as in one window, in every
+    language and for each filter."""
+    listings = [{}, {"type": "news_story"}, {"locale": "es"}, {"parent": harbor_index().pk}]
+    for params in listings:
+        whole = get("harbor.localhost", "/api/pages", limit=100, order=order, **params).json()
+        paged, offset = [], 0
+        while offset < whole["count"] + 2:
+            window = get(
+                "harbor.localhost", "/api/pages", limit=2, offset=offset, order=order, **params
+            ).json()
+            assert window["count"] == whole["count"], params
+            paged += [item["id"] for item in window["items"]]
+            offset += 2
+        assert paged == [item["id"] for item in whole["items"]], params
+        assert whole["count"] == len(whole["items"]) > 0, params
