@@ -37,17 +37,6 @@ def page_cache(settings):
     cache.clear()
 
 
-@pytest.fixture
-def change(django_capture_on_commit_callbacks):
-    """Runs an editor's change and commits it, as a request would (purges follow commits)."""
-
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
 def publish(page):
     page.save_revision().publish()
 
