@@ -2,10 +2,12 @@
 
 import pytest
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
+from django.utils import translation
 
 from wagtail.models import Collection, Locale, Page, Site
 
@@ -21,6 +23,14 @@ DEMO_HOSTS = [
     "ridge.localhost",
     "passage.localhost",
 ]
+
+
+@pytest.fixture(autouse=True)
+def source_language():
+    """Each test starts in the source language. A request for /es/… leaves Spanish active in
+    the thread that served it, as Django's own LocaleMiddleware does (the next request sets
+    its own); a test calling code directly must not inherit it from the test before."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")
