@@ -201,7 +201,8 @@ LANTERN_PAGE_CACHE_SECONDS = env("LANTERN_PAGE_CACHE_SECONDS")
 LANTERN_PAGE_CACHE_ALIAS = "default"
 LANTERN_PAGE_CACHE_CLOCK_SKEW = 1.0
 # Each worker keeps every site's chrome (site, branding, home page, menu, help lines), checked
-# against the same tags' versions on every request (sites.chrome): False loads it each time.
+# against the same tags' versions on every request (sites.chrome), and each picture's markup
+# (sites.templatetags.lantern_images): False loads and writes them for every page.
 LANTERN_CHROME_CACHE = env("LANTERN_CHROME_CACHE")
 
 # A CDN in front (optional): readers' pages say it may keep them LANTERN_CDN_SECONDS (browsers

@@ -270,3 +270,49 @@ def test_a_story_with_images_stays_under_100_kb_before_images():
     assets = re.findall(rb'(?:href|src)="/static/([^"]+\.(?:css|js))"', html)
     weight = len(html) + sum(Path(finders.find(name.decode())).stat().st_size for name in assets)
     assert weight < 100_000, weight
+
+
+@pytest.fixture
+def kept_pictures(settings):
+    """What each worker keeps on, as in production (sites.templatetags.lantern_images)."""
+    settings.LANTERN_CHROME_CACHE = True
+    settings.LANTERN_PAGE_CACHE_SECONDS = 0
+    settings.LANTERN_PAGE_CACHE_CLOCK_SKEW = 0
+
+
+def card_pictures(html) -> list:
+    return Pictures(html).with_class("card__image")
+
+
+def test_kept_picture_markup_is_what_wagtail_writes_and_follows_a_new_focal_point(
+    kept_pictures, settings, django_capture_on_commit_callbacks
+):
+    image = photo()
+    story = publish_story(hero=image, body_image=image)
+    pages = ["/en/", story.get_url_parts()[2]]
+    kept = {path: get(path) for path in pages}
+    assert card_pictures(kept["/en/"]), "the home page shows the new story's card"
+    assert {path: get(path) for path in pages} == kept, "the same, from what the worker kept"
+    image.focal_point_x, image.focal_point_y = 1400, 900
+    image.focal_point_width = image.focal_point_height = 100
+    with django_capture_on_commit_callbacks(execute=True):
+        image.save()
+    moved = get("/en/")
+    assert card_pictures(moved) != card_pictures(kept["/en/"]), "cropped around the new point"
+    settings.LANTERN_CHROME_CACHE = False  # (and what the worker kept is dropped)
+    assert get("/en/") == moved, "as Wagtail's own tag writes it"
+
+
+def test_a_picture_whose_file_is_missing_is_not_kept(kept_pictures):
+    image = photo()
+    story = publish_story(hero=image)
+    path = story.get_url_parts()[2]
+    original = image.file.read()
+    image.file.close()
+    default_storage.delete(image.file.name)
+    missing = Pictures(get(path)).with_class("story__image")[0]
+    assert "not-found" in missing["img"]["src"]
+    default_storage.save(image.file.name, io.BytesIO(original))
+    found = Pictures(get(path)).with_class("story__image")[0]
+    assert "not-found" not in found["img"]["src"]
+    assert_responsive(found, widths=[400, 800, 1200])

@@ -1,0 +1,84 @@
+"""`{% picture %}` as Wagtail's, whose markup each worker keeps for an image as it is now.
+
+A `<picture>` of six sizes was about a sixth of a story's render: parsing the sizes, finding
+each among the image's renditions, writing the srcsets. The markup depends only on the image
+(its file, its focal point) and the tag's sizes and attributes, so a worker keeps it under
+exactly those: an image given a new file or focal point has a new key, and its old markup is
+never used again. A picture whose file is missing (Wagtail's "not found" stand-in) is not kept.
+
+Kept while `LANTERN_CHROME_CACHE` is on (what workers keep between requests, `sites.chrome`).
+Renditions deleted behind the image's back (`wagtail_update_image_renditions --purge-only`)
+are still named by the kept markup until the workers restart.
+
+Load it after `wagtailimages_tags`: `{% load wagtailimages_tags lantern_images %}`.
+"""
+
+import threading
+
+from django import template
+from django.conf import settings
+from django.core.signals import setting_changed
+
+from wagtail.images.models import Picture
+from wagtail.images.shortcuts import get_renditions_or_not_found
+from wagtail.images.templatetags import wagtailimages_tags
+
+register = template.Library()
+
+MAX_KEPT = 4096  # pictures' markup a worker keeps (about 1 KB each); then it starts again
+_kept: dict[tuple, str] = {}
+_lock = threading.Lock()
+
+
+class KeptPictureNode(wagtailimages_tags.PictureNode):
+    def render(self, context):
+        if self.output_var_name or not settings.LANTERN_CHROME_CACHE:
+            return super().render(context)
+        image = self.validate_image(context)
+        if not image:
+            return ""
+        attrs = {name: value.resolve(context) for name, value in self.attrs.items()}
+        key = (
+            image.pk,
+            image.file.name,
+            image.file_hash,
+            image.width,
+            image.height,
+            image.focal_point_x,
+            image.focal_point_y,
+            image.focal_point_width,
+            image.focal_point_height,
+            tuple(self.filter_specs),
+            tuple(sorted((name, str(value)) for name, value in attrs.items())),
+        )
+        markup = _kept.get(key)
+        if markup is None:
+            renditions = get_renditions_or_not_found(image, self.get_filters())
+            markup = Picture(renditions, attrs).__html__()
+            if all(rendition.pk for rendition in renditions.values()):
+                with _lock:
+                    if len(_kept) >= MAX_KEPT:
+                        _kept.clear()
+                    _kept[key] = markup
+        return markup
+
+
+@register.tag
+def picture(parser, token):
+    node = wagtailimages_tags.image(parser, token)  # Wagtail's parsing, errors and all
+    return KeptPictureNode(
+        node.image_expr, node.filter_specs, attrs=node.attrs, output_var_name=node.output_var_name
+    )
+
+
+def clear(**kwargs) -> None:
+    with _lock:
+        _kept.clear()
+
+
+def _settings_changed(setting, **kwargs) -> None:
+    if setting == "LANTERN_CHROME_CACHE":  # tests turn it on and off
+        clear()
+
+
+setting_changed.connect(_settings_changed, dispatch_uid="lantern_kept_pictures")
