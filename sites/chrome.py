@@ -88,7 +88,8 @@ def build(request) -> Chrome | None:
     from .context_processors import help_hotlines, menu_pages
     from .languages import SOURCE_LANGUAGE, home_pages
 
-    site = Site.find_for_request(request)
+    # Wagtail's lookup without its cache on the request: the kept site is never the request's.
+    site = Site._find_for_request(request)
     if site is None:
         return None
     branding = SiteBranding.for_site(site)
