@@ -116,12 +116,16 @@ def prefetch_renditions(images) -> None:
     """Every size already made of each of `images`, in one query (none if there are none).
 
     Wagtail then looks no further for a size it finds here (neither in its cache nor in the
-    database); a size not made yet is made and saved as always."""
-    images = [image for image in images if image is not None]
+    database); a size not made yet is made and saved as always. Images whose `{% picture %}`
+    markup this worker keeps are left out: they are shown without their sizes."""
+    from .templatetags.lantern_images import pictured
+
     fresh = [
         image
         for image in images
-        if "renditions" not in image.__dict__.get("_prefetched_objects_cache", {})
+        if image is not None
+        and "renditions" not in image.__dict__.get("_prefetched_objects_cache", {})
+        and not pictured(image)
     ]
     if not fresh:
         return

@@ -6,6 +6,9 @@ each among the image's renditions, writing the srcsets. The markup depends only 
 exactly those: an image given a new file or focal point has a new key, and its old markup is
 never used again. A picture whose file is missing (Wagtail's "not found" stand-in) is not kept.
 
+Once an image's markup is kept, listings need not fetch its sizes (`pictured`,
+`sites.specific.prefetch_renditions`): a tag asking for sizes not kept yet fetches them itself.
+
 Kept while `LANTERN_CHROME_CACHE` is on (what workers keep between requests, `sites.chrome`).
 Renditions deleted behind the image's back (`wagtail_update_image_renditions --purge-only`)
 are still named by the kept markup until the workers restart.
@@ -27,7 +30,29 @@ register = template.Library()
 
 MAX_KEPT = 4096  # pictures' markup a worker keeps (about 1 KB each); then it starts again
 _kept: dict[tuple, str] = {}
+_pictured: set[tuple] = set()  # the images, as they are now, of which some markup is kept
 _lock = threading.Lock()
+
+
+def identity(image) -> tuple:
+    """What the markup of `image` depends on: a new file or focal point is a new identity."""
+    return (
+        image.pk,
+        image.file.name,
+        image.file_hash,
+        image.width,
+        image.height,
+        image.focal_point_x,
+        image.focal_point_y,
+        image.focal_point_width,
+        image.focal_point_height,
+    )
+
+
+def pictured(image) -> bool:
+    """Whether this worker keeps markup of `image` as it is now (so its sizes are not needed
+    to show it where it was shown before)."""
+    return settings.LANTERN_CHROME_CACHE and identity(image) in _pictured
 
 
 class KeptPictureNode(wagtailimages_tags.PictureNode):
@@ -39,15 +64,7 @@ class KeptPictureNode(wagtailimages_tags.PictureNode):
             return ""
         attrs = {name: value.resolve(context) for name, value in self.attrs.items()}
         key = (
-            image.pk,
-            image.file.name,
-            image.file_hash,
-            image.width,
-            image.height,
-            image.focal_point_x,
-            image.focal_point_y,
-            image.focal_point_width,
-            image.focal_point_height,
+            identity(image),
             tuple(self.filter_specs),
             tuple(sorted((name, str(value)) for name, value in attrs.items())),
         )
@@ -59,7 +76,9 @@ class KeptPictureNode(wagtailimages_tags.PictureNode):
                 with _lock:
                     if len(_kept) >= MAX_KEPT:
                         _kept.clear()
+                        _pictured.clear()
                     _kept[key] = markup
+                    _pictured.add(key[0])
         return markup
 
 
@@ -74,6 +93,7 @@ def picture(parser, token):
 def clear(**kwargs) -> None:
     with _lock:
         _kept.clear()
+        _pictured.clear()
 
 
 def _settings_changed(setting, **kwargs) -> None:

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.files.images import ImageFile
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from wagtail.images.models import Image, Rendition
 from wagtail.models import Site
@@ -301,6 +303,29 @@ def test_kept_picture_markup_is_what_wagtail_writes_and_follows_a_new_focal_poin
     assert card_pictures(moved) != card_pictures(kept["/en/"]), "cropped around the new point"
     settings.LANTERN_CHROME_CACHE = False  # (and what the worker kept is dropped)
     assert get("/en/") == moved, "as Wagtail's own tag writes it"
+
+
+def rendition_queries(path) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        get(path)
+    return sum('"wagtailimages_rendition"' in query["sql"] for query in queries.captured_queries)
+
+
+def test_a_listing_fetches_no_sizes_for_pictures_whose_markup_is_kept(
+    kept_pictures, django_capture_on_commit_callbacks
+):
+    image = photo()
+    publish_story(hero=image)
+    assert rendition_queries("/en/") >= 1, "the first view of the new story's card"
+    get("/en/")  # sizes just made are read back once, then the markup is kept
+    assert rendition_queries("/en/") == 0, "the card's picture as the worker kept it"
+    image.focal_point_x, image.focal_point_y = 1400, 900
+    image.focal_point_width = image.focal_point_height = 100
+    with django_capture_on_commit_callbacks(execute=True):
+        image.save()
+    assert rendition_queries("/en/") >= 1, "a new focal point: new sizes, fetched again"
+    get("/en/")
+    assert rendition_queries("/en/") == 0
 
 
 def test_a_picture_whose_file_is_missing_is_not_kept(kept_pictures):
