@@ -11,6 +11,11 @@ class SitesConfig(AppConfig):
     default = True  # this module holds a second AppConfig, below
 
     def ready(self):
+        from . import clusters
+
+        # Pages are made from rows faster: modelcluster's child relations worked out once.
+        clusters.install()
+
         from django.db.models.signals import post_migrate
 
         from .languages import ensure_locales
