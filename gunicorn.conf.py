@@ -1,5 +1,6 @@
 """Gunicorn settings for Lantern, from the environment; access logs carry no personal data."""
 
+import gc
 import os
 
 _cores = len(os.sched_getaffinity(0))
@@ -25,6 +26,18 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # No runtime control socket (gunicornc) in $HOME: nothing uses it.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """What a worker has loaded by now (Django, Wagtail, Lantern's code, the URLs) lives as
+    long as the worker: take it out of the garbage collector's sight. A full collection then
+    looks at what requests made, about a tenth as many objects: it took ~115 ms, once every
+    few hundred requests, and made the slowest requests slower still."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (imports the URLconf, as the first request would)
+    gc.freeze()
+
 
 accesslog = "-"
 # Survivor safety: no client IP, user agent, referrer or query string, which can identify
