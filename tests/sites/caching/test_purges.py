@@ -127,36 +127,99 @@ def test_a_partner_story_shows_from_its_scheduled_time(django_capture_on_commit_
     assert title in reader.get(path).content.decode()
 
 
-def test_the_shared_redis_cache_serves_and_purges_pages(
-    settings, django_capture_on_commit_callbacks
-):
-    """What production runs: two workers (or machines) share one Redis."""
-    redis_cache = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}
+@pytest.fixture
+def redis_pages(settings, worker_id):
+    """What production runs: two workers (or machines) share one Redis. Each test process
+    keeps to keys of its own there (the tests run side by side)."""
+    from sites.caching import store
+
+    redis_cache = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": f"lantern-test-{worker_id}",
+    }
     settings.CACHES = {**settings.CACHES, "pages": redis_cache}
     settings.LANTERN_PAGE_CACHE_ALIAS = "pages"
     pages = caches["pages"]
     try:
-        pages.clear()
+        pages.delete_pattern("*")
     except Exception as error:  # any connection error
         message = f"Redis does not answer at {REDIS_URL}: {error}"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    try:
-        reader = site_client(HARBOR)
-        story = NewsStoryPage.objects.get(slug="mayas-story", locale__language_code="en")
-        path = story.get_url_parts()[2]
-        hit(reader, path)
-        assert pages.keys("lantern:page-cache:page:*"), "stored in Redis"
-        with CaptureQueriesContext(connection) as queries:
-            assert reader.get(path)["X-Lantern-Cache"] == "hit"
-        assert len(queries) == 0, "pages and their versions both come from Redis"
-        story.title = "Maya, one year on"
-        with django_capture_on_commit_callbacks(execute=True):
-            story.save_revision().publish()
-        assert "Maya, one year on" in reader.get(path).content.decode()
-    finally:
-        pages.clear()
+    store._page_tags.clear()
+    yield pages
+    pages.delete_pattern("*")
+    store._page_tags.clear()
+
+
+def test_the_shared_redis_cache_serves_and_purges_pages(
+    redis_pages, django_capture_on_commit_callbacks
+):
+    reader = site_client(HARBOR)
+    story = NewsStoryPage.objects.get(slug="mayas-story", locale__language_code="en")
+    path = story.get_url_parts()[2]
+    hit(reader, path)
+    assert redis_pages.keys("lantern:page-cache:page:*"), "stored in Redis"
+    with CaptureQueriesContext(connection) as queries:
+        assert reader.get(path)["X-Lantern-Cache"] == "hit"
+    assert len(queries) == 0, "pages and their versions both come from Redis"
+    story.title = "Maya, one year on"
+    with django_capture_on_commit_callbacks(execute=True):
+        story.save_revision().publish()
+    assert "Maya, one year on" in reader.get(path).content.decode()
+
+
+@pytest.fixture
+def redis_round_trips(monkeypatch):
+    """Each operation the page cache asks of its cache is one round trip to Redis."""
+    from sites.caching import store
+
+    asked = []
+    ask = store._ask
+
+    def counting(operation, *args, **kwargs):
+        asked.append(operation)
+        return ask(operation, *args, **kwargs)
+
+    monkeypatch.setattr(store, "_ask", counting)
+    return asked
+
+
+def test_a_page_from_redis_costs_one_round_trip_and_still_sees_every_purge(
+    redis_pages, redis_round_trips, change
+):
+    from sites.caching import store
+
+    reader = site_client(HARBOR)
+    hotline = Hotline.objects.get(owner__hostname=HARBOR, locale__language_code="en")
+    path = "/en/"
+    hit(reader, path)
+    redis_round_trips.clear()
+    assert reader.get(path)["X-Lantern-Cache"] == "hit"
+    assert redis_round_trips == ["get_many"], "the page and its versions, asked for at once"
+
+    change(setattr_and_save, hotline, phone="(213) 555-0199")
+    response = reader.get(path)
+    assert response["X-Lantern-Cache"] == "miss"
+    assert "555-0199" in response.content.decode()
+
+    # A worker that knew the page by other things it showed (it was stored again since, by
+    # another worker) still checks every version the page was stored with.
+    hit(reader, path)
+    (key,) = store._page_tags
+    store._page_tags[key] = store._page_tags[key][:1]
+    change(setattr_and_save, hotline, phone="(213) 555-0142")
+    response = reader.get(path)
+    assert response["X-Lantern-Cache"] == "miss"
+    assert "555-0142" in response.content.decode()
+
+
+def setattr_and_save(obj, **values) -> None:
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.save()
 
 
 def test_a_change_made_in_another_process_reaches_this_ones_pages(
