@@ -102,3 +102,39 @@ def test_drafts_and_errors_are_never_kept():
         assert "X-Lantern-Cache" not in preview
         manage = client.get("/api/manage/pages", HTTP_AUTHORIZATION="Bearer nothing")
         assert "X-Lantern-Cache" not in manage
+
+
+def test_a_storys_tags_edited_or_renamed_are_shown_at_once(change):
+    """The rows tying stories to tags are not among a page's tags (sites.caching.tags): the
+    story's publication and the tag itself stand for them."""
+    story = (
+        NewsStoryPage.objects.live()
+        .filter(locale__language_code="en", tags__isnull=False)
+        .distinct()
+        .first()
+    )
+    path = story.get_url_parts()[2]
+    reader = site_client(story.get_site().hostname)
+    listing = "/api/pages?type=news_story&limit=100"
+
+    def shown() -> tuple[str, list[str]]:
+        page = reader.get(path)
+        assert page.status_code == 200
+        items = reader.get(listing).json()["items"]
+        (item,) = [item for item in items if item["id"] == story.pk]
+        return page.content.decode(), item["tags"]
+
+    shown()
+    assert reader.get(path)["X-Lantern-Cache"] == reader.get(listing)["X-Lantern-Cache"] == "hit"
+
+    story.tags.add("night outreach")
+    change(story.save_revision().publish)
+    html, tags = shown()
+    assert "night outreach" in html and "night outreach" in tags
+
+    tag = story.tags.get(name="night outreach")
+    tag.name = "street outreach"
+    change(tag.save)
+    html, tags = shown()
+    assert "street outreach" in html and "street outreach" in tags
+    assert "night outreach" not in html and "night outreach" not in tags
