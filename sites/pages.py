@@ -228,6 +228,9 @@ class StoryPage(HeadlessPreviewMixin, ReaderPageMixin, Page):
     class Meta:
         abstract = True
 
+    # What kind of story a card names (a news story's kind); articles have none.
+    kind_label = None
+
 
 class NewsStoryTag(TaggedItemBase):
     content_object = ParentalKey(
@@ -285,6 +288,10 @@ class NewsStoryPage(StoryPage):
         "From that day the story is unpublished everywhere, and a published withdrawal stays "
         "until consent is given again on a later day.",
     )
+
+    @property
+    def kind_label(self):
+        return self.get_kind_display()
 
     content_panels = [
         *Page.content_panels,

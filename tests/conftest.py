@@ -56,6 +56,17 @@ def site_client(hostname: str) -> Client:
 
 
 @pytest.fixture
+def change(django_capture_on_commit_callbacks):
+    """Runs an editor's change and commits it, as a request would (purges follow commits)."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
 def national_hotline(db):
     return Hotline.objects.get(name="National Human Trafficking Hotline")
 

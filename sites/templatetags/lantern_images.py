@@ -26,6 +26,8 @@ from wagtail.images.models import Picture
 from wagtail.images.shortcuts import get_renditions_or_not_found
 from wagtail.images.templatetags import wagtailimages_tags
 
+from . import lantern_kept
+
 register = template.Library()
 
 MAX_KEPT = 4096  # pictures' markup a worker keeps (about 1 KB each); then it starts again
@@ -75,10 +77,11 @@ class KeptPictureNode(wagtailimages_tags.PictureNode):
             if all(rendition.pk for rendition in renditions.values()):
                 with _lock:
                     if len(_kept) >= MAX_KEPT:
-                        _kept.clear()
-                        _pictured.clear()
+                        clear_all()
                     _kept[key] = markup
                     _pictured.add(key[0])
+            else:  # not found, or sizes just made: nor the card around it
+                lantern_kept.dont_keep()
         return markup
 
 
@@ -92,8 +95,15 @@ def picture(parser, token):
 
 def clear(**kwargs) -> None:
     with _lock:
-        _kept.clear()
-        _pictured.clear()
+        clear_all()
+
+
+def clear_all() -> None:
+    """With the pictures, the pieces kept around them (`lantern_kept`): a card kept never
+    shows its picture again, which would leave the picture's sizes fetched for nothing."""
+    _kept.clear()
+    _pictured.clear()
+    lantern_kept.clear()
 
 
 def _settings_changed(setting, **kwargs) -> None:

@@ -341,3 +341,16 @@ def test_a_picture_whose_file_is_missing_is_not_kept(kept_pictures):
     found = Pictures(get(path)).with_class("story__image")[0]
     assert "not-found" not in found["img"]["src"]
     assert_responsive(found, widths=[400, 800, 1200])
+
+
+def test_a_card_whose_picture_is_missing_is_not_kept(kept_pictures):
+    image = photo()
+    publish_story(hero=image)
+    original = image.file.read()
+    image.file.close()
+    default_storage.delete(image.file.name)
+    (missing,) = card_pictures(get("/en/"))
+    assert "not-found" in missing["img"]["src"]
+    default_storage.save(image.file.name, io.BytesIO(original))
+    (found,) = card_pictures(get("/en/"))
+    assert "not-found" not in found["img"]["src"]

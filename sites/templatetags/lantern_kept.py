@@ -1,0 +1,140 @@
+"""`{% keep a b … %}…{% endkeep %}`: markup each worker keeps, keyed by what it shows.
+
+A story card, a hotline: the same small piece of markup appears on page after page (every
+listing, every related-stories block, every hotline panel) and is written afresh each time,
+about a third of a millisecond apiece in Django's templates. A piece that depends only on the
+objects and values it names is kept under them as they are now:
+
+    {% pageurl story as story_url %}
+    {% keep story story.hero_image story_url source %}…{% endkeep %}
+
+An object is named by all of its loaded fields' values, so a story published again, a hotline
+with a new number, an image with a new focal point is a new key, and its old markup is never
+used again: nothing has to be purged. The reader's language is part of every key. What the
+piece shows must come from what it names: anything else (the request, the page around it)
+is worked out before it and named as a value, as `story_url` above.
+
+Kept while `LANTERN_CHROME_CACHE` is on (what workers keep between requests, `sites.chrome`).
+"""
+
+import datetime
+import threading
+import uuid
+from contextvars import ContextVar
+from decimal import Decimal
+
+from django import template
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.db import models
+from django.db.models.fields.files import FieldFile
+from django.utils import translation
+
+register = template.Library()
+
+MAX_KEPT = 2048  # pieces a worker keeps (a card is about 1 KB, its key about as much)
+_kept: dict[tuple, str] = {}
+_lock = threading.Lock()
+
+# Set by what a piece shows that must not be kept (a picture whose file is missing).
+_spoiled: ContextVar[bool] = ContextVar("lantern_kept_spoiled", default=False)
+
+_DEFERRED = object()  # a field not loaded: its value is not known here
+PLAIN = (str, int, float, Decimal, bool, type(None), datetime.date, datetime.time, uuid.UUID)
+
+
+class Unkeyable(Exception):
+    """A named value that cannot be part of a key: the piece is written afresh."""
+
+
+def identity(value):
+    """What `value` contributes to a key: a model object by its type and every loaded field's
+    value, a plain value by itself."""
+    if isinstance(value, models.Model):
+        loaded = value.__dict__
+        return (
+            value._meta.label_lower,
+            tuple(
+                _plain(loaded.get(field.attname, _DEFERRED))
+                for field in value._meta.concrete_fields
+            ),
+        )
+    return _plain(value)
+
+
+def _plain(value):
+    if isinstance(value, PLAIN) or value is _DEFERRED:
+        return value
+    if isinstance(value, FieldFile):
+        return value.name
+    # A StreamField's blocks, a JSON field's data: the piece is written afresh.
+    raise Unkeyable(type(value).__name__)
+
+
+class KeepNode(template.Node):
+    def __init__(self, nodelist, names, position):
+        self.nodelist = nodelist
+        self.names = names
+        self.position = position  # which {% keep %} of which template
+
+    def render(self, context):
+        if not settings.LANTERN_CHROME_CACHE:
+            return self.nodelist.render(context)
+        try:
+            key = (
+                self.position,
+                translation.get_language(),
+                context.autoescape,
+                *(identity(name.resolve(context)) for name in self.names),
+            )
+            markup = _kept.get(key)
+        except Unkeyable:
+            return self.nodelist.render(context)
+        if markup is None:
+            token = _spoiled.set(False)
+            try:
+                markup = self.nodelist.render(context)
+                spoiled = _spoiled.get()
+            finally:
+                _spoiled.reset(token)
+            if spoiled:
+                dont_keep()  # nor any piece around this one
+            else:
+                with _lock:
+                    if len(_kept) >= MAX_KEPT:
+                        _kept.clear()
+                    _kept[key] = markup
+        return markup
+
+
+def dont_keep() -> None:
+    """What is being written shows something that must be worked out again next time: the
+    pieces being written around it are not kept."""
+    _spoiled.set(True)
+
+
+@register.tag
+def keep(parser, token):
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(
+            "{% keep %} names what the markup shows: {% keep story story_url %}"
+        )
+    names = [parser.compile_filter(bit) for bit in bits[1:]]
+    nodelist = parser.parse(("endkeep",))
+    parser.delete_first_token()
+    origin = parser.origin.name if parser.origin else "?"
+    return KeepNode(nodelist, names, (origin, token.lineno, token.position))
+
+
+def clear(**kwargs) -> None:
+    with _lock:
+        _kept.clear()
+
+
+def _settings_changed(setting, **kwargs) -> None:
+    if setting == "LANTERN_CHROME_CACHE":  # tests turn it on and off
+        clear()
+
+
+setting_changed.connect(_settings_changed, dispatch_uid="lantern_kept_markup")
