@@ -10,11 +10,12 @@ from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Func, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
+from taggit.models import Tag
 from wagtail.models import Page, Site
 
 from blocks.appeals import DonationAppeal
@@ -22,7 +23,7 @@ from blocks.hotline import Hotline
 from blocks.regions import US_STATES
 
 from ..branding import SiteBranding
-from ..caching.tags import depends_on, model
+from ..caching.tags import depends_on, model, one
 from ..chrome import chrome_for
 from ..context_processors import SiteContext
 from ..help.models import LANGUAGES as HELP_LANGUAGES
@@ -230,6 +231,16 @@ def listing(filters, now, parent_path=None, parent_depth=None, tag=None, types=N
     return pages.order_by(*ORDERINGS[filters.order])
 
 
+# The names of the tags of the stories among a window's pages, in the order they were added.
+_tag_names = Prepared(
+    NewsStoryTag,
+    lambda ids: (
+        NewsStoryTag.objects.filter(content_object_id__in=ids)
+        .order_by("pk")
+        .values_list("content_object_id", "tag_id", "tag__name")
+    ),
+)
+
 _window_queries: dict[tuple, Prepared] = {}
 MAX_WINDOW_QUERIES = 500  # kinds of listing kept compiled (beyond: compiled each time)
 
@@ -250,7 +261,11 @@ def window_query(filters, languages: int) -> Prepared:
     if prepared is None:
 
         def build(**values):
-            window = listing(filters, **values).select_related("locale")
+            # Each row also carries how many pages the listing has in all (a subquery the
+            # database runs once): no second query, compiled afresh, to count them.
+            pages = listing(filters, **values)
+            counted = pages.order_by().values(n=Func("pk", function="COUNT"))
+            window = pages.select_related("locale").annotate(listed=Subquery(counted))
             window = window[filters.offset : filters.offset + filters.limit]
             return specific_queryset(window, related=False, bodies=False)[0]
 
@@ -284,16 +299,21 @@ def list_pages(request, response: HttpResponse, filters: Query[PageFilters]):
     if values is None:
         count, window = 0, []
     else:
-        pages = listing(filters, **values)
-        count = pages.count()
         # The window's pages in their own types, whatever the types, in one query
         # (sites.specific), compiled once per worker for each kind of listing (sites.prepared).
         window = specific_rows(window_query(filters, len(paths)).run(**values), page_types())
-    tags = {}
-    for item in NewsStoryTag.objects.filter(
-        content_object_id__in=[p.pk for p in window]
-    ).select_related("tag"):
-        tags.setdefault(item.content_object_id, []).append(item.tag.name)
+        if window:
+            count = window[0].listed
+        elif filters.offset:  # past the end: the count is still the listing's
+            count = listing(filters, **values).count()
+        else:
+            count = 0
+    tags, shown = {}, set()
+    if window:
+        for story, tag, name in _tag_names.run(ids=sorted(page.pk for page in window)):
+            tags.setdefault(story, []).append(name)
+            shown.add(one(Tag, tag))
+        depends_on(*shown)  # a tag renamed (sites.caching)
     serializer = serializer_for(request)
     cacheable(response)
     return {

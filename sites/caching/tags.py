@@ -72,13 +72,19 @@ def model(model_class) -> str:
     return f"model:{model_class._meta.concrete_model._meta.label_lower}"
 
 
+def one(model_class, pk) -> str:
+    """One object, by its model and primary key: for what a page shows without loading it as
+    an object (a tag's name read straight from the database)."""
+    return f"obj:{model_class._meta.concrete_model._meta.label_lower}:{pk}"
+
+
 def object_tags(obj) -> list[str]:
     """The tags of one loaded object: its own, and its translations' for translatable ones
     (a Spanish page shows the English hotline until the Spanish one is made)."""
     if isinstance(obj, Page):
         return [page(obj.pk)]
     label = obj._meta.concrete_model._meta.label_lower
-    tags = [f"obj:{label}:{obj.pk}"]
+    tags = [one(obj, obj.pk)]
     key = obj.__dict__.get("translation_key") if isinstance(obj, TranslatableMixin) else None
     if key is not None:
         tags.append(f"obj:{label}:tk:{key}")
