@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 from wagtail import blocks as wagtail_blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -23,7 +23,7 @@ from blocks.stream import BodyBlock, ResourcesBlock
 
 from .agencies.forms import AgencyPageForm
 from .api.preview import HeadlessPreviewMixin
-from .caching.tags import children, depends_on, model, tree
+from .caching.tags import children, depends_on, model, one, tree
 from .caching.tags import page as page_tag
 from .prepared import Prepared, type_ids
 from .privacy import consent
@@ -238,6 +238,30 @@ class NewsStoryTag(TaggedItemBase):
     )
 
 
+_tag_rows = Prepared(
+    NewsStoryTag,
+    lambda ids: (
+        NewsStoryTag.objects.filter(content_object_id__in=ids)
+        .order_by("pk")  # the order they were added in, as `story.tags.all()` gives them
+        .values_list("content_object_id", "tag_id", "tag__name", "tag__slug")
+    ),
+)
+
+
+def tags_of(story_ids) -> dict[int, list[tuple[str, str]]]:
+    """story id -> (name, slug) of each of its published tags, in one query compiled once per
+    worker (no object made for each tag and each tagging row). The tags shown are declared to
+    the page cache: a tag renamed purges the pages that show it."""
+    found, shown = {}, set()
+    ids = sorted(set(story_ids))
+    if ids:
+        for story, tag, name, slug in _tag_rows.run(ids=ids):
+            found.setdefault(story, []).append((name, slug))
+            shown.add(one(Tag, tag))
+        depends_on(*shown)
+    return found
+
+
 class NewsStoryPage(StoryPage):
     """A news story, rescue update or community story."""
 
@@ -292,6 +316,13 @@ class NewsStoryPage(StoryPage):
     @property
     def kind_label(self):
         return self.get_kind_display()
+
+    def tags_shown(self) -> list[tuple[str, str]]:
+        """(name, slug) of each of the story's tags: those being edited in a preview, else the
+        published ones (`tags_of`)."""
+        if self.pk is None or self.tags.get_tagged_item_manager().is_deferring:
+            return [(tag.name, tag.slug) for tag in self.tags.all()]
+        return tags_of([self.pk]).get(self.pk, [])
 
     content_panels = [
         *Page.content_panels,

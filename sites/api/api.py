@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
-from taggit.models import Tag
 from wagtail.models import Page, Site
 
 from blocks.appeals import DonationAppeal
@@ -23,7 +22,7 @@ from blocks.hotline import Hotline
 from blocks.regions import US_STATES
 
 from ..branding import SiteBranding
-from ..caching.tags import depends_on, model, one
+from ..caching.tags import depends_on, model
 from ..chrome import chrome_for
 from ..context_processors import SiteContext
 from ..help.models import LANGUAGES as HELP_LANGUAGES
@@ -31,7 +30,7 @@ from ..help.models import Service
 from ..help.search import find_help
 from ..help.zips import ZipError, normalise_zip, state_for_zip
 from ..languages import SOURCE_LANGUAGE, home_pages, home_paths, live_pages, pages_under
-from ..pages import NewsStoryTag
+from ..pages import NewsStoryTag, tags_of
 from ..prepared import Prepared, type_ids
 from ..specific import page_types, specific_pages, specific_queryset, specific_rows
 from . import schemas, serializers
@@ -231,16 +230,6 @@ def listing(filters, now, parent_path=None, parent_depth=None, tag=None, types=N
     return pages.order_by(*ORDERINGS[filters.order])
 
 
-# The names of the tags of the stories among a window's pages, in the order they were added.
-_tag_names = Prepared(
-    NewsStoryTag,
-    lambda ids: (
-        NewsStoryTag.objects.filter(content_object_id__in=ids)
-        .order_by("pk")
-        .values_list("content_object_id", "tag_id", "tag__name")
-    ),
-)
-
 _window_queries: dict[tuple, Prepared] = {}
 MAX_WINDOW_QUERIES = 500  # kinds of listing kept compiled (beyond: compiled each time)
 
@@ -308,12 +297,10 @@ def list_pages(request, response: HttpResponse, filters: Query[PageFilters]):
             count = listing(filters, **values).count()
         else:
             count = 0
-    tags, shown = {}, set()
-    if window:
-        for story, tag, name in _tag_names.run(ids=sorted(page.pk for page in window)):
-            tags.setdefault(story, []).append(name)
-            shown.add(one(Tag, tag))
-        depends_on(*shown)  # a tag renamed (sites.caching)
+    tags = {
+        story: [name for name, _ in names]
+        for story, names in tags_of(page.pk for page in window).items()
+    }
     serializer = serializer_for(request)
     cacheable(response)
     return {

@@ -82,6 +82,24 @@ def test_listing_filters_by_tag():
     assert "Untagged story" not in html
 
 
+def test_a_story_shows_its_tags_and_a_preview_the_tags_being_edited():
+    index = NewsIndexPage.objects.descendant_of(harbor().root_page).get()
+    story = add_story(index, "Tagged story", datetime.date(2026, 11, 1))
+    story.tags.add("outreach", "shelters")
+    story.save_revision().publish()
+    stories = index.get_url_parts()[2]
+    live = site_client("harbor.localhost").get(story.get_url_parts()[2]).content.decode()
+    assert f'<a href="{stories}?tag=outreach">outreach</a>' in live
+    assert live.index("?tag=outreach") < live.index("?tag=shelters"), "in the order added"
+
+    draft = NewsStoryPage.objects.get(pk=story.pk)
+    draft.tags.set(["night outreach"])  # in the editor's form, not saved
+    previewed = draft.make_preview_request().content.decode()
+    assert "?tag=night-outreach" in previewed and "?tag=shelters" not in previewed
+    live = site_client("harbor.localhost").get(story.get_url_parts()[2]).content.decode()
+    assert "?tag=shelters" in live and "night-outreach" not in live
+
+
 def test_drafts_and_private_stories_are_not_listed_or_served():
     index = NewsIndexPage.objects.descendant_of(harbor().root_page).get()
     draft = NewsStoryPage(
