@@ -17,17 +17,13 @@ is worked out before it and named as a value, as `story_url` above.
 Kept while `LANTERN_CHROME_CACHE` is on (what workers keep between requests, `sites.chrome`).
 """
 
-import datetime
 import threading
-import uuid
 from contextvars import ContextVar
-from decimal import Decimal
 
 from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import models
-from django.db.models.fields.files import FieldFile
 from django.utils import translation
 
 register = template.Library()
@@ -40,35 +36,21 @@ _lock = threading.Lock()
 _spoiled: ContextVar[bool] = ContextVar("lantern_kept_spoiled", default=False)
 
 _DEFERRED = object()  # a field not loaded: its value is not known here
-PLAIN = (str, int, float, Decimal, bool, type(None), datetime.date, datetime.time, uuid.UUID)
-
-
-class Unkeyable(Exception):
-    """A named value that cannot be part of a key: the piece is written afresh."""
+_fields: dict[type, tuple[str, ...]] = {}  # a model's fields' attribute names
 
 
 def identity(value):
     """What `value` contributes to a key: a model object by its type and every loaded field's
-    value, a plain value by itself."""
+    value (a field not loaded stands as such), anything else by itself. A value that cannot be
+    hashed (a StreamField's blocks, a list) makes a key that cannot be kept."""
     if isinstance(value, models.Model):
+        model = type(value)
+        names = _fields.get(model)
+        if names is None:
+            names = _fields[model] = tuple(f.attname for f in model._meta.concrete_fields)
         loaded = value.__dict__
-        return (
-            value._meta.label_lower,
-            tuple(
-                _plain(loaded.get(field.attname, _DEFERRED))
-                for field in value._meta.concrete_fields
-            ),
-        )
-    return _plain(value)
-
-
-def _plain(value):
-    if isinstance(value, PLAIN) or value is _DEFERRED:
-        return value
-    if isinstance(value, FieldFile):
-        return value.name
-    # A StreamField's blocks, a JSON field's data: the piece is written afresh.
-    raise Unkeyable(type(value).__name__)
+        return (model, tuple([loaded.get(name, _DEFERRED) for name in names]))
+    return value
 
 
 class KeepNode(template.Node):
@@ -80,15 +62,15 @@ class KeepNode(template.Node):
     def render(self, context):
         if not settings.LANTERN_CHROME_CACHE:
             return self.nodelist.render(context)
+        key = (
+            self.position,
+            translation.get_language(),
+            context.autoescape,
+            *(identity(name.resolve(context)) for name in self.names),
+        )
         try:
-            key = (
-                self.position,
-                translation.get_language(),
-                context.autoescape,
-                *(identity(name.resolve(context)) for name in self.names),
-            )
             markup = _kept.get(key)
-        except Unkeyable:
+        except TypeError:  # a value that cannot be hashed: written afresh
             return self.nodelist.render(context)
         if markup is None:
             token = _spoiled.set(False)
