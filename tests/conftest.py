@@ -56,6 +56,16 @@ def site_client(hostname: str) -> Client:
 
 
 @pytest.fixture
+def kept_by_workers(settings):
+    """What each worker keeps between requests (the site chrome, pictures' and pieces' markup,
+    sites.chrome) on, as in production, and the page cache off: every page is rendered. The
+    workers' stores are emptied as the setting changes, before and after."""
+    settings.LANTERN_CHROME_CACHE = True
+    settings.LANTERN_PAGE_CACHE_SECONDS = 0
+    settings.LANTERN_PAGE_CACHE_CLOCK_SKEW = 0
+
+
+@pytest.fixture
 def change(django_capture_on_commit_callbacks):
     """Runs an editor's change and commits it, as a request would (purges follow commits)."""
 

@@ -274,20 +274,12 @@ def test_a_story_with_images_stays_under_100_kb_before_images():
     assert weight < 100_000, weight
 
 
-@pytest.fixture
-def kept_pictures(settings):
-    """What each worker keeps on, as in production (sites.templatetags.lantern_images)."""
-    settings.LANTERN_CHROME_CACHE = True
-    settings.LANTERN_PAGE_CACHE_SECONDS = 0
-    settings.LANTERN_PAGE_CACHE_CLOCK_SKEW = 0
-
-
 def card_pictures(html) -> list:
     return Pictures(html).with_class("card__image")
 
 
 def test_kept_picture_markup_is_what_wagtail_writes_and_follows_a_new_focal_point(
-    kept_pictures, settings, django_capture_on_commit_callbacks
+    kept_by_workers, settings, django_capture_on_commit_callbacks
 ):
     image = photo()
     story = publish_story(hero=image, body_image=image)
@@ -312,7 +304,7 @@ def rendition_queries(path) -> int:
 
 
 def test_a_listing_fetches_no_sizes_for_pictures_whose_markup_is_kept(
-    kept_pictures, django_capture_on_commit_callbacks
+    kept_by_workers, django_capture_on_commit_callbacks
 ):
     image = photo()
     publish_story(hero=image)
@@ -328,7 +320,7 @@ def test_a_listing_fetches_no_sizes_for_pictures_whose_markup_is_kept(
     assert rendition_queries("/en/") == 0
 
 
-def test_a_picture_whose_file_is_missing_is_not_kept(kept_pictures):
+def test_a_picture_whose_file_is_missing_is_not_kept(kept_by_workers):
     image = photo()
     story = publish_story(hero=image)
     path = story.get_url_parts()[2]
@@ -343,7 +335,7 @@ def test_a_picture_whose_file_is_missing_is_not_kept(kept_pictures):
     assert_responsive(found, widths=[400, 800, 1200])
 
 
-def test_a_card_whose_picture_is_missing_is_not_kept(kept_pictures):
+def test_a_card_whose_picture_is_missing_is_not_kept(kept_by_workers):
     image = photo()
     publish_story(hero=image)
     original = image.file.read()

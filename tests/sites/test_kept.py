@@ -12,20 +12,9 @@ from sites.pages import NewsStoryPage
 from sites.templatetags import lantern_kept
 from tests.conftest import site_client
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("kept_by_workers")]
 
 HARBOR = "harbor.localhost"
-
-
-@pytest.fixture(autouse=True)
-def kept(settings):
-    """What each worker keeps on, as in production, and the page cache off."""
-    settings.LANTERN_CHROME_CACHE = True
-    settings.LANTERN_PAGE_CACHE_SECONDS = 0
-    settings.LANTERN_PAGE_CACHE_CLOCK_SKEW = 0
-    lantern_kept.clear()
-    yield
-    lantern_kept.clear()
 
 
 def text(path) -> str:

@@ -22,11 +22,8 @@ STORY = "/en/stories/eight-children-safe-in-two-weeks/"
 
 
 @pytest.fixture(autouse=True)
-def chrome(settings):
+def chrome(kept_by_workers):
     """The chrome cache on, as in production, and the page cache off: every page rendered."""
-    settings.LANTERN_CHROME_CACHE = True
-    settings.LANTERN_PAGE_CACHE_SECONDS = 0
-    settings.LANTERN_PAGE_CACHE_CLOCK_SKEW = 0
     yield
     memo.clear()
 
