@@ -128,7 +128,9 @@ class Hotline(TranslatableMixin, OwnedByAgency, Reachable, index.Indexed, models
     @property
     def coverage_label(self):
         return (
-            "Nationwide" if self.coverage == self.Coverage.NATIONAL else ", ".join(self.state_names)
+            str(self.Coverage.NATIONAL.label)  # in the reader's language
+            if self.coverage == self.Coverage.NATIONAL
+            else ", ".join(self.state_names)
         )
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from wagtail.models import Locale, Site
 
@@ -74,6 +75,17 @@ def test_state_codes_are_normalised_as_editors_type_them():
     hotline.full_clean()
     assert hotline.states == "CA, NV"
     assert hotline.coverage_label == "California, Nevada"
+
+
+def test_a_nationwide_line_says_so_in_the_readers_language(national_hotline):
+    assert national_hotline.coverage_label == "Nationwide"
+    with translation.override("es"):
+        assert national_hotline.coverage_label == "En todo el país"
+    reader = site_client("harbor.localhost")
+    assert (
+        "<dd>En todo el país</dd>"
+        in reader.get("/es/encontrar-ayuda/", {"zip": "90012"}).content.decode()
+    )
 
 
 def test_semicolons_between_states_are_accepted():
