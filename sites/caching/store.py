@@ -234,7 +234,8 @@ _page_tags: dict[str, tuple[str, ...]] = {}
 
 def load(key: str):
     """The stored page under `key` if every version it was built with still holds."""
-    known = None if versions_in_database() else _page_tags.get(key)
+    shared = not versions_in_database()  # Redis: versions beside the pages
+    known = _page_tags.get(key) if shared else None
     if known is None:
         entry = _ask("get", key)
         if entry is None:
@@ -251,7 +252,7 @@ def load(key: str):
         else:  # stored again since, showing other things: their versions too
             current = current_versions(entry["versions"])
     versions = entry["versions"]
-    if not versions_in_database():
+    if shared:
         remember_tags(key, versions)
     if current != versions:
         return None
