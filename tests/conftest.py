@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -31,6 +32,15 @@ def source_language():
     the thread that served it, as Django's own LocaleMiddleware does (the next request sets
     its own); a test calling code directly must not inherit it from the test before."""
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test's database is rolled back, and so is what it left in the cache. Wagtail keeps
+    the sites' root addresses there: a test that renames a site and then serves a page would
+    otherwise leave the new name for whichever test runs next in that process."""
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="session")
