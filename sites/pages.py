@@ -25,12 +25,12 @@ from .agencies.forms import AgencyPageForm
 from .api.preview import HeadlessPreviewMixin
 from .caching.tags import children, depends_on, model, one, tree
 from .caching.tags import page as page_tag
-from .prepared import Prepared, type_ids
+from .prepared import Prepared
 from .privacy import consent
 from .routing import ReaderPageMixin
 from .sharing import partner_stories
 from .specific import cards, prefetch_hero_renditions, specific_queryset, specific_rows
-from .visibility import readable
+from .visibility import readable, within
 
 STORY_PAGE_TYPES = ["agency_sites.NewsStoryPage", "agency_sites.AwarenessArticlePage"]
 WORDS_PER_MINUTE = 200
@@ -111,9 +111,7 @@ class HomePage(HeadlessPreviewMixin, ReaderPageMixin, Page):
             return [pages[pk] for pk in chosen if pk in pages]
         # The newest: a story published (or made private) anywhere on the site may be one.
         depends_on(tree(self), model(PageViewRestriction))
-        newest = newest_stories.run(
-            path=self.path, depth=self.depth, now=timezone.now(), types=type_ids(*story_types())
-        )
+        newest = newest_stories.run(path=self.path, now=timezone.now())
         found = specific_rows(newest, story_types())
         prefetch_hero_renditions(found)
         return found
@@ -128,12 +126,13 @@ def story_types() -> list:
     return [NewsStoryPage, AwarenessArticlePage]
 
 
-def _newest_stories(path, depth, now, types):
-    """The three newest stories and articles (of content `types`) under the page at `path`
-    (and `depth`), as cards."""
-    stories = readable(Page.objects, now).filter(content_type_id__in=types)
-    below = stories.filter(path__startswith=path, depth__gt=depth)
-    return specific_queryset(by_story_date(below)[:3], story_types(), bodies=False)[0]
+def _newest_stories(path, now):
+    """The three newest stories and articles under the page at `path`, as cards."""
+    # Only pages with a row in a story table have a date: the same pages as their content
+    # types, but SQLite then walks the site's range of paths, not every story of the install.
+    stories = by_story_date(readable(Page.objects, now).filter(within(path)))
+    newest = stories.filter(story_date__isnull=False)[:3]
+    return specific_queryset(newest, story_types(), bodies=False)[0]
 
 
 # Every home page asks: compiled once per worker (sites.prepared).

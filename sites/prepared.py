@@ -28,8 +28,9 @@ from django.db.models import QuerySet
 class Prepared:
     """`build(**values)` → a queryset of `model`; `prepared.run(**values)` → the same queryset, compiled
     once per database connection and shape. Values are ints, strings (also inside a LIKE
-    pattern, as `path__startswith` makes), datetimes, or lists of ints (whose length is part of the
-    shape: `run` prepares once for each length it meets).
+    pattern, as `path__startswith` makes, or with a suffix, as `within` makes), datetimes, or
+    lists of ints (whose length is part of the shape: `run` prepares once for each length it
+    meets).
 
     The queryset `run` returns is to be iterated only: chaining it (`.filter()`, `.count()`)
     would run the prepared SQL, not the chained query's.
@@ -62,8 +63,10 @@ class Prepared:
             value = values[name] if position is None else values[name][position]
             if pattern is DATETIME:  # as Django writes a datetime for this database
                 value = connection.ops.adapt_datetimefield_value(value)
-            elif pattern is not None:  # inside a LIKE pattern: escaped as Django escapes it
-                value = pattern.replace(stand_in(name), connection.ops.prep_for_like_query(value))
+            elif pattern is not None:  # inside a longer string
+                if "%" in pattern:  # a LIKE pattern: escaped as Django escapes it
+                    value = connection.ops.prep_for_like_query(value)
+                value = pattern.replace(stand_in(name), value)
             filled[index] = value
         queryset = template._chain()
         running = copy.copy(compiler)

@@ -19,6 +19,19 @@ from wagtail.models import Page, PageViewRestriction
 
 from .caching.tags import depends_on, model
 
+# Above every character of a tree path (0-9, A-Z), in SQLite's byte order and in the "C"
+# collation Wagtail gives the path column on PostgreSQL.
+PAST_PATH = "~"
+
+
+def within(path: str, *, inclusive: bool = False) -> Q:
+    """Pages under the page at `path` (and that page itself when `inclusive`), as a range of
+    paths. The same pages as `path__startswith`, but a range is one the path's index can walk:
+    SQLite never uses an index for LIKE, and scanned every page of the install (50,000 at 50
+    sites) to find one site's."""
+    lower = {"path__gte": path} if inclusive else {"path__gt": path}
+    return Q(**lower, path__lt=path + PAST_PATH)
+
 
 def over(path, field: str = "path") -> Q:
     """Rows whose `field` (a tree path) is `path` or one of its ancestors' paths.

@@ -33,6 +33,7 @@ from ..languages import SOURCE_LANGUAGE, home_pages, home_paths, live_pages, pag
 from ..pages import NewsStoryTag, tags_of
 from ..prepared import Prepared, type_ids
 from ..specific import page_types, specific_pages, specific_queryset, specific_rows
+from ..visibility import within
 from . import schemas, serializers
 from .preview import DraftPreview
 from .serializers import TYPE_MODELS, PageSerializer
@@ -214,15 +215,26 @@ def site_info(request, response: HttpResponse, params: Query[SiteLanguageParam])
         }
 
 
-def listing(filters, now, parent_path=None, parent_depth=None, tag=None, types=None, **paths):
+def listing(
+    filters,
+    now,
+    parent_path=None,
+    parent_depth=None,
+    tag=None,
+    types=None,
+    walk_order=False,
+    **paths,
+):
     """The pages `/pages` lists with `filters`, ordered: under the home pages at `paths`
     (path0, path1…), readable at `now`, of content `types`, children of the parent at
-    `parent_path` (and `parent_depth`), with a tag."""
-    pages = pages_under([paths[f"path{number}"] for number in range(len(paths))], now)
+    `parent_path` (and `parent_depth`), with a tag. `walk_order` for a window of it, not its
+    count (`pages_under`)."""
+    homes = [paths[f"path{number}"] for number in range(len(paths))]
+    pages = pages_under(homes, now, walk_order=walk_order)
     if types is not None:
         pages = pages.filter(content_type_id__in=types)
     if parent_path is not None:
-        pages = pages.filter(path__startswith=parent_path, depth=parent_depth)
+        pages = pages.filter(within(parent_path), depth=parent_depth)
     if tag is not None:
         pages = pages.filter(
             pk__in=NewsStoryTag.objects.filter(tag__slug=tag).values("content_object_id")
@@ -252,9 +264,9 @@ def window_query(filters, languages: int) -> Prepared:
         def build(**values):
             # Each row also carries how many pages the listing has in all (a subquery the
             # database runs once): no second query, compiled afresh, to count them.
-            pages = listing(filters, **values)
-            counted = pages.order_by().values(n=Func("pk", function="COUNT"))
-            window = pages.select_related("locale").annotate(listed=Subquery(counted))
+            counted = listing(filters, **values).order_by().values(n=Func("pk", function="COUNT"))
+            window = listing(filters, walk_order=True, **values)
+            window = window.select_related("locale").annotate(listed=Subquery(counted))
             window = window[filters.offset : filters.offset + filters.limit]
             return specific_queryset(window, related=False, bodies=False)[0]
 

@@ -11,10 +11,10 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from sites.pages import NewsStoryPage, by_story_date, newest_stories, story_types
-from sites.prepared import Prepared, type_ids
+from sites.prepared import Prepared
 from sites.routing import child_query
 from sites.specific import specific_rows
-from sites.visibility import readable
+from sites.visibility import readable, within
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,26 @@ def test_values_inside_a_like_pattern_are_escaped_as_django_escapes_them():
     assert list(starting.run(start="50")) == list(Page.objects.filter(title__startswith="50"))
 
 
+def test_a_value_with_a_suffix_is_filled_in_as_it_is():
+    """Not escaped as a LIKE pattern would be: `within`'s upper bound is a path and a "~"."""
+    up_to = Prepared(Page, lambda end: Page.objects.filter(title__lt=end + "~").order_by("pk"))
+    first, second = Page.objects.filter(depth=2)[:2]
+    Page.objects.filter(pk=first.pk).update(title="50%_off")
+    # Past "50%_off~", but before "50\%\_off~", as the escaped value would have it.
+    Page.objects.filter(pk=second.pk).update(title="50A")
+    for end in ("50%_off", "50", "Z"):
+        expected = list(Page.objects.filter(title__lt=end + "~").order_by("pk"))
+        assert list(up_to.run(end=end)) == expected, end
+    assert second not in up_to.run(end="50%_off")
+
+
+def test_pages_within_a_page_are_those_under_its_path():
+    for page in Page.objects.all():
+        below = Page.objects.filter(path__startswith=page.path).exclude(pk=page.pk)
+        assert set(Page.objects.filter(within(page.path))) == set(below), page
+        assert set(Page.objects.filter(within(page.path, inclusive=True))) == {*below, page}
+
+
 def test_a_moment_is_filled_in_as_the_database_wants_it():
     story = NewsStoryPage.objects.live().first()
     story.expire_at = timezone.now() + datetime.timedelta(days=1)
@@ -83,12 +103,7 @@ def test_a_value_that_changes_the_sql_is_compiled_each_time_and_still_right():
 def test_the_newest_stories_of_every_site_are_those_the_orm_orders_first():
     for home in Page.objects.filter(depth=2).specific():
         found = specific_rows(
-            newest_stories.run(
-                path=home.path,
-                depth=home.depth,
-                now=timezone.now(),
-                types=type_ids(*story_types()),
-            ),
+            newest_stories.run(path=home.path, now=timezone.now()),
             story_types(),
         )
         expected = by_story_date(readable(Page.objects).type(*story_types()).descendant_of(home))[
