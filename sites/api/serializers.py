@@ -1,5 +1,8 @@
 """Pages, blocks and snippets as the public API's plain data (shapes in schemas.py)."""
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.functional import cached_property
 
@@ -120,6 +123,65 @@ def image(img) -> dict | None:
     }
 
 
+# What a listing reads of each page, as a row (sites.api.api.window_query): summary field ->
+# column. `date`, `summary`, `kind` and `reading_minutes` are from the page type's own table
+# (`listed_columns`).
+LISTED = {
+    "id": "id",
+    "title": "title",
+    "slug": "slug",
+    "url_path": "url_path",
+    "locale": "language",
+    "date": "date",
+    "summary": "summary",
+    "kind": "kind",
+    "reading_minutes": "reading_minutes",
+    "first_published_at": "first_published_at",
+    "last_published_at": "last_published_at",
+}
+# Columns from the page type's own table: the first of these fields the type has.
+LISTED_OWN = {
+    "date": ["date"],
+    "summary": ["summary", "intro"],
+    "kind": ["kind"],
+    "reading_minutes": ["reading_minutes"],
+}
+
+
+def listed_columns(types) -> tuple[list[str], dict]:
+    """The columns `LISTED` names, for a page query's `.values()`: Wagtail's page fields, and
+    expressions over the tables of page `types` for the others."""
+    page_fields = {field.name for field in Page._meta.concrete_fields}
+    plain = ["content_type_id", *(name for name in LISTED.values() if name in page_fields)]
+    own = {"language": F("locale__language_code")}
+    for name, fields in LISTED_OWN.items():
+        found = []
+        for model in types:
+            local = {field.name for field in model._meta.local_concrete_fields}
+            field = next((field for field in fields if field in local), None)
+            if field is not None:
+                found.append(F(f"{model._meta.model_name}__{field}"))
+        if len(found) > 1:
+            own[name] = Coalesce(*found)
+        else:
+            own[name] = found[0] if found else Value(None, output_field=CharField())
+    return plain, own
+
+
+class Address:
+    """A page's address as Wagtail works it out (`Page.get_url_parts`, the same code) from its
+    `url_path` alone: for a page read as a row, with no page object made for it."""
+
+    __slots__ = ("url_path",)
+
+    def __init__(self, url_path: str):
+        self.url_path = url_path
+
+    _get_site_root_paths = Page._get_site_root_paths
+    _get_relevant_site_root_paths = Page._get_relevant_site_root_paths
+    get_url_parts = Page.get_url_parts
+
+
 class PageSerializer:
     """Serialises pages for one request, sharing per-request lookups (site roots, tags).
 
@@ -147,24 +209,42 @@ class PageSerializer:
         return self.locales.get(page.locale_id, "")
 
     def summary(self, page, tags: dict[int, list[str]] | None = None) -> dict:
-        url_parts = page.get_url_parts(self.request) or (None, "", page.url_path)
-        _, root_url, path = url_parts
+        return self._summary(
+            page.get_url_parts(self.request),
+            {
+                "id": page.pk,
+                "type": PAGE_TYPES.get(type(page), "page"),
+                "title": page.title,
+                "slug": page.slug,
+                "url_path": page.url_path,
+                "locale": self.language(page),
+                "date": getattr(page, "date", None),
+                "summary": getattr(page, "summary", "") or getattr(page, "intro", "") or "",
+                "kind": getattr(page, "kind", None),
+                "reading_minutes": getattr(page, "reading_minutes", None),
+                "first_published_at": page.first_published_at,
+                "last_published_at": page.last_published_at,
+            },
+            tags,
+        )
+
+    def listed(self, row: dict, tags: dict[int, list[str]] | None = None) -> dict:
+        """`summary` of a page read as a row of `LISTED` columns, not as objects."""
+        model = ContentType.objects.get_for_id(row["content_type_id"]).model_class()
+        fields = {name: row[column] for name, column in LISTED.items()}
+        fields["type"] = PAGE_TYPES.get(model, "page")
+        fields["summary"] = fields["summary"] or ""
+        return self._summary(Address(row["url_path"]).get_url_parts(self.request), fields, tags)
+
+    def _summary(self, url_parts, fields: dict, tags) -> dict:
+        _, root_url, path = url_parts or (None, "", fields["url_path"])
         data = {
-            "id": page.pk,
-            "type": PAGE_TYPES.get(type(page), "page"),
-            "title": page.title,
-            "slug": page.slug,
             "path": path,
             "url": f"{root_url}{path}",
-            "locale": self.language(page),
-            "date": getattr(page, "date", None),
-            "summary": getattr(page, "summary", "") or getattr(page, "intro", "") or "",
-            "kind": getattr(page, "kind", None),
-            "tags": (tags or {}).get(page.pk, []),
-            "reading_minutes": getattr(page, "reading_minutes", None),
-            "first_published_at": page.first_published_at,
-            "last_published_at": page.last_published_at,
+            "tags": (tags or {}).get(fields["id"], []),
         }
+        data.update(fields)
+        del data["url_path"]
         return data
 
     def detail(self, page) -> dict:

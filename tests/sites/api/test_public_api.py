@@ -269,3 +269,20 @@ def test_paging_through_a_listing_gives_every_page_once_in_order(order):
             offset += 2
         assert paged == [item["id"] for item in whole["items"]], params
         assert whole["count"] == len(whole["items"]) > 0, params
+
+
+@pytest.mark.parametrize("hostname", DEMO_HOSTS)
+def test_a_listing_says_of_each_page_what_its_detail_says(hostname):
+    """A listing reads its pages as rows, the detail as objects: the same summary either way,
+    for every type, language and address (a slug beyond ASCII too)."""
+    if hostname == "harbor.localhost":
+        add_story("Niños a salvo", slug="niños-a-salvo")
+    compared = 0
+    for locale in ("en", "es"):
+        listing = get(hostname, "/api/pages", limit=100, locale=locale).json()
+        assert listing["count"] == len(listing["items"])
+        for item in listing["items"]:
+            detail = get(hostname, f"/api/pages/{item['id']}").json()
+            assert item == {key: detail[key] for key in item}, item["url"]
+            compared += 1
+    assert compared >= len(live_ids(hostname))
