@@ -8,7 +8,7 @@ import pytest
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from sites.pages import NewsStoryPage, by_story_date, newest_stories, story_types
 from sites.prepared import Prepared
@@ -100,7 +100,20 @@ def test_a_value_that_changes_the_sql_is_compiled_each_time_and_still_right():
         assert list(titled.run(title=title)) == expected, title
 
 
-def test_the_newest_stories_of_every_site_are_those_the_orm_orders_first():
+@pytest.mark.parametrize("hidden", ["none", "private", "expired", "draft"])
+def test_the_newest_stories_of_every_site_are_those_the_orm_orders_first(hidden):
+    """However the newest of each site is hidden from readers, the next ones take its place."""
+    for home in Page.objects.filter(depth=2):
+        newest = by_story_date(readable(Page.objects).type(*story_types()).descendant_of(home))
+        newest = newest.first()
+        if newest is None or hidden == "none":
+            continue
+        if hidden == "private":
+            PageViewRestriction.objects.create(page=newest, restriction_type="login")
+        elif hidden == "expired":
+            Page.objects.filter(pk=newest.pk).update(expire_at=timezone.now())
+        else:
+            Page.objects.filter(pk=newest.pk).update(live=False)
     for home in Page.objects.filter(depth=2).specific():
         found = specific_rows(
             newest_stories.run(path=home.path, now=timezone.now()),
