@@ -40,6 +40,7 @@ class Prepared:
         self.model = model
         self.build = build
         self._compiled: dict[tuple, tuple | None] = {}
+        self._converters: dict[tuple, tuple] = {}
         self._lock = threading.Lock()
 
     def run(self, **values) -> QuerySet:
@@ -72,8 +73,29 @@ class Prepared:
         running = copy.copy(compiler)
         running.connection = connection
         running.as_sql = lambda *args, **kwargs: (sql, tuple(filled))
+        converters, count = self._converters_for(key, compiler, connection), compiler.col_count
+        # Asked only for the compiled query's own columns, when iterating its rows.
+        running.get_converters = lambda expressions: (
+            converters
+            if len(expressions) == count
+            else type(running).get_converters(running, expressions)
+        )
         queryset.query.get_compiler = lambda *args, **kwargs: running
         return queryset
+
+    def _converters_for(self, key, compiler, connection) -> dict:
+        """What turns each column of the compiled query's rows into Python values, worked out
+        once per connection (Django works it out on every run: some 200 columns for a query
+        bringing pages in their specific types)."""
+        found = self._converters.get((key, id(connection)))
+        if found is None or found[0] is not connection:
+            running = copy.copy(compiler)
+            running.connection = connection
+            columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
+            found = (connection, running.get_converters(columns))
+            with self._lock:
+                self._converters[(key, id(connection))] = found
+        return found[1]
 
     def _compile(self, values: dict):
         stand_ins = {}

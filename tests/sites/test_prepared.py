@@ -123,3 +123,24 @@ def test_the_newest_stories_of_every_site_are_those_the_orm_orders_first(hidden)
             :3
         ]
         assert [page.pk for page in found] == [page.pk for page in expected], home
+
+
+def test_every_run_gives_values_in_their_python_types():
+    """What converts each column (dates, moments, booleans) is worked out once: later runs,
+    with other values, still get them converted."""
+    stories = Prepared(
+        NewsStoryPage,
+        lambda ids: (
+            NewsStoryPage.objects.filter(pk__in=ids)
+            .order_by("pk")
+            .values("pk", "date", "first_published_at", "live", "share_with_network")
+        ),
+    )
+    ids = list(NewsStoryPage.objects.order_by("pk").values_list("pk", flat=True))
+    assert len(ids) >= 4
+    for pair in (ids[:2], ids[2:4], ids[:2]):
+        found = list(stories.run(ids=pair))
+        assert found == list(stories.build(ids=pair))
+        assert isinstance(found[0]["date"], datetime.date)
+        assert found[0]["first_published_at"].tzinfo is not None
+        assert found[0]["live"] is True
