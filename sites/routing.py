@@ -12,6 +12,7 @@ from django.http import Http404
 
 from wagtail.models import Page, PageViewRestriction
 
+from .addresses import url_parts
 from .caching.tags import depends_on, model
 from .chrome import fresh
 from .prepared import Prepared
@@ -57,6 +58,9 @@ class ReaderPageMixin:
             raise Http404
         child._cached_parent_obj = self  # its get_parent() costs nothing (as in Wagtail's route)
         return child.route(request, path_components[1:])
+
+    def get_url_parts(self, request=None):
+        return url_parts(self, request, super().get_url_parts)
 
     def child_at(self, slug):
         """The child page at `slug`, specific, with its locale and privacy, or None: one query,

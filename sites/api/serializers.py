@@ -1,5 +1,7 @@
 """Pages, blocks and snippets as the public API's plain data (shapes in schemas.py)."""
 
+from functools import partial
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Coalesce
@@ -13,6 +15,7 @@ from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
 from blocks.regions import parse_states
 
+from ..addresses import url_parts
 from ..help.models import HelpResource
 from ..help.pages import FindHelpPage
 from ..pages import (
@@ -179,7 +182,9 @@ class Address:
 
     _get_site_root_paths = Page._get_site_root_paths
     _get_relevant_site_root_paths = Page._get_relevant_site_root_paths
-    get_url_parts = Page.get_url_parts
+
+    def get_url_parts(self, request=None):
+        return url_parts(self, request, partial(Page.get_url_parts, self))
 
 
 class PageSerializer:
