@@ -5,9 +5,10 @@ memory cannot carry a change from the process that made it (an editor's worker,
 `publish_scheduled`) to the others, so there the versions live in the database
 (`PageCacheTag`): one query per page served from the cache.
 
-A tag's version is a random token, never a counter: a version the cache has evicted reads as
-missing, which matches no stored page, so eviction can only cause a miss, never a stale page.
-A page is never stored with a missing version either (one is made first).
+A tag's version is the moment it was made and random bits, never a counter: a version the
+cache has evicted reads as missing, which matches no stored page, so eviction can only cause a
+miss, never a stale page. A page is never stored with a missing version either (one is made
+first).
 
 A version also says when it was made. A page that rendered while one of its tags was being
 bumped may show what came before the change, so it is not stored (`fresh_since`); the
@@ -96,15 +97,26 @@ def versions_kept() -> bool:
     return bool(settings.LANTERN_PAGE_CACHE_SECONDS or settings.LANTERN_CHROME_CACHE)
 
 
-def _token() -> str:
-    return f"{time.time():.3f}:{secrets.token_hex(6)}"
+# A version is one integer: the millisecond it was made, then random bits. An integer because
+# the cache stores it as digits, which django-redis reads back without unpickling anything: a
+# warm page reads some thirty of them. (Versions made before were "seconds:hex" strings.)
+RANDOM_BITS = 24
 
 
-def made_at(version: str) -> float:
+def _token(at: float | None = None) -> int:
+    made = int((time.time() if at is None else at) * 1000)
+    return made << RANDOM_BITS | secrets.randbits(RANDOM_BITS)
+
+
+def made_at(version) -> float:
+    """When `version` was made, in seconds."""
     try:
-        return float(version.split(":", 1)[0] or 0)
-    except (AttributeError, ValueError):
-        return float("inf")  # not one of ours: treat as brand new
+        return (int(version) >> RANDOM_BITS) / 1000
+    except (TypeError, ValueError):
+        try:
+            return float(version.split(":", 1)[0] or 0)  # one made before versions were numbers
+        except (AttributeError, ValueError):
+            return float("inf")  # not one of ours: treat as brand new
 
 
 def fresh_since(versions: dict[str, str], started: float) -> bool:
@@ -125,10 +137,10 @@ def versions_in_database() -> bool:
 
 # In the database, a tag never bumped has no row, and no row is ever evicted: its version is
 # this one, made as of long ago.
-NEVER_CHANGED = "0:"
+NEVER_CHANGED = "0"
 
 
-def current_versions(tags) -> dict[str, str]:
+def current_versions(tags) -> dict:
     """The present version of each tag (left out where the cache has none)."""
     if versions_in_database():
         found = _versions_from_database(list(tags))
@@ -158,7 +170,7 @@ def versions_for_storing(tags) -> dict[str, str] | None:
     if missing:
         # Made as of long ago: nothing changed, they are only new to the cache.
         for tag in missing:
-            _ask("add", f"{PREFIX}tag:{tag}", f"0:{secrets.token_hex(6)}", timeout=None)
+            _ask("add", f"{PREFIX}tag:{tag}", _token(at=0), timeout=None)
         versions.update(current_versions(missing))
     if any(tag not in versions for tag in tags):
         return None
@@ -179,7 +191,7 @@ def bump(tags) -> None:
         return
     if versions_in_database():
         PageCacheTag.objects.bulk_create(
-            [PageCacheTag(tag=tag, version=_token()) for tag in tags],
+            [PageCacheTag(tag=tag, version=str(_token())) for tag in tags],
             update_conflicts=True,
             unique_fields=["tag"],
             update_fields=["version"],
