@@ -34,6 +34,7 @@ from redis.exceptions import RedisError
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.signals import setting_changed
 from django.db import connection
 
 from .models import PageCacheTag
@@ -254,13 +255,16 @@ def load(key: str):
             return None
         current = current_versions(entry["versions"])
     else:
-        keys = _tag_keys(known)
-        found = _ask("get_many", [key, *keys])
-        entry = found.pop(key, None)
+        values = _fetch([key, *(f"{PREFIX}tag:{tag}" for tag in known)])
+        entry = values[0]
         if entry is None:
             return None
         if entry["versions"].keys() == set(known):
-            current = {keys[tag_key]: version for tag_key, version in found.items()}
+            current = {
+                tag: version
+                for tag, version in zip(known, values[1:], strict=True)
+                if version is not None
+            }
         else:  # stored again since, showing other things: their versions too
             current = current_versions(entry["versions"])
     versions = entry["versions"]
@@ -271,11 +275,54 @@ def load(key: str):
     return entry
 
 
+# Our key -> the cache's own (with its prefix and key version), for keys read on every hit.
+MAX_FULL_KEYS = 20_000
+_full_keys: dict[str, str] = {}
+
+
+def _fetch(keys: list[str]) -> list:
+    """The values under `keys`, in their order (None for a key the cache does not hold), in
+    one round trip. From Redis, with the cache's own keys worked out once per key: django-redis
+    works each out again (and builds a dict of them) on every call."""
+    backend = cache()
+    if not isinstance(backend, RedisCache):
+        found = _ask("get_many", keys)
+        return [found.get(key) for key in keys]
+    client = backend.client
+    full = []
+    for key in keys:
+        made = _full_keys.get(key)
+        if made is None:
+            if len(_full_keys) >= MAX_FULL_KEYS:
+                _full_keys.clear()
+            made = _full_keys[key] = str(client.make_key(key))
+        full.append(made)
+    try:
+        values = client.get_client(write=False).mget(full)
+    except CACHE_ERRORS as error:
+        raise Unavailable(error_name(error)) from error
+    return [None if value is None else client.decode(value) for value in values]
+
+
 def remember_tags(key: str, versions: dict[str, str]) -> None:
     if _page_tags.get(key) != tuple(versions):
         if len(_page_tags) >= MAX_REMEMBERED_TAGS:
             _page_tags.clear()
         _page_tags[key] = tuple(versions)
+
+
+def forget(**kwargs) -> None:
+    """Forget what this process knows of the cache's keys: it is another cache now."""
+    _full_keys.clear()
+    _page_tags.clear()
+
+
+def _settings_changed(setting, **kwargs) -> None:
+    if setting in ("CACHES", "LANTERN_PAGE_CACHE_ALIAS"):  # tests point it elsewhere
+        forget()
+
+
+setting_changed.connect(_settings_changed, dispatch_uid="lantern_page_cache_keys")
 
 
 def save(key: str, entry: dict, timeout: int) -> None:
