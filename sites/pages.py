@@ -3,7 +3,7 @@
 import math
 
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -132,10 +132,21 @@ def _newest_stories(path, now):
     # The three newest of each type, walking its table's index by date. The site's pages are
     # matched by prefix, which SQLite looks up in no index: it walks the dates, newest first,
     # and stops at the third of the site's, rather than sorting every story of the site.
-    newest = Q()
-    for story_type in story_types():
-        found = readable(story_type.objects, now).filter(path__startswith=path)
-        newest |= Q(pk__in=found.order_by("-date", "-pk").values("pk")[:3])
+    each = [
+        readable(story_type.objects, now)
+        .filter(path__startswith=path)
+        .order_by("-date", "-pk")
+        .values("pk")[:3]
+        for story_type in story_types()
+    ]
+    if connections[router.db_for_read(Page)].features.supports_slicing_ordering_in_compound:
+        # PostgreSQL: one list of ids, found by the page table's key. It answers an OR of two
+        # IN lists by scanning every page of the install.
+        newest = Q(pk__in=each[0].union(*each[1:], all=True))
+    else:  # SQLite takes no LIMIT inside a UNION; it looks each IN list up by the key
+        newest = Q()
+        for ids in each:
+            newest |= Q(pk__in=ids)
     stories = by_story_date(Page.objects.filter(newest))[:3]
     return specific_queryset(stories, story_types(), bodies=False)[0]
 
