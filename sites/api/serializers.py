@@ -3,7 +3,7 @@
 from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.functional import cached_property
@@ -163,7 +163,8 @@ def listed_columns(types) -> tuple[list[str], dict]:
             local = {field.name for field in model._meta.local_concrete_fields}
             field = next((field for field in fields if field in local), None)
             if field is not None:
-                found.append(F(f"{model._meta.model_name}__{field}"))
+                own_row = model._base_manager.filter(pk=OuterRef("pk")).order_by()
+                found.append(Subquery(own_row.values(field)[:1]))
         if len(found) > 1:
             own[name] = Coalesce(*found)
         else:
