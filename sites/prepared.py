@@ -68,6 +68,8 @@ class Prepared:
                 if "%" in pattern:  # a LIKE pattern: escaped as Django escapes it
                     value = connection.ops.prep_for_like_query(value)
                 value = pattern.replace(stand_in(name), value)
+            elif is_int(params[index]):  # in the class Django gave it (psycopg's Int4, Int8)
+                value = type(params[index])(value)
             filled[index] = value
         queryset = template._chain()
         running = copy.copy(compiler)
@@ -122,7 +124,7 @@ class Prepared:
         for index, param in enumerate(params):
             for name, placeholder in stand_ins.items():
                 if isinstance(placeholder, list):
-                    if type(param) is int and param in placeholder:
+                    if is_int(param) and param in placeholder:
                         slots.append((index, name, placeholder.index(param), None))
                         found.add((name, placeholder.index(param)))
                 elif isinstance(placeholder, datetime):
@@ -131,7 +133,7 @@ class Prepared:
                         slots.append((index, name, None, DATETIME))
                         found.add((name, None))
                 elif isinstance(placeholder, int):
-                    if type(param) is int and param == placeholder:
+                    if is_int(param) and param == placeholder:
                         slots.append((index, name, None, None))
                         found.add((name, None))
                 elif isinstance(param, str) and placeholder in param:
@@ -145,6 +147,12 @@ class Prepared:
         if found != expected or STAND_IN in sql:
             return None  # a value went into the SQL text itself: compile each time
         return template, compiler, sql, params, slots
+
+
+def is_int(param) -> bool:
+    """An integer parameter: an int, or the int subclass Django's PostgreSQL backend wraps one
+    in (psycopg's Int4, Int8), never a bool."""
+    return isinstance(param, int) and not isinstance(param, bool)
 
 
 STAND_IN = "lantern-stand-in-"

@@ -144,3 +144,19 @@ def test_every_run_gives_values_in_their_python_types():
         assert isinstance(found[0]["date"], datetime.date)
         assert found[0]["first_published_at"].tzinfo is not None
         assert found[0]["live"] is True
+
+
+def test_an_integer_value_is_prepared_on_every_database():
+    """Django's PostgreSQL backend hands an IntegerField's value to psycopg as an Int4: still a
+    value to fill in, so the query is compiled once (routing to a child page filters on its
+    depth: it was compiled on every request on PostgreSQL)."""
+    at_depth = Prepared(Page, lambda depth: Page.objects.filter(depth=depth).order_by("pk"))
+    for depth in (2, 3, 2):
+        assert list(at_depth.run(depth=depth)) == list(at_depth.build(depth=depth))
+    assert list(at_depth._compiled.values()) != [None]
+    parent = Page.objects.filter(depth=3, numchild__gt=0).specific().first()
+    prepared, types = child_query(parent.specific_class)
+    child = parent.get_children().first()
+    found = prepared.run(path=parent.path, depth=parent.depth + 1, slug=child.slug)
+    assert [page.pk for page in specific_rows(found, types)] == [child.pk]
+    assert None not in prepared._compiled.values()
