@@ -17,6 +17,7 @@ folded one into the SQL text, say) is not prepared: it is compiled each time, as
 
 import copy
 import threading
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -28,8 +29,8 @@ from django.db.models import QuerySet
 class Prepared:
     """`build(**values)` → a queryset of `model`; `prepared.run(**values)` → the same queryset, compiled
     once per database connection and shape. Values are ints, strings (also inside a LIKE
-    pattern, as `path__startswith` makes, or with a suffix, as `within` makes), datetimes, or
-    lists of ints (whose length is part of the shape: `run` prepares once for each length it
+    pattern, as `path__startswith` makes, or with a suffix, as `within` makes), datetimes, UUIDs,
+    or lists of ints (whose length is part of the shape: `run` prepares once for each length it
     meets).
 
     The queryset `run` returns is to be iterated only: chaining it (`.filter()`, `.count()`)
@@ -64,6 +65,8 @@ class Prepared:
             value = values[name] if position is None else values[name][position]
             if pattern is DATETIME:  # as Django writes a datetime for this database
                 value = connection.ops.adapt_datetimefield_value(value)
+            elif pattern is UUID_HEX:  # as Django writes a UUID where it has no UUID type
+                value = value.hex
             elif pattern is not None:  # inside a longer string
                 if "%" in pattern:  # a LIKE pattern: escaped as Django escapes it
                     value = connection.ops.prep_for_like_query(value)
@@ -112,6 +115,8 @@ class Prepared:
                 stand_ins[name] = stand_in_int(number, 0)
             elif isinstance(value, str):
                 stand_ins[name] = stand_in(name)
+            elif isinstance(value, uuid.UUID):
+                stand_ins[name] = stand_in_uuid(number)
             else:
                 return None  # a value whose SQL may differ with it (None, a date…)
         template = self.build(**stand_ins)
@@ -131,6 +136,12 @@ class Prepared:
                     adapted = connections[template.db].ops.adapt_datetimefield_value(placeholder)
                     if param == adapted:
                         slots.append((index, name, None, DATETIME))
+                        found.add((name, None))
+                elif isinstance(placeholder, uuid.UUID):
+                    if param == placeholder or param == placeholder.hex:
+                        slots.append(
+                            (index, name, None, UUID_HEX if param == placeholder.hex else None)
+                        )
                         found.add((name, None))
                 elif isinstance(placeholder, int):
                     if is_int(param) and param == placeholder:
@@ -157,6 +168,7 @@ def is_int(param) -> bool:
 
 STAND_IN = "lantern-stand-in-"
 DATETIME = object()  # a slot's kind: a datetime, adapted to the database
+UUID_HEX = object()  # a slot's kind: a UUID, written as its hex digits (SQLite)
 
 
 def stand_in(name: str) -> str:
@@ -165,6 +177,10 @@ def stand_in(name: str) -> str:
 
 def stand_in_datetime(number: int) -> datetime:
     return datetime(1901, 2, 3, 4, 5, 6, 789_000 + number, tzinfo=UTC)
+
+
+def stand_in_uuid(number: int) -> uuid.UUID:
+    return uuid.UUID(int=0x5F3A9C << 100 | number)
 
 
 def stand_in_int(number: int, position: int) -> int:
