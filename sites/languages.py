@@ -10,13 +10,14 @@ instead, and says so.
 from django.conf import settings
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 
-from .caching.tags import depends_on, tree
+from .caching.tags import depends_on, model, tree
+from .prepared import Prepared
 from .routing import known_privacy
 from .specific import keep_loaded, specific_pages
 from .visibility import privacy, readable, readable_now, within
@@ -129,6 +130,16 @@ def best_language(accept_language: str, offered: list[str]) -> str:
     return offered[0]
 
 
+# The live translations of a page, on every page of a site in several languages: compiled once
+# per worker (sites.prepared).
+translations_of = Prepared(
+    Page,
+    lambda key, now: readable(Page.objects.filter(translation_key=key), now).select_related(
+        "locale"
+    ),
+)
+
+
 def alternates(page: Page, site: Site, request=None) -> list[dict]:
     """Every offered language for the page: its live translation, else that language's home.
 
@@ -142,12 +153,9 @@ def alternates(page: Page, site: Site, request=None) -> list[dict]:
     elif page.translation_key == root.translation_key and page.depth == root.depth:
         translations = {code: home for code, home in homes.items() if readable_now(home)}
     else:
-        translations = {
-            p.locale.language_code: p
-            for p in readable(
-                Page.objects.filter(translation_key=page.translation_key)
-            ).select_related("locale")
-        }
+        depends_on(model(PageViewRestriction))  # as `readable` says when it builds the query
+        found = translations_of.run(key=page.translation_key, now=timezone.now())
+        translations = {p.locale.language_code: p for p in found}
     current = page.locale.language_code
     names = installed_languages()
     links = []

@@ -10,11 +10,19 @@ from django.utils import timezone
 
 from wagtail.models import Page, PageViewRestriction
 
-from sites.pages import NewsStoryPage, by_story_date, newest_stories, story_types
+from sites.pages import (
+    AwarenessArticlePage,
+    HomePage,
+    NewsStoryPage,
+    by_story_date,
+    newest_stories,
+    story_types,
+)
 from sites.prepared import Prepared
 from sites.routing import child_query
 from sites.specific import specific_rows
 from sites.visibility import readable, within
+from tests.conftest import site_client
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +47,9 @@ def test_the_sql_is_compiled_once_for_each_shape(monkeypatch):
     compiled = []
     real = SQLCompiler.as_sql
     monkeypatch.setattr(
-        SQLCompiler, "as_sql", lambda self, *a, **k: compiled.append(1) or real(self, *a, **k)
+        SQLCompiler,
+        "as_sql",
+        lambda self, *a, **k: compiled.append(1) or real(self, *a, **k),
     )
     titles = Prepared(Page, lambda ids: Page.objects.filter(pk__in=ids).order_by("pk"))
     for first, second in [(0, 1), (2, 3), (4, 5)]:
@@ -160,3 +170,37 @@ def test_an_integer_value_is_prepared_on_every_database():
     found = prepared.run(path=parent.path, depth=parent.depth + 1, slug=child.slug)
     assert [page.pk for page in specific_rows(found, types)] == [child.pk]
     assert None not in prepared._compiled.values()
+
+
+def test_a_uuid_value_is_prepared_on_every_database():
+    """Translation keys are UUIDs: a value too (SQLite writes them as hex digits)."""
+    translations = Prepared(
+        Page, lambda key: Page.objects.filter(translation_key=key).order_by("pk")
+    )
+    for page in Page.objects.filter(depth__gt=1).order_by("pk")[:4]:
+        expected = list(Page.objects.filter(translation_key=page.translation_key).order_by("pk"))
+        assert list(translations.run(key=page.translation_key)) == expected
+    assert len(translations._compiled) == 1 and None not in translations._compiled.values()
+
+
+@pytest.mark.parametrize("kind", [HomePage, NewsStoryPage, AwarenessArticlePage])
+def test_a_reader_page_served_again_compiles_no_sql(kind, kept_by_workers, monkeypatch):
+    """Every query of a home page, a story or an article is compiled once per worker, checking
+    a public page's view restrictions included (Django compiles even an empty queryset)."""
+    compiled = []
+    real = SQLCompiler.as_sql
+    for page in kind.objects.live().filter(locale__language_code="en"):
+        site = page.get_site()
+        client, path = site_client(site.hostname), page.get_url_parts()[2]
+        assert client.get(path).status_code == 200, path
+        monkeypatch.setattr(
+            SQLCompiler,
+            "as_sql",
+            lambda self, *a, **k: (
+                compiled.append(__import__("traceback").format_stack(limit=14))
+                or real(self, *a, **k)
+            ),
+        )
+        assert client.get(path).status_code == 200, path
+        monkeypatch.setattr(SQLCompiler, "as_sql", real)
+        assert compiled == [], path
