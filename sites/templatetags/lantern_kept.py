@@ -19,6 +19,7 @@ Kept while `LANTERN_CHROME_CACHE` is on (what workers keep between requests, `si
 
 import threading
 from contextvars import ContextVar
+from itertools import repeat
 
 from django import template
 from django.conf import settings
@@ -37,6 +38,9 @@ _spoiled: ContextVar[bool] = ContextVar("lantern_kept_spoiled", default=False)
 
 _DEFERRED = object()  # a field not loaded: its value is not known here
 _fields: dict[type, tuple[str, ...]] = {}  # a model's fields' attribute names
+# settings.LANTERN_CHROME_CACHE, read once: a lazy setting's every read costs, and a page has
+# a dozen pieces. Read again when the setting changes (tests).
+_on: list[bool | None] = [None]
 
 
 def identity(value):
@@ -48,8 +52,7 @@ def identity(value):
         names = _fields.get(model)
         if names is None:
             names = _fields[model] = tuple(f.attname for f in model._meta.concrete_fields)
-        loaded = value.__dict__
-        return (model, tuple([loaded.get(name, _DEFERRED) for name in names]))
+        return (model, tuple(map(value.__dict__.get, names, repeat(_DEFERRED))))
     return value
 
 
@@ -60,13 +63,16 @@ class KeepNode(template.Node):
         self.position = position  # which {% keep %} of which template
 
     def render(self, context):
-        if not settings.LANTERN_CHROME_CACHE:
+        on = _on[0]
+        if on is None:
+            on = _on[0] = settings.LANTERN_CHROME_CACHE
+        if not on:
             return self.nodelist.render(context)
         key = (
             self.position,
             translation.get_language(),
             context.autoescape,
-            *(identity(name.resolve(context)) for name in self.names),
+            *[identity(name.resolve(context)) for name in self.names],
         )
         try:
             markup = _kept.get(key)
@@ -116,6 +122,7 @@ def clear(**kwargs) -> None:
 
 def _settings_changed(setting, **kwargs) -> None:
     if setting == "LANTERN_CHROME_CACHE":  # tests turn it on and off
+        _on[0] = None
         clear()
 
 
