@@ -16,11 +16,13 @@ folded one into the SQL text, say) is not prepared: it is compiled each time, as
 """
 
 import copy
+import functools
 import threading
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import QuerySet
@@ -76,7 +78,7 @@ class Prepared:
             filled[index] = value
         queryset = template._chain()
         running = copy.copy(compiler)
-        running.connection = connection
+        running.connection = on_server(connection)
         running.as_sql = lambda *args, **kwargs: (sql, tuple(filled))
         converters, count = self._converters_for(key, compiler, connection), compiler.col_count
         # Asked only for the compiled query's own columns, when iterating its rows.
@@ -158,6 +160,65 @@ class Prepared:
         if found != expected or STAND_IN in sql:
             return None  # a value went into the SQL text itself: compile each time
         return template, compiler, sql, params, slots
+
+
+def on_server(connection):
+    """`connection`, or on PostgreSQL a stand-in for it whose cursors send the values apart from
+    the SQL (server-side binding): psycopg then has PostgreSQL keep a query it has run five
+    times prepared, parsed and planned once per connection. Planning the wide queries that
+    bring pages in their specific types was most of what PostgreSQL did for a page (1.2 ms
+    for a story's routing). Only these queries, compiled once and always the same SQL: the rest
+    keep Django's client-side binding, which some of its SQL needs (Django ticket #34255).
+
+    `LANTERN_PREPARED_STATEMENTS = False` (DB_PREPARED_STATEMENTS=false) turns it off, for a
+    pooler that cannot keep statements prepared (PgBouncer in transaction mode before 1.21, or
+    without `max_prepared_statements`)."""
+    if connection.vendor != "postgresql" or not settings.LANTERN_PREPARED_STATEMENTS:
+        return connection
+    found = getattr(connection, "_lantern_server_binding", None)
+    if found is None:
+        found = connection._lantern_server_binding = ServerBinding(connection)
+    return found
+
+
+class ServerBinding:
+    """A database connection whose `cursor()` binds values on the server (see `on_server`)."""
+
+    def __init__(self, connection):
+        self.wrapped = connection
+
+    def __getattr__(self, name):
+        return getattr(self.wrapped, name)
+
+    def cursor(self):
+        connection = self.wrapped  # as Django's own connection.cursor(), with another class
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+        kind = logged_cursor() if connection.queries_logged else plain_cursor()
+        with connection.wrap_database_errors:
+            return connection._prepare_cursor(kind(connection.connection))
+
+
+@functools.cache
+def plain_cursor():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    return ServerBindingCursor
+
+
+@functools.cache
+def logged_cursor():
+    class LoggedCursor(plain_cursor()):
+        """For a connection whose queries are logged (DEBUG, tests): a query run as a prepared
+        statement keeps its SQL where Django's log reads it (psycopg keeps none)."""
+
+        def execute(self, query, params=None, **kwargs):
+            super().execute(query, params, **kwargs)
+            if self._query is None:
+                self._query = self._convert_query(query, params)
+            return self
+
+    return LoggedCursor
 
 
 def is_int(param) -> bool:

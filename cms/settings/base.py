@@ -164,10 +164,19 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # each worker reconnects on its next request, with no restart of gunicorn.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The queries every reader page runs are kept prepared by PostgreSQL, per connection
+# (sites.prepared.on_server). Off for a pooler that cannot keep statements prepared.
+LANTERN_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    options = DATABASES["default"].setdefault("OPTIONS", {})
     # A server out of reach fails a request (503, cms.health) in seconds rather than holding a
     # worker; `?connect_timeout=N` in DATABASE_URL says otherwise.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    options.setdefault("connect_timeout", 3)
+    if LANTERN_PREPARED_STATEMENTS:
+        # psycopg's own default, which Django turns off: a query run five times on a
+        # connection is prepared. Only the cursors of sites.prepared bind on the server, and
+        # only those can be prepared; Django's own bind on the client and never are.
+        options.setdefault("prepare_threshold", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis when REDIS_URL is set (production), local memory otherwise (demo, tests).

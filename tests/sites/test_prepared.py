@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
@@ -204,3 +205,31 @@ def test_a_reader_page_served_again_compiles_no_sql(kind, kept_by_workers, monke
         assert client.get(path).status_code == 200, path
         monkeypatch.setattr(SQLCompiler, "as_sql", real)
         assert compiled == [], path
+
+
+def prepared_on_server() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_postgresql_keeps_a_reader_pages_queries_prepared(kept_by_workers, settings):
+    """On PostgreSQL a story's queries are parsed and planned once per connection (psycopg
+    prepares a query it has run five times): its routing query among them, and the page the
+    same every time. `LANTERN_PREPARED_STATEMENTS = False`: nothing is prepared."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's; CI runs this on PostgreSQL")
+    page = NewsStoryPage.objects.live().filter(locale__language_code="en").first()
+    client, path = site_client(page.get_site().hostname), page.get_url_parts()[2]
+    settings.LANTERN_PREPARED_STATEMENTS = False
+    first = client.get(path).content
+    for _ in range(7):
+        assert client.get(path).content == first
+    assert not any('"agency_sites_newsstorypage"' in sql for sql in prepared_on_server())
+    settings.LANTERN_PREPARED_STATEMENTS = True
+    for _ in range(7):
+        assert client.get(path).content == first
+    prepared = prepared_on_server()
+    routing = [sql for sql in prepared if '"wagtailcore_page"."slug" = $' in sql]
+    assert routing, prepared
+    assert all("$1" in sql for sql in prepared), "values bound apart from the SQL"
