@@ -244,3 +244,27 @@ def test_the_privacy_check_writes_its_constants_into_the_sql():
     sql, _ = Page.objects.annotate(**privacy()).query.get_compiler("default").as_sql()
     assert re.search(r'"alias_of_id" > \(?0\)?', sql), sql
     assert re.search(r"SUBSTR(ING)?\([^,]+, \(?1\)?,", sql), "an ancestor's path from its start"
+
+
+def test_sqlite_rewrites_a_prepared_querys_sql_once(kept_by_workers, monkeypatch):
+    """On SQLite, Django rewrites each query's `%s` into `?` as it runs it: a prepared query's
+    is rewritten once per worker, and the page is the same."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the rewriting is SQLite's; CI runs this on SQLite")
+    from django.db.backends.sqlite3.base import SQLiteCursorWrapper
+
+    page = NewsStoryPage.objects.live().filter(locale__language_code="en").first()
+    client, path = site_client(page.get_site().hostname), page.get_url_parts()[2]
+    first = client.get(path).content
+    rewritten = []
+    real = SQLiteCursorWrapper.convert_query
+    monkeypatch.setattr(
+        SQLiteCursorWrapper,
+        "convert_query",
+        lambda self, query, **kwargs: rewritten.append(query) or real(self, query, **kwargs),
+    )
+    assert client.get(path).content == first
+    assert rewritten, "Django's own queries are still rewritten each time"
+    assert not any('"wagtailcore_page"."slug" = %s' in sql for sql in rewritten), (
+        "the routing query was rewritten again"
+    )
