@@ -14,6 +14,12 @@ used again: nothing has to be purged. The reader's language is part of every key
 piece shows must come from what it names: anything else (the request, the page around it)
 is worked out before it and named as a value, as `story_url` above.
 
+`{% keep_with_site %}…{% endkeep_with_site %}` keeps what shows only the site's chrome (its
+branding, home page, help lines: `sites.chrome`) and the reader's language, under the kept
+chrome itself: the help bar, the brand, the footer. An editor's change to any of them makes a
+new chrome, and with it new pieces. Where no chrome is kept (an editor, a preview) the piece
+is written afresh.
+
 Kept while `LANTERN_CHROME_CACHE` is on (what workers keep between requests, `sites.chrome`).
 """
 
@@ -74,6 +80,9 @@ class KeepNode(template.Node):
             context.autoescape,
             *[identity(name.resolve(context)) for name in self.names],
         )
+        return self.kept(key, context)
+
+    def kept(self, key, context) -> str:
         try:
             markup = _kept.get(key)
         except TypeError:  # a value that cannot be hashed: written afresh
@@ -95,6 +104,21 @@ class KeepNode(template.Node):
         return markup
 
 
+class KeepWithSiteNode(KeepNode):
+    def render(self, context):
+        on = _on[0]
+        if on is None:
+            on = _on[0] = settings.LANTERN_CHROME_CACHE
+        site = context.get("lantern")
+        chrome = site.chrome if on and site is not None else None
+        if chrome is None:
+            return self.nodelist.render(context)
+        # The chrome object itself: kept until it is replaced, never equal to another.
+        return self.kept(
+            (self.position, translation.get_language(), context.autoescape, chrome), context
+        )
+
+
 def dont_keep() -> None:
     """What is being written shows something that must be worked out again next time: the
     pieces being written around it are not kept."""
@@ -113,6 +137,18 @@ def keep(parser, token):
     parser.delete_first_token()
     origin = parser.origin.name if parser.origin else "?"
     return KeepNode(nodelist, names, (origin, token.lineno, token.position))
+
+
+@register.tag
+def keep_with_site(parser, token):
+    if len(token.split_contents()) != 1:
+        raise template.TemplateSyntaxError(
+            "{% keep_with_site %} takes nothing: it is kept under the site's chrome."
+        )
+    nodelist = parser.parse(("endkeep_with_site",))
+    parser.delete_first_token()
+    origin = parser.origin.name if parser.origin else "?"
+    return KeepWithSiteNode(nodelist, [], (origin, token.lineno, token.position))
 
 
 def clear(**kwargs) -> None:

@@ -8,13 +8,15 @@ from django.utils import translation
 from django.utils.html import escape
 
 from blocks.hotline import Hotline
+from sites.branding import SiteBranding
 from sites.pages import NewsStoryPage
 from sites.templatetags import lantern_kept
-from tests.conftest import site_client
+from tests.conftest import logged_in, site_client
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("kept_by_workers")]
 
 HARBOR = "harbor.localhost"
+PINES = "pines.localhost"
 
 
 def text(path) -> str:
@@ -87,3 +89,44 @@ def test_nothing_is_kept_with_the_workers_keeping_off(settings):
 def test_keep_names_what_it_shows():
     with pytest.raises(TemplateSyntaxError, match="names what the markup shows"):
         Template("{% load lantern_kept %}{% keep %}x{% endkeep %}")
+
+
+def kept_with_site() -> list:
+    return [key for key in lantern_kept._kept if key[-1].__class__.__name__ == "Chrome"]
+
+
+def test_what_shows_only_the_site_is_kept_with_its_chrome_per_site_and_language():
+    harbor = text("/en/")
+    pieces = kept_with_site()
+    assert len(pieces) == 4, "head links, help bar and brand, safety note, footer"
+    assert len({key[-1] for key in pieces}) == 1, "all with harbor's chrome"
+    response = site_client(PINES).get("/en/")
+    assert response.status_code == 200
+    assert len(kept_with_site()) == 8, "another site's pieces are its own"
+    pines_name = SiteBranding.objects.get(site__hostname=PINES).display_name
+    harbor_name = SiteBranding.objects.get(site__hostname=HARBOR).display_name
+    assert f'site-brand__name">{escape(harbor_name)}<' in harbor
+    assert f'site-brand__name">{escape(pines_name)}<' in response.content.decode()
+    assert text("/es/") and len(kept_with_site()) == 12, "Spanish pieces beside English ones"
+
+
+def test_a_new_site_name_shows_in_the_kept_brand_and_feed_links(change):
+    assert "Harbor Light, renamed" not in text("/en/")
+    branding = SiteBranding.objects.get(site__hostname=HARBOR)
+    branding.display_name = "Harbor Light, renamed"
+    change(branding.save)
+    page = text("/en/")
+    assert 'site-brand__name">Harbor Light, renamed<' in page
+    assert 'title="Harbor Light, renamed: stories"' in page
+
+
+def test_an_editors_pages_keep_nothing_with_the_site(editor_a):
+    client = logged_in(editor_a)
+    response = client.get("/en/", HTTP_HOST=HARBOR)
+    assert response.status_code == 200 and b"site-footer" in response.content
+    assert not kept_with_site()
+
+
+def test_keep_with_site_takes_nothing():
+    with pytest.raises(TemplateSyntaxError, match="takes nothing"):
+        Template("{% load lantern_kept %}{% keep_with_site story %}x{% endkeep_with_site %}")
