@@ -237,9 +237,9 @@ def converted_once(connection):
     return found
 
 
-class ConvertedOnce:
-    """A SQLite connection whose `cursor()` remembers each query's rewriting (see
-    `converted_once`)."""
+class OwnCursors:
+    """A database connection whose `cursor()` makes cursors of another class (`make`), as
+    Django's own `connection.cursor()` does otherwise."""
 
     def __init__(self, connection):
         self.wrapped = connection
@@ -248,12 +248,21 @@ class ConvertedOnce:
         return getattr(self.wrapped, name)
 
     def cursor(self):
-        connection = self.wrapped  # as Django's own connection.cursor(), with another class
+        connection = self.wrapped
         connection.close_if_health_check_failed()
         connection.ensure_connection()
         with connection.wrap_database_errors:
-            cursor = connection.connection.cursor(factory=converting_cursor())
-            return connection._prepare_cursor(cursor)
+            return connection._prepare_cursor(self.make(connection))
+
+    def make(self, connection):
+        raise NotImplementedError
+
+
+class ConvertedOnce(OwnCursors):
+    """A SQLite connection whose cursors remember each query's rewriting (`converted_once`)."""
+
+    def make(self, connection):
+        return connection.connection.cursor(factory=converting_cursor())
 
 
 _converted: dict[str, str] = {}  # a prepared query's SQL → as SQLite takes it
@@ -275,22 +284,12 @@ def converting_cursor():
     return ConvertingOnce
 
 
-class ServerBinding:
-    """A database connection whose `cursor()` binds values on the server (see `on_server`)."""
+class ServerBinding(OwnCursors):
+    """A database connection whose cursors bind values on the server (see `on_server`)."""
 
-    def __init__(self, connection):
-        self.wrapped = connection
-
-    def __getattr__(self, name):
-        return getattr(self.wrapped, name)
-
-    def cursor(self):
-        connection = self.wrapped  # as Django's own connection.cursor(), with another class
-        connection.close_if_health_check_failed()
-        connection.ensure_connection()
+    def make(self, connection):
         kind = logged_cursor() if connection.queries_logged else plain_cursor()
-        with connection.wrap_database_errors:
-            return connection._prepare_cursor(kind(connection.connection))
+        return kind(connection.connection)
 
 
 @functools.cache
