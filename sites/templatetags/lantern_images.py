@@ -9,6 +9,14 @@ never used again. A picture whose file is missing (Wagtail's "not found" stand-i
 Once an image's markup is kept, listings need not fetch its sizes (`pictured`,
 `sites.specific.prefetch_renditions`): a tag asking for sizes not kept yet fetches them itself.
 
+Sizes Wagtail has just made come back without their ids (it writes them with `bulk_create` and
+`ignore_conflicts`, which cannot say which rows it wrote), and Wagtail puts them in the cache
+so; every read of them writes them back. In a shared cache (Redis) every worker then read them
+so for as long as anyone did, and since markup is kept only from the database's own rows, a
+new story's picture was never kept: each render asked Redis for its six sizes and wrote all six
+back. Such sizes are read from the database once and put in the cache in their place
+(`with_ids`).
+
 Kept while `LANTERN_CHROME_CACHE` is on (what workers keep between requests, `sites.chrome`).
 Renditions deleted behind the image's back (`wagtail_update_image_renditions --purge-only`)
 are still named by the kept markup until the workers restart.
@@ -72,7 +80,10 @@ class KeptPictureNode(wagtailimages_tags.PictureNode):
         )
         markup = _kept.get(key)
         if markup is None:
-            renditions = get_renditions_or_not_found(image, self.get_filters())
+            filters = self.get_filters()
+            renditions = get_renditions_or_not_found(image, filters)
+            if not all(rendition.pk for rendition in renditions.values()):
+                renditions = with_ids(image, filters, renditions)
             markup = Picture(renditions, attrs).__html__()
             if all(rendition.pk for rendition in renditions.values()):
                 with _lock:
@@ -80,9 +91,36 @@ class KeptPictureNode(wagtailimages_tags.PictureNode):
                         clear_all()
                     _kept[key] = markup
                     _pictured.add(key[0])
-            else:  # not found, or sizes just made: nor the card around it
+            else:  # not found, or sizes another process won: nor the card around it
                 lantern_kept.dont_keep()
         return markup
+
+
+NOT_FOUND = "not-found"  # the file name of Wagtail's stand-in for a missing file
+
+
+def with_ids(image, filters, renditions: dict) -> dict:
+    """`renditions` as the database holds them, when some came without their ids: sizes just
+    made, or read back from a cache that holds them as they were made. The database's rows
+    replace them in the cache too. A missing file's stand-in, or a size the database does not
+    hold (another process's, made at the same moment, won), leaves `renditions` as they are."""
+    if any(rendition.file.name == NOT_FOUND for rendition in renditions.values()):
+        return renditions
+    keys = {spec.spec: spec.get_cache_key(image) for spec in filters}
+    rows = {
+        row.filter_spec: row
+        for row in image.renditions.filter(filter_spec__in=list(keys))
+        if row.focal_point_key == keys[row.filter_spec]
+    }
+    if rows.keys() != keys.keys():
+        return renditions
+    Rendition = image.get_rendition_model()
+    Rendition.cache_backend.set_many(
+        {Rendition.construct_cache_key(image, keys[spec], spec): row for spec, row in rows.items()}
+    )
+    for row in rows.values():
+        row.image = image  # (what Wagtail does with a size read from the cache)
+    return {spec: rows[spec] for spec in renditions}
 
 
 @register.tag
