@@ -17,7 +17,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 from .caching.tags import depends_on, model, tree
-from .prepared import Prepared
+from .prepared import Prepared, Written
 from .routing import known_privacy
 from .specific import keep_loaded, specific_pages
 from .visibility import privacy, readable, readable_now, within
@@ -116,7 +116,10 @@ def pages_under(paths: list[str], now=None, *, walk_order: bool = False):
     end, rather than sorting every page of the site first."""
     in_site = Q(pk__in=[])
     for path in paths:
-        in_site |= Q(path__startswith=path) if walk_order else within(path, inclusive=True)
+        if walk_order and type(path) is not Written:
+            in_site |= Q(path__startswith=path)
+        else:  # a Written path (PostgreSQL): the range, which its planner then sizes right
+            in_site |= within(path, inclusive=True)
     return readable(Page.objects, now).filter(in_site)
 
 

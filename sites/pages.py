@@ -1,6 +1,5 @@
 """Page types. Each declares where it may be created, so editors only see sensible choices."""
 
-import functools
 import math
 
 from django.core.paginator import Paginator
@@ -27,7 +26,7 @@ from .agencies.forms import AgencyPageForm
 from .api.preview import HeadlessPreviewMixin
 from .caching.tags import children, depends_on, model, one, tree
 from .caching.tags import page as page_tag
-from .prepared import Prepared
+from .prepared import Prepared, Written, plans_kept
 from .privacy import consent
 from .routing import ReaderPageMixin
 from .sharing import partner_stories
@@ -128,18 +127,17 @@ def story_types() -> list:
     return [NewsStoryPage, AwarenessArticlePage]
 
 
-def _newest_stories(now, path=None, site=None):
-    """The three newest stories and articles under the page at `path` (or `site`, a path
-    written into the SQL), as cards."""
+def _newest_stories(path, now):
+    """The three newest stories and articles under the page at `path`, as cards."""
     # The three newest of each type, walking its table's index by date. The site's pages are
     # matched by prefix, which SQLite looks up in no index: it walks the dates, newest first,
     # and stops at the third of the site's, rather than sorting every story of the site.
-    under = within(site, written=True) if site else Q(path__startswith=path)
+    under = within(path) if type(path) is Written else Q(path__startswith=path)
     each = [
         readable(story_type.objects, now).filter(under).order_by("-date", "-pk").values("pk")[:3]
         for story_type in story_types()
     ]
-    if compound_slices():
+    if connections[router.db_for_read(Page)].features.supports_slicing_ordering_in_compound:
         # PostgreSQL: one list of ids, found by the page table's key. It answers an OR of two
         # IN lists by scanning every page of the install.
         newest = Q(pk__in=each[0].union(*each[1:], all=True))
@@ -151,32 +149,20 @@ def _newest_stories(now, path=None, site=None):
     return specific_queryset(stories, story_types(), bodies=False)[0]
 
 
-def compound_slices() -> bool:
-    return connections[router.db_for_read(Page)].features.supports_slicing_ordering_in_compound
-
-
 # Every home page asks: compiled once per worker (sites.prepared).
-_newest_anywhere = Prepared(Page, _newest_stories)
-# On PostgreSQL, once per site: a generic plan (which a prepared query gets after five runs)
-# made without the site's path took it for a sliver of the install and scanned every page
-# (2 ms at 1 site), so PostgreSQL planned the query afresh on every run instead: 1 ms, against
-# 0.1 ms to run it. With the site's path written in, the generic plan walks the dates.
-MAX_SITES_PREPARED = 200  # then it starts again (psycopg keeps 100 prepared per connection)
-_newest_by_site: dict[str, Prepared] = {}
+_newest_stories_query = Prepared(Page, _newest_stories)
 
 
 def newest_stories(path: str, now):
-    """The three newest stories and articles under the page at `path`, as cards (sites.specific
-    rows), by a query compiled once per worker."""
-    if not compound_slices():  # SQLite: plans are cheap, one query for every site
-        return _newest_anywhere.run(path=path, now=now)
-    prepared = _newest_by_site.get(path)
-    if prepared is None:
-        if len(_newest_by_site) >= MAX_SITES_PREPARED:
-            _newest_by_site.clear()
-        prepared = Prepared(Page, functools.partial(_newest_stories, site=path))
-        _newest_by_site[path] = prepared
-    return prepared.run(now=now)
+    """The three newest stories and articles under the page at `path`, as cards (rows for
+    `sites.specific.specific_rows`).
+
+    On PostgreSQL the site's path is written into the SQL: a generic plan made without it took
+    the site for a sliver of the install and scanned every page (2 ms at 1 site), so PostgreSQL
+    planned the query afresh on every home page instead (1 ms, against 0.1 ms to run it)."""
+    if plans_kept(Page):
+        path = Written(path)
+    return _newest_stories_query.run(path=path, now=now)
 
 
 def story_cards(pages) -> list:

@@ -17,6 +17,7 @@ folded one into the SQL text, say) is not prepared: it is compiled each time, as
 
 import copy
 import functools
+import re
 import threading
 import uuid
 from collections.abc import Callable
@@ -34,7 +35,7 @@ class Prepared:
     once per database connection and shape. Values are ints, strings (also inside a LIKE
     pattern, as `path__startswith` makes, or with a suffix, as `within` makes), datetimes, UUIDs,
     or lists of ints (whose length is part of the shape: `run` prepares once for each length it
-    meets).
+    meets). A `Written` value is written into the SQL's text, each value its own copy of it.
 
     The queryset `run` returns is to be iterated only: chaining it (`.filter()`, `.count()`)
     would run the prepared SQL, not the chained query's.
@@ -46,6 +47,7 @@ class Prepared:
         self._compiled: dict[tuple, tuple | None] = {}
         self._converters: dict[tuple, tuple] = {}
         self._layouts: dict[tuple, tuple] = {}
+        self._texts: dict[tuple, str] = {}  # (key, written values) -> their SQL
         self._lock = threading.Lock()
 
     def run(self, **values) -> QuerySet:
@@ -63,6 +65,11 @@ class Prepared:
         if compiled is None:
             return self.build(**values)
         template, compiler, sql, params, slots = compiled
+        written = tuple(
+            (name, value) for name, value in sorted(values.items()) if type(value) is Written
+        )
+        if written:
+            sql = self._text_for(key, sql, written)
         filled = list(params)
         connection = connections[template.db]
         for index, name, position, pattern in slots:
@@ -94,6 +101,20 @@ class Prepared:
             running.lantern_layout = self._layout_for(key, compiler, template.db)
             queryset._iterable_class = PreparedModelIterable
         return queryset
+
+    def _text_for(self, key, sql: str, written: tuple) -> str:
+        """The compiled SQL with `written` values in their stand-ins' places (kept: the same
+        values, the same text, which is what the database's prepared statements go by)."""
+        found = self._texts.get((key, written))
+        if found is None:
+            found = sql
+            for name, value in written:
+                found = found.replace(stand_in_written(name), Written.check(value))
+            with self._lock:
+                if len(self._texts) >= MAX_WRITTEN_TEXTS:
+                    self._texts.clear()
+                self._texts[(key, written)] = found
+        return found
 
     def _layout_for(self, key, compiler, db) -> tuple:
         """What Django's ModelIterable works out from a compiled query before it reads a row
@@ -134,7 +155,9 @@ class Prepared:
         for number, (name, value) in enumerate(sorted(values.items())):
             if isinstance(value, bool):
                 return None  # Django may write it into the SQL text
-            if isinstance(value, list):
+            if type(value) is Written:
+                stand_ins[name] = Written(stand_in_written(name))
+            elif isinstance(value, list):
                 stand_ins[name] = [stand_in_int(number, position) for position in range(len(value))]
             elif isinstance(value, datetime):
                 stand_ins[name] = stand_in_datetime(number)
@@ -153,8 +176,15 @@ class Prepared:
         except EmptyResultSet:  # an empty list: Django runs no query at all
             return None
         slots, found = [], set()
+        for name, placeholder in stand_ins.items():
+            if type(placeholder) is Written:
+                if placeholder not in sql or any(placeholder in str(param) for param in params):
+                    return None  # not written where it was meant to be: compile each time
+                found.add((name, None))
         for index, param in enumerate(params):
             for name, placeholder in stand_ins.items():
+                if type(placeholder) is Written:
+                    continue
                 if isinstance(placeholder, list):
                     if is_int(param) and param in placeholder:
                         slots.append((index, name, placeholder.index(param), None))
@@ -225,6 +255,14 @@ def on_server(connection):
     if found is None:
         found = connection._lantern_server_binding = ServerBinding(connection)
     return found
+
+
+def plans_kept(model) -> bool:
+    """Whether the database `model` is read from keeps prepared queries' plans, made without
+    their values (PostgreSQL, `on_server`): a site's path is then better `Written` into a
+    query than passed beside it."""
+    connection = connections[router.db_for_read(model)]
+    return connection.vendor == "postgresql" and settings.LANTERN_PREPARED_STATEMENTS
 
 
 def converted_once(connection):
@@ -327,6 +365,33 @@ UUID_HEX = object()  # a slot's kind: a UUID, written as its hex digits (SQLite)
 
 def stand_in(name: str) -> str:
     return f"{STAND_IN}{name}-5f3a9c"
+
+
+def stand_in_written(name: str) -> str:
+    """Where a `Written` value goes: characters a tree path may hold, found nowhere else."""
+    return "ZZ5F3A9C" + name.upper().encode().hex().upper() + "ZZ"
+
+
+MAX_WRITTEN_TEXTS = 2000  # copies of SQL text (a few KB each) a query keeps; then it starts again
+
+
+class Written(str):
+    """A value for `Prepared.run` to write into the SQL's text rather than pass beside it.
+
+    PostgreSQL keeps a generic plan for a prepared query, made without its values, and a value
+    that tells how much of the install a query takes in (a site's path) misleads it as a value:
+    the plan then suits no site. The SQL is compiled once, with a stand-in written where the
+    value goes (the query's build writes it, as `sites.visibility.within(..., written=True)`
+    does), and each value gets its own copy of the text: its own prepared statement, planned
+    for it. Only a tree path's characters (0-9, A-Z), which need no quoting."""
+
+    ALLOWED = re.compile(r"[0-9A-Z]+")
+
+    @classmethod
+    def check(cls, value: str) -> str:
+        if not cls.ALLOWED.fullmatch(value):
+            raise ValueError(f"not a value to write into SQL: {value!r}")
+        return value
 
 
 def stand_in_datetime(number: int) -> datetime:

@@ -10,8 +10,6 @@ own `.public()` first loads every restriction of the install, one more query eac
 used, and a reader page used it three to six times.
 """
 
-import re
-
 from django.db.models import CharField, Exists, IntegerField, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length, Substr
@@ -21,34 +19,33 @@ from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
 from .caching.tags import depends_on, model
+from .prepared import Written
 
 # Above every character of a tree path (0-9, A-Z), in SQLite's byte order and in the "C"
 # collation Wagtail gives the path column on PostgreSQL.
 PAST_PATH = "~"
-TREE_PATH = re.compile(r"[0-9A-Z]+")  # treebeard's alphabet: nothing to quote
 
 
-def within(path: str, *, inclusive: bool = False, written: bool = False) -> Q:
+def within(path: str, *, inclusive: bool = False) -> Q:
     """Pages under the page at `path` (and that page itself when `inclusive`), as a range of
     paths. The same pages as `path__startswith`, but a range is one the path's index can walk:
     SQLite never uses an index for LIKE, and scanned every page of the install (50,000 at 50
     sites) to find one site's.
 
-    `written`: the range's ends are written into the SQL, not passed as values (see `literal`):
-    PostgreSQL then knows, in a prepared query's generic plan, how much of the install they
-    take in."""
+    A `Written` path (sites.prepared) is written into the SQL, the range's ends both: a
+    prepared query's generic plan on PostgreSQL then knows how much of the install they take
+    in."""
     upper = path + PAST_PATH
-    if written:
-        path, upper = literal_path(path), literal_path(upper)
+    if type(path) is Written:
+        path, upper = written(path), written(upper)
     lower = {"path__gte": path} if inclusive else {"path__gt": path}
     return Q(**lower, path__lt=upper)
 
 
-def literal_path(path: str) -> RawSQL:
-    """A tree path (or one just past a page's, ending in PAST_PATH) written into the SQL."""
-    if not TREE_PATH.fullmatch(path.removesuffix(PAST_PATH)):
-        raise ValueError(f"not a tree path: {path!r}")
-    return RawSQL(f"'{path}'", (), output_field=CharField())  # noqa: S611 (checked above)
+def written(path: str) -> RawSQL:
+    """A tree path (or one just past a page's, ending in PAST_PATH) as an SQL string."""
+    Written.check(path.removesuffix(PAST_PATH))  # a tree path's characters: nothing to quote
+    return RawSQL(f"'{path}'", (), output_field=CharField())  # noqa: S611 (checked)
 
 
 def literal(number: int) -> RawSQL:

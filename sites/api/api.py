@@ -31,7 +31,7 @@ from ..help.search import find_help
 from ..help.zips import ZipError, normalise_zip, state_for_zip
 from ..languages import SOURCE_LANGUAGE, home_pages, home_paths, live_pages, pages_under
 from ..pages import NewsStoryTag, tags_of
-from ..prepared import Prepared, type_ids
+from ..prepared import Prepared, Written, plans_kept, type_ids
 from ..specific import page_types, specific_pages
 from ..visibility import within
 from . import schemas, serializers
@@ -287,6 +287,8 @@ def window_query(filters, languages: int) -> Prepared:
 def list_pages(request, response: HttpResponse, filters: Query[PageFilters]):
     site = site_for(request, filters.site)
     paths = home_paths(site, request, filters.locale or SOURCE_LANGUAGE)
+    if plans_kept(Page):  # PostgreSQL: each site's listing planned for it (sites.prepared)
+        paths = [Written(path) for path in paths]
     values = {f"path{number}": path for number, path in enumerate(paths)}
     values["now"] = timezone.now()
     if filters.parent is not None:

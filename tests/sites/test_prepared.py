@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from wagtail.models import Page, PageViewRestriction, Site
@@ -22,7 +23,7 @@ from sites.pages import (
     newest_stories,
     story_types,
 )
-from sites.prepared import Prepared
+from sites.prepared import Prepared, Written
 from sites.routing import child_query
 from sites.specific import specific_rows
 from sites.synthetic import hostname_for
@@ -239,11 +240,17 @@ def test_postgresql_keeps_a_reader_pages_queries_prepared(kept_by_workers, setti
     assert all("$1" in sql for sql in prepared), "values bound apart from the SQL"
 
 
-def test_postgresql_plans_a_home_pages_newest_stories_once(kept_by_workers):
-    """A prepared query gets a generic plan after five runs, made without its values, when
-    that plan looks no dearer than planning afresh. Made without the site's path, the newest
-    stories' looked like a scan of every page, so PostgreSQL planned them again on every home
-    page (1 ms, ten times the query's run): the site's path is written into the SQL."""
+@pytest.mark.parametrize(
+    "page, statement",
+    [("home", "%%UNION ALL%%"), ("api", '%%AS "listed"%%')],
+    ids=["home page's newest stories", "API listing's window"],
+)
+def test_postgresql_plans_a_sites_listings_for_the_site(kept_by_workers, page, statement):
+    """PostgreSQL keeps a generic plan for a prepared query after five runs, made without its
+    values. Made without the site's path, the home page's newest stories looked like a scan of
+    every page, so it planned them afresh on every home page (1 ms, ten times their run); the
+    API's window took the site for a handful of pages and sorted all of them (1.1 ms against
+    0.4). The site's path is written into their SQL: each site's own statement, planned for it."""
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's; CI runs this on PostgreSQL")
     # A site of a few hundred stories, and what autovacuum would know of the tables.
@@ -252,19 +259,50 @@ def test_postgresql_plans_a_home_pages_newest_stories_once(kept_by_workers):
         cursor.execute("ANALYZE")
     home = Site.objects.get(hostname=hostname_for(1)).root_page
     client = site_client(hostname_for(1))
-    path = home.get_url_parts()[2]
+    path = home.get_url_parts()[2] if page == "home" else "/api/pages?limit=20"
     first = client.get(path).content
     for _ in range(14):  # psycopg prepares a query it has run 5 times; PostgreSQL plans 5 more
         assert client.get(path).content == first
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT generic_plans, custom_plans, statement FROM pg_prepared_statements"
-            " WHERE statement LIKE '%%UNION ALL%%'"
+            " WHERE statement LIKE %s",
+            [statement],
         )
         (generic, custom, sql), *others = cursor.fetchall()
     assert not others
-    assert re.search(rf"\"path\" > \(?'{home.path}'\)?", sql), "the site's path, written in"
+    assert re.search(rf"\"path\" >=? \(?'{home.path}'\)?", sql), "the site's path, written in"
     assert generic >= 4 and custom == 5, (generic, custom)
+
+
+def test_a_written_value_is_written_into_the_sql_each_its_own_copy(monkeypatch):
+    """`Written` values go into the SQL's text (checked to hold only a tree path's characters),
+    compiled once: each value its own text, the rows those the ORM finds."""
+    homes = list(Page.objects.filter(depth=2))
+    assert len(homes) > 1
+    expected = {
+        home.path: list(
+            Page.objects.filter(path__startswith=home.path).exclude(pk=home.pk).order_by("path")
+        )
+        for home in homes
+    }
+    compiled = []
+    real = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    pages = Prepared(Page, lambda path: Page.objects.filter(within(path)).order_by("path"))
+    for home in homes:
+        with CaptureQueriesContext(connection) as queries:
+            assert list(pages.run(path=Written(home.path))) == expected[home.path], home
+        (query,) = queries.captured_queries
+        assert re.search(rf"> \(?'{home.path}'\)?", query["sql"]), "written into the SQL"
+    assert len(compiled) == 1, "compiled once"
+    with pytest.raises(ValueError, match="not a value to write"):
+        list(pages.run(path=Written("0001' OR '1'='1")))
 
 
 def test_the_privacy_check_writes_its_constants_into_the_sql():
