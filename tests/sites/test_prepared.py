@@ -241,11 +241,11 @@ def test_postgresql_keeps_a_reader_pages_queries_prepared(kept_by_workers, setti
 
 
 @pytest.mark.parametrize(
-    "page, statement",
+    "listing, statement",
     [("home", "%%UNION ALL%%"), ("api", '%%AS "listed"%%')],
     ids=["home page's newest stories", "API listing's window"],
 )
-def test_postgresql_plans_a_sites_listings_for_the_site(kept_by_workers, page, statement):
+def test_postgresql_plans_a_sites_listings_for_the_site(kept_by_workers, listing, statement):
     """PostgreSQL keeps a generic plan for a prepared query after five runs, made without its
     values. Made without the site's path, the home page's newest stories looked like a scan of
     every page, so it planned them afresh on every home page (1 ms, ten times their run); the
@@ -259,7 +259,7 @@ def test_postgresql_plans_a_sites_listings_for_the_site(kept_by_workers, page, s
         cursor.execute("ANALYZE")
     home = Site.objects.get(hostname=hostname_for(1)).root_page
     client = site_client(hostname_for(1))
-    path = home.get_url_parts()[2] if page == "home" else "/api/pages?limit=20"
+    path = home.get_url_parts()[2] if listing == "home" else "/api/pages?limit=20"
     first = client.get(path).content
     for _ in range(14):  # psycopg prepares a query it has run 5 times; PostgreSQL plans 5 more
         assert client.get(path).content == first
@@ -278,8 +278,11 @@ def test_postgresql_plans_a_sites_listings_for_the_site(kept_by_workers, page, s
 def test_a_written_value_is_written_into_the_sql_each_its_own_copy(monkeypatch):
     """`Written` values go into the SQL's text (checked to hold only a tree path's characters),
     compiled once: each value its own text, the rows those the ORM finds."""
-    homes = list(Page.objects.filter(depth=2))
-    assert len(homes) > 1
+    root = Page.get_first_root_node()
+    homes = [root.add_child(instance=Page(title=f"Tree {n}", slug=f"tree-{n}")) for n in (1, 2)]
+    for home in homes:
+        for n in range(3):
+            home.add_child(instance=Page(title=f"Leaf {n}", slug=f"leaf-{n}"))
     expected = {
         home.path: list(
             Page.objects.filter(path__startswith=home.path).exclude(pk=home.pk).order_by("path")
