@@ -381,8 +381,8 @@ class Written(str):
     PostgreSQL keeps a generic plan for a prepared query, made without its values, and a value
     that tells how much of the install a query takes in (a site's path) misleads it as a value:
     the plan then suits no site. The SQL is compiled once, with a stand-in written where the
-    value goes (the query's build writes it, as `sites.visibility.within(..., written=True)`
-    does), and each value gets its own copy of the text: its own prepared statement, planned
+    value goes (the query's build writes it: `sites.visibility.within` does, given a Written
+    path), and each value gets its own copy of the text: its own prepared statement, planned
     for it. Only a tree path's characters (0-9, A-Z), which need no quoting."""
 
     ALLOWED = re.compile(r"[0-9A-Z]+")
