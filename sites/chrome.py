@@ -45,6 +45,9 @@ class Chrome:
         self.home = home  # the home page whose words every page shows (SiteContext.home)
         self.navigation = navigation  # (title, url) of each menu item
         self.help_hotlines = hotlines
+        # Markup that shows only this chrome ({% keep_with_site %}, sites.templatetags.
+        # lantern_kept), by where it stands and the language: gone with the chrome.
+        self.pieces: dict[tuple, str] = {}
 
 
 def chrome_for(request) -> Chrome | None:

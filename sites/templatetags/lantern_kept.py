@@ -15,10 +15,10 @@ piece shows must come from what it names: anything else (the request, the page a
 is worked out before it and named as a value, as `story_url` above.
 
 `{% keep_with_site %}…{% endkeep_with_site %}` keeps what shows only the site's chrome (its
-branding, home page, help lines: `sites.chrome`) and the reader's language, under the kept
-chrome itself: the help bar, the brand, the footer. An editor's change to any of them makes a
-new chrome, and with it new pieces. Where no chrome is kept (an editor, a preview) the piece
-is written afresh.
+branding, home page, help lines: `sites.chrome`) and the reader's language, on the kept
+chrome itself (`Chrome.pieces`): the help bar, the brand, the footer. An editor's change to
+any of them makes a new chrome, and the old one's pieces go with it. Where no chrome is kept
+(an editor, a preview) the piece is written afresh.
 
 Kept while `LANTERN_CHROME_CACHE` is on (what workers keep between requests, `sites.chrome`).
 """
@@ -69,10 +69,7 @@ class KeepNode(template.Node):
         self.position = position  # which {% keep %} of which template
 
     def render(self, context):
-        on = _on[0]
-        if on is None:
-            on = _on[0] = settings.LANTERN_CHROME_CACHE
-        if not on:
+        if not kept_at_all():
             return self.nodelist.render(context)
         key = (
             self.position,
@@ -82,9 +79,11 @@ class KeepNode(template.Node):
         )
         return self.kept(key, context)
 
-    def kept(self, key, context) -> str:
+    def kept(self, key, context, store=None) -> str:
+        """The markup kept under `key` in `store` (the worker's, bounded, unless another is
+        given), or written now and kept there."""
         try:
-            markup = _kept.get(key)
+            markup = (_kept if store is None else store).get(key)
         except TypeError:  # a value that cannot be hashed: written afresh
             return self.nodelist.render(context)
         if markup is None:
@@ -96,6 +95,8 @@ class KeepNode(template.Node):
                 _spoiled.reset(token)
             if spoiled:
                 dont_keep()  # nor any piece around this one
+            elif store is not None:
+                store[key] = markup
             else:
                 with _lock:
                     if len(_kept) >= MAX_KEPT:
@@ -106,17 +107,19 @@ class KeepNode(template.Node):
 
 class KeepWithSiteNode(KeepNode):
     def render(self, context):
-        on = _on[0]
-        if on is None:
-            on = _on[0] = settings.LANTERN_CHROME_CACHE
         site = context.get("lantern")
-        chrome = site.chrome if on and site is not None else None
+        chrome = site.chrome if site is not None and kept_at_all() else None
         if chrome is None:
             return self.nodelist.render(context)
-        # The chrome object itself: kept until it is replaced, never equal to another.
-        return self.kept(
-            (self.position, translation.get_language(), context.autoescape, chrome), context
-        )
+        key = (self.position, translation.get_language(), context.autoescape)
+        return self.kept(key, context, chrome.pieces)
+
+
+def kept_at_all() -> bool:
+    on = _on[0]
+    if on is None:
+        on = _on[0] = settings.LANTERN_CHROME_CACHE
+    return on
 
 
 def dont_keep() -> None:

@@ -9,6 +9,8 @@ from django.utils.html import escape
 
 from blocks.hotline import Hotline
 from sites.branding import SiteBranding
+from sites.caching import memo
+from sites.chrome import Chrome
 from sites.pages import NewsStoryPage
 from sites.templatetags import lantern_kept
 from tests.conftest import logged_in, site_client
@@ -92,7 +94,9 @@ def test_keep_names_what_it_shows():
 
 
 def kept_with_site() -> list:
-    return [key for key in lantern_kept._kept if key[-1].__class__.__name__ == "Chrome"]
+    """Each piece kept with a site's chrome: its key, and last the chrome it is kept on."""
+    chromes = [entry.value for entry in memo._entries.values() if isinstance(entry.value, Chrome)]
+    return [(*key, chrome) for chrome in chromes for key in chrome.pieces]
 
 
 def test_what_shows_only_the_site_is_kept_with_its_chrome_per_site_and_language():
