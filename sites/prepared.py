@@ -304,6 +304,7 @@ class ConvertedOnce(OwnCursors):
 
 
 _converted: dict[str, str] = {}  # a prepared query's SQL → as SQLite takes it
+MAX_CONVERTED = 2000  # queries' SQL (a few KB each); then it starts again
 
 
 @functools.cache
@@ -316,6 +317,8 @@ def converting_cursor():
                 return super().convert_query(query, param_names=param_names)
             found = _converted.get(query)
             if found is None:
+                if len(_converted) >= MAX_CONVERTED:
+                    _converted.clear()
                 found = _converted[query] = super().convert_query(query)
             return found
 
