@@ -2,12 +2,12 @@
 
 Every reader page needs its site, the site's branding, its home page (whose words every page
 shows, and where routing starts), the home page's translations (the language links), the help
-lines at the top and the menu; routing to any page goes through one of the home page's
-children. Loaded for each page, these were 7 of a story's 13 queries and about half of its
-rendering time. Each worker keeps them per host name and language instead
-(`caching.memo`), checked on every request against the versions of the tags they were built
-from: one query (or one Redis call) instead of seven, and an editor's change reaches the very
-next reader as it does through the page cache.
+lines at the top, the menu and every site's root (which links are worked out from); routing
+to any page goes through one of the home page's children. Loaded for each page, these were 7
+of a story's 13 queries and about half of its rendering time. Each worker keeps them per host
+name and language instead (`caching.memo`), checked on every request against the versions of
+the tags they were built from: one query (or one Redis call) instead of seven, and an
+editor's change reaches the very next reader as it does through the page cache.
 
 Only anonymous readers' requests use it (`caching.middleware.may_use_cache`): editors,
 previews and the admin load everything afresh, as before. `LANTERN_CHROME_CACHE=False` turns
@@ -26,7 +26,7 @@ from wagtail.models import PageViewRestriction, Site
 
 from .caching import memo
 from .caching.middleware import may_use_cache
-from .caching.tags import children, depends_on, model
+from .caching.tags import children, depends_on, model, site_roots
 from .specific import specific_pages
 from .visibility import privacy
 
@@ -36,7 +36,9 @@ REQUEST_ATTRIBUTE = "_lantern_chrome"
 class Chrome:
     """One site's chrome in one language (built by `build`, shared: never changed)."""
 
-    def __init__(self, site, branding, homes, root, root_children, home, navigation, hotlines):
+    def __init__(
+        self, site, branding, homes, root, root_children, home, navigation, hotlines, site_roots
+    ):
         self.site = site
         self.branding = branding
         self.homes = homes  # language code → the live home page (sites.languages.home_pages)
@@ -45,6 +47,9 @@ class Chrome:
         self.home = home  # the home page whose words every page shows (SiteContext.home)
         self.navigation = navigation  # (title, url) of each menu item
         self.help_hotlines = hotlines
+        # Every site's root path and address (Wagtail's Site.get_site_root_paths), which links
+        # are worked out from: otherwise read from the cache (Redis) for each page rendered.
+        self.site_roots = site_roots
         # Markup that shows only this chrome ({% keep_with_site %}, sites.templatetags.
         # lantern_kept), by where it stands and the language: gone with the chrome.
         self.pieces: dict[tuple, str] = {}
@@ -71,6 +76,8 @@ def settle(request, chrome: Chrome) -> None:
     branding (`SiteBranding.for_request`) and the home pages (`languages.home_pages`)."""
     from .branding import SiteBranding
 
+    if not hasattr(request, "_wagtail_cached_site_root_paths"):  # Page._get_site_root_paths
+        request._wagtail_cached_site_root_paths = chrome.site_roots
     if getattr(request, "_wagtail_site", None) is None:
         request._wagtail_site = fresh(chrome.site)
     if request._wagtail_site.pk != chrome.site.pk:
@@ -99,6 +106,9 @@ def build(request) -> Chrome | None:
     homes = home_pages(site)
     root = site.root_page.localized.specific
     depends_on(children(root), model(PageViewRestriction))  # a child published, a page made private
+    depends_on(site_roots())  # bumped whenever Wagtail forgets its own copy (caching.invalidation)
+    roots = shared_roots(Site.get_site_root_paths())
+    request._wagtail_cached_site_root_paths = roots  # for the menu's links below
     found = specific_pages(
         root.get_children().select_related("locale").annotate(**privacy()),
         root.specific_class.allowed_subpage_models(),
@@ -109,7 +119,19 @@ def build(request) -> Chrome | None:
     home = home or site.root_page.specific
     navigation = [(page.title, page.get_url(request)) for page in menu_pages(home)]
     hotlines = help_hotlines(branding)
-    return Chrome(site, branding, homes, root, root_children, home, navigation, hotlines)
+    return Chrome(site, branding, homes, root, root_children, home, navigation, hotlines, roots)
+
+
+_roots: list = []
+
+
+def shared_roots(roots: list) -> list:
+    """`roots`, or the equal list a chrome built before holds: one copy per worker, not one for
+    each site and language (each a list of every site in every language)."""
+    global _roots
+    if roots != _roots:
+        _roots = roots
+    return _roots
 
 
 def fresh(obj, depth: int = 2):

@@ -8,6 +8,9 @@
 - A page deleted: the same, for it and each page under it.
 - Any other object saved or deleted (a hotline, an appeal, a help resource, an image, a
   site's branding, the site itself): that object, its translations, and listings of its model.
+- Whenever Wagtail forgets its cached site roots (a site or a locale saved or deleted, a site's
+  root page or one of its translations saved), and on any move (a site's root may be under
+  the page moved): the site roots every worker keeps with a site's chrome.
 
 A draft saved, submitted or locked changes nothing readers see, and purges nothing.
 """
@@ -15,7 +18,7 @@ A draft saved, submitted or locked changes nothing readers see, and purges nothi
 from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_migrate
 
-from wagtail.models import Page
+from wagtail.models import Locale, Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import store, tags
@@ -76,7 +79,10 @@ def page_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     """post_save of a page: a save that changes what readers see (not a draft's bookkeeping)."""
     if update_fields is not None and set(update_fields) <= DRAFT_FIELDS:
         return
-    bump_on_commit({tags.page(instance.pk)})
+    found = {tags.page(instance.pk)}
+    if instance.is_site_root():  # as Wagtail's Page.save asks before forgetting its roots
+        found.add(tags.site_roots())
+    bump_on_commit(found)
 
 
 def page_moved(sender, instance, url_path_before=None, url_path_after=None, **kwargs):
@@ -87,7 +93,7 @@ def page_moved(sender, instance, url_path_before=None, url_path_after=None, **kw
     if parent_before is not None:
         found |= around(parent_before.path + "0" * Page.steplen)  # a child's place there
     found |= {tags.page(pk) for pk in page.get_descendants().values_list("pk", flat=True)}
-    bump_on_commit(found)
+    bump_on_commit(found | {tags.site_roots()})
 
 
 def page_deleted(sender, instance, **kwargs):
@@ -100,7 +106,10 @@ def object_changed(sender, instance, raw=False, **kwargs):
         return
     if instance.pk is None or not tags.may_show(instance):
         return
-    bump_on_commit({*tags.object_tags(instance), tags.model(type(instance))})
+    found = {*tags.object_tags(instance), tags.model(type(instance))}
+    if isinstance(instance, (Site, Locale)):  # Wagtail's site roots name both
+        found.add(tags.site_roots())
+    bump_on_commit(found)
 
 
 def connect() -> None:

@@ -67,6 +67,12 @@ def tree(ancestor_or_path) -> str:
     return f"tree:{getattr(ancestor_or_path, 'path', ancestor_or_path)}"
 
 
+def site_roots() -> str:
+    """Every site's root path and address (Wagtail's `Site.get_site_root_paths`), which every
+    page's links are worked out from: bumped whenever Wagtail forgets its cached copy."""
+    return "site-roots"
+
+
 def model(model_class) -> str:
     """A listing of all of a model's objects (the help directory, the pinned hotlines)."""
     return f"model:{model_class._meta.concrete_model._meta.label_lower}"

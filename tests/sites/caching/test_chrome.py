@@ -198,3 +198,59 @@ def help_bar(html: str) -> str:
     """The help lines at the top of every page (not a hotline panel in the page's body)."""
     start = html.index('<aside class="help-bar"')
     return html[start : html.index("</aside>", start)]
+
+
+def pines_listing_of_a_harbor_story(change) -> tuple:
+    """Harbor's story shared onto Pines' stories listing, which links to it on Harbor's site."""
+    from sites.pages import NewsIndexPage, NewsStoryPage
+    from sites.sharing import SharedStory
+
+    def index_of(hostname):
+        return NewsIndexPage.objects.child_of(Site.objects.get(hostname=hostname).root_page).get()
+
+    story = NewsStoryPage.objects.descendant_of(index_of(HARBOR)).get(slug="mayas-story")
+    story.share_with_network = True
+    change(lambda: story.save_revision().publish())
+    change(SharedStory.objects.create, index=index_of("pines.localhost"), story=story)
+    return site_client("pines.localhost"), index_of("pines.localhost").get_url_parts()[2], story
+
+
+def test_links_to_another_site_follow_its_new_host_name(change):
+    """Every site's root address is kept with each chrome: another site's change reaches it."""
+    reader, listing, story = pines_listing_of_a_harbor_story(change)
+    assert f'href="http://{HARBOR}/en/stories/{story.slug}/"' in text(reader, listing)
+    harbor = Site.objects.get(hostname=HARBOR)
+    harbor.hostname = "haven.localhost"
+    change(harbor.save)
+    html = text(reader, listing)
+    assert f'href="http://haven.localhost/en/stories/{story.slug}/"' in html
+    assert f"http://{HARBOR}/" not in html
+
+
+def test_links_to_another_site_follow_its_home_page_given_a_new_slug(change):
+    """A site's root path moves with its home page's slug: kept roots from before would match
+    no page under it, and its stories would lose their links."""
+    reader, listing, story = pines_listing_of_a_harbor_story(change)
+    text(reader, listing)
+    home = Site.objects.get(hostname=HARBOR).root_page.specific
+    home.slug = "harbor-light-home"
+    change(lambda: home.save_revision().publish())
+    assert f'href="http://{HARBOR}/en/stories/{story.slug}/"' in text(reader, listing)
+
+
+def test_pages_and_the_api_read_no_site_roots_once_the_chrome_is_kept(monkeypatch):
+    """Wagtail reads its site roots from the cache (Redis) for each page that links anywhere;
+    a kept chrome holds them, checked with the rest of it."""
+    reader = site_client(HARBOR)
+    paths = ("/en/", STORY, "/en/stories/", "/api/pages?limit=20")
+    for path in paths:
+        assert reader.get(path).status_code == 200, path
+    read = []
+    original = Site.get_site_root_paths
+    monkeypatch.setattr(Site, "get_site_root_paths", lambda: read.append(1) or original())
+    for path in paths:
+        assert reader.get(path).status_code == 200, path
+    assert read == []
+    memo.clear()
+    assert reader.get(STORY).status_code == 200
+    assert read, "read again when the chrome is built again"
