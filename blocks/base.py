@@ -5,10 +5,12 @@ from django.core.exceptions import ValidationError
 from wagtail import blocks
 from wagtail.blocks import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock
+from wagtail.models import Page
 
 from sites.prepared import in_bulk
 from sites.specific import prefetch_renditions
 
+from .chosen import LoadsWithStream, chosen
 from .translated import chosen_in_order
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
@@ -88,15 +90,19 @@ class FactBlock(blocks.StructBlock):
         preview_value = {"figure": "216", "label": "children helped", "source": "Case records"}
 
 
-class PageLinkChooserBlock(blocks.PageChooserBlock):
+class PageLinkChooserBlock(LoadsWithStream, blocks.PageChooserBlock):
     """Wagtail's page chooser, stored as one (the same definition in migrations), whose pages
-    load in a query compiled once per worker (sites.prepared)."""
+    come with every page chosen in the stream (blocks.chosen), or else in a query compiled
+    once per worker (sites.prepared)."""
 
     canonical_module_path = "wagtail.blocks.PageChooserBlock"
 
     def bulk_to_python(self, values):
         values = list(values)
-        return chosen_in_order(values, in_bulk(self.model_class, values))
+        found = chosen(values) if self.model_class is Page else None
+        if found is None:
+            found = in_bulk(self.model_class, values)
+        return chosen_in_order(values, found)
 
 
 class CallToActionBlock(blocks.StructBlock):

@@ -1,7 +1,5 @@
 """Blocks that point readers at other stories."""
 
-import copy
-
 from django.apps import apps
 
 from wagtail import blocks
@@ -13,7 +11,8 @@ from sites.prepared import Prepared
 from sites.specific import specific_queryset, specific_rows
 from sites.visibility import privacy
 
-from .translated import PageBatch
+from .chosen import LoadsWithStream, chosen
+from .translated import PageBatch, chosen_in_order
 
 STORY_TYPES = ["agency_sites.NewsStoryPage", "agency_sites.AwarenessArticlePage"]
 
@@ -31,28 +30,27 @@ def _chosen_stories(ids):
 chosen_stories = Prepared(Page, _chosen_stories)
 
 
-class StoryChooserBlock(blocks.PageChooserBlock):
+class StoryChooserBlock(LoadsWithStream, blocks.PageChooserBlock):
     """Wagtail's page chooser, stored as one (the same definition in migrations), whose stories
-    load as cards show them: every story chosen in a stream's related-stories blocks comes in
-    one query, in its own type, with its picture, its language and whether it is private.
-    Wagtail's would load them as plain pages, and each block would load them again."""
+    load as cards show them: every page chosen in the stream (blocks.chosen) comes in one
+    query, each story in its own type, with its picture, its language and whether it is
+    private. Wagtail's would load them as plain pages, and each block would load them again."""
 
     canonical_module_path = "wagtail.blocks.PageChooserBlock"
 
     def bulk_to_python(self, values):
         values = list(values)
         ids = [pk for pk in values if pk is not None]
-        found = {
-            page.pk: page for page in specific_rows(chosen_stories.run(ids=ids), story_types())
-        }
-        result, seen = [], set()
-        for pk in values:
-            page = found.get(pk)
-            if page is not None and pk in seen:
-                page = copy.copy(page)  # as Wagtail's: one object a place it is chosen in
-            result.append(page)
-            seen.add(pk)
-        return result
+        found = chosen(ids)
+        if found is None or not all(
+            isinstance(page, tuple(story_types())) for page in found.values()
+        ):
+            # Not from a stream, or a page of another type chosen (a generic page in the
+            # stream's batch): loaded here, each in its type.
+            found = {
+                page.pk: page for page in specific_rows(chosen_stories.run(ids=ids), story_types())
+            }
+        return chosen_in_order(values, found)
 
 
 class RelatedStoriesValue(blocks.StructValue):

@@ -3,8 +3,6 @@
 Block names are stored in the database with the content: never rename one casually.
 """
 
-from wagtail import blocks
-
 from .appeals import DonationAppealBlock
 from .base import (
     CallToActionBlock,
@@ -14,11 +12,12 @@ from .base import (
     TextBlock,
     TipsBlock,
 )
+from .chosen import ChosenPagesStreamBlock
 from .hotline import HotlinePanelBlock
 from .news import RelatedStoriesBlock
 
 
-class BodyBlock(blocks.StreamBlock):
+class BodyBlock(ChosenPagesStreamBlock):
     text = TextBlock()
     image = CaptionedImageBlock()
     quote = QuoteBlock()
@@ -30,7 +29,7 @@ class BodyBlock(blocks.StreamBlock):
     related_stories = RelatedStoriesBlock()
 
 
-class ResourcesBlock(blocks.StreamBlock):
+class ResourcesBlock(ChosenPagesStreamBlock):
     """Where to turn next, at the end of an awareness article."""
 
     hotline_panel = HotlinePanelBlock()

@@ -163,7 +163,7 @@ def fresh(obj, depth: int = 2):
 def unread(value: StreamValue) -> StreamValue:
     """The same stream, as it came from the database: nothing parsed or cached on it yet."""
     raw = value._raw_data if value.is_lazy else value.get_prep_value()
-    copied = StreamValue(value.stream_block, raw, is_lazy=True, raw_text=value.raw_text)
+    copied = type(value)(value.stream_block, raw, is_lazy=True, raw_text=value.raw_text)
     if hasattr(value, "_stream_field"):
         copied._stream_field = value._stream_field
     return copied

@@ -207,3 +207,60 @@ def test_call_to_action_hides_its_button_once_the_page_is_unpublished():
     rendered = block.render(block.to_python(cta(about)))
     assert "<h2>Get involved</h2>" in rendered
     assert 'class="button"' not in rendered
+
+
+def related_and_cta(stories: list[Page], *targets: Page) -> list[dict]:
+    return [
+        {
+            "type": "related_stories",
+            "value": {"heading": "Read more", "stories": [s.pk for s in stories]},
+        },
+        *({"type": "call_to_action", "value": cta(target)} for target in targets),
+    ]
+
+
+def page_queries(captured) -> list[str]:
+    return [q["sql"] for q in captured if 'FROM "wagtailcore_page"' in q["sql"]]
+
+
+@pytest.mark.django_db
+def test_pages_chosen_anywhere_in_a_stream_come_in_one_query():
+    """The related stories and every call to action's page: one query for all of them, each
+    story in its own type with its picture, the other pages plain."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first, second, _ = harbor_stories()
+    about = harbor_page("about")
+    body = BodyBlock()
+    value = body.to_python(related_and_cta([first, second], about, second))
+    with CaptureQueriesContext(connection) as captured:
+        converted = [child.value for child in value]  # each kind of block, as rendering does
+    assert len(page_queries(captured)) == 1, page_queries(captured)
+    assert len(converted) == 3
+    rendered = body.render(value)
+    assert rendered.index(card(first)) < rendered.index(card(second))
+    assert '<a class="button" href="http://harbor.localhost/en/about/">' in rendered
+    assert f'<a class="button" href="{second.url}">' in rendered
+
+
+@pytest.mark.django_db
+def test_a_page_chosen_in_two_places_is_its_own_object_in_each():
+    """As Wagtail's choosers give them: what one block does to its page (a translation, a
+    picture's sizes) never reaches another's."""
+    first, second, _ = harbor_stories()
+    value = BodyBlock().to_python(related_and_cta([first, second], first))
+    in_related = value[0].value["stories"][0]
+    in_cta = value[1].value["page"]
+    assert in_related.pk == in_cta.pk == first.pk
+    assert in_related is not in_cta
+
+
+def test_chosen_ids_are_read_from_either_stored_list_format():
+    """Wagtail stores a list's items as {"type": "item", "value": …}; older data as values."""
+    from blocks.chosen import chosen_ids
+
+    raw = {"heading": "x", "stories": [3, {"type": "item", "value": 5, "id": "a"}, None]}
+    assert chosen_ids(RelatedStoriesBlock(), raw) == [3, 5]
+    assert chosen_ids(CallToActionBlock(), cta()) == []
+    assert chosen_ids(CallToActionBlock(), "not a dict") == []

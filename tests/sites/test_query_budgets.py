@@ -56,11 +56,12 @@ BUDGETS = {
 # A story with nothing to load in its blocks (text, facts, tips), read in its source language.
 PLAIN_STORY = {1: 9, 2: 10}  # by the number of languages of the site
 # A story on a two-language site with every kind of block that loads something: the plain
-# story's 10, one for each kind (hotline panels, appeals, related stories, images, calls to
-# action) and one each for the sizes of the related stories' and the image blocks' pictures.
-# Read in Spanish: one more to find the Spanish home page and one for the stories' Spanish
-# translations (hotlines and appeals come with theirs).
-EVERY_KIND_OF_BLOCK = {"en": 10 + 5 + 2, "es": 10 + 5 + 2 + 2}
+# story's 10, one for each kind (hotline panels, appeals, images) and one for every page chosen
+# (related stories and calls to action together, blocks.chosen), and one each for the sizes of
+# the related stories' and the image blocks' pictures. Read in Spanish: one more to find the
+# Spanish home page and one for the stories' Spanish translations (hotlines and appeals come
+# with theirs).
+EVERY_KIND_OF_BLOCK = {"en": 10 + 4 + 2, "es": 10 + 4 + 2 + 2}
 
 
 @pytest.fixture(autouse=True)
