@@ -1,5 +1,6 @@
 """Page types. Each declares where it may be created, so editors only see sensible choices."""
 
+import json
 import math
 
 from django.core.paginator import Paginator
@@ -34,6 +35,7 @@ from .specific import cards, prefetch_hero_renditions, specific_queryset, specif
 from .visibility import readable, within
 
 STORY_PAGE_TYPES = ["agency_sites.NewsStoryPage", "agency_sites.AwarenessArticlePage"]
+TAGGING_ROWS = "_lantern_tagging_rows"  # a routed story's tags (NewsStoryPage.routed_with)
 WORDS_PER_MINUTE = 200
 
 
@@ -276,6 +278,43 @@ _tag_rows = Prepared(
 )
 
 
+class TaggingRows(models.Aggregate):
+    """The tagging rows of a group as JSON text: [[row id, tag id, name, slug], …], in no
+    order (SQLite before 3.44 cannot order inside an aggregate): sorted by row id after."""
+
+    function = "JSON_GROUP_ARRAY"
+    template = "%(function)s(JSON_ARRAY(%(expressions)s))"
+    output_field = models.TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="JSON_AGG",
+            template="%(function)s(JSON_BUILD_ARRAY(%(expressions)s))::text",
+            **extra_context,
+        )
+
+
+def tagging_rows():
+    """The tags of the page of the row being selected, as `TaggingRows` (None for none)."""
+    return models.Subquery(
+        NewsStoryTag.objects.filter(content_object_id=models.OuterRef("pk"))
+        .order_by()
+        .values("content_object_id")
+        .annotate(rows=TaggingRows("pk", "tag_id", "tag__name", "tag__slug"))
+        .values("rows")
+    )
+
+
+def tags_in(rows: str | None) -> list[tuple[str, str]]:
+    """(name, slug) of each tag in `tagging_rows`' JSON, in the order they were added, declared
+    to the page cache as `tags_of` declares them."""
+    found = sorted(json.loads(rows)) if rows else []
+    depends_on(*(one(Tag, tag) for _, tag, _, _ in found))
+    return [(name, slug) for _, _, name, slug in found]
+
+
 def tags_of(story_ids) -> dict[int, list[tuple[str, str]]]:
     """story id -> (name, slug) of each of its published tags, in one query compiled once per
     worker (no object made for each tag and each tagging row). The tags shown are declared to
@@ -345,11 +384,19 @@ class NewsStoryPage(StoryPage):
     def kind_label(self):
         return self.get_kind_display()
 
+    @classmethod
+    def routed_with(cls) -> dict:
+        """Brought with the story when an address is routed to it (sites.routing): its tags,
+        which would otherwise take a query of their own."""
+        return {TAGGING_ROWS: tagging_rows()}
+
     def tags_shown(self) -> list[tuple[str, str]]:
         """(name, slug) of each of the story's tags: those being edited in a preview, else the
-        published ones (`tags_of`)."""
+        published ones, as routing brought them, or else from `tags_of`."""
         if self.pk is None or self.tags.get_tagged_item_manager().is_deferring:
             return [(tag.name, tag.slug) for tag in self.tags.all()]
+        if TAGGING_ROWS in self.__dict__:
+            return tags_in(self.__dict__[TAGGING_ROWS])
         return tags_of([self.pk]).get(self.pk, [])
 
     content_panels = [

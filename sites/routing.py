@@ -36,10 +36,17 @@ def child_query(parent_class) -> tuple[Prepared, list]:
     if parent_class not in _child_queries:
         types = specific_queryset(Page.objects.none(), parent_class.allowed_subpage_models())[1]
 
+        # What a page type shows from other tables, brought with it (a story's tags).
+        shown = {
+            name: expression
+            for model in types
+            for name, expression in getattr(model, "routed_with", dict)().items()
+        }
+
         def build(path, depth, slug):
             children = Page.objects.filter(path__startswith=path, depth=depth, slug=slug)
             return specific_queryset(
-                children.select_related("locale").annotate(**privacy()), types
+                children.select_related("locale").annotate(**privacy(), **shown), types
             )[0]
 
         _child_queries[parent_class] = (Prepared(Page, build), types)
