@@ -30,7 +30,7 @@ from ..help.models import Service
 from ..help.search import find_help
 from ..help.zips import ZipError, normalise_zip, state_for_zip
 from ..languages import SOURCE_LANGUAGE, home_pages, home_paths, live_pages, pages_under
-from ..pages import NewsStoryTag, tags_of
+from ..pages import NewsStoryTag, tagging_rows, tags_in
 from ..prepared import Prepared, Written, plans_kept, type_ids
 from ..specific import page_types, specific_pages
 from ..visibility import within
@@ -267,9 +267,10 @@ def window_query(filters, languages: int) -> Prepared:
             counted = listing(filters, **values).order_by().values(n=Func("pk", function="COUNT"))
             window = listing(filters, walk_order=True, **values)
             # Rows, not objects: a page and its specific page made for each were half a
-            # listing's time. What the summaries show, from whichever type's table has it.
+            # listing's time. What the summaries show, from whichever type's table has it,
+            # and each story's tags (no query of their own).
             plain, own = serializers.listed_columns(page_types())
-            window = window.values(*plain, **own, listed=Subquery(counted))
+            window = window.values(*plain, **own, listed=Subquery(counted), tagging=tagging_rows())
             return window[filters.offset : filters.offset + filters.limit]
 
         prepared = Prepared(Page, build)
@@ -313,10 +314,7 @@ def list_pages(request, response: HttpResponse, filters: Query[PageFilters]):
             count = listing(filters, **values).count()
         else:
             count = 0
-    tags = {
-        story: [name for name, _ in names]
-        for story, names in tags_of(row["id"] for row in window).items()
-    }
+    tags = {row["id"]: [name for name, _ in tags_in(row["tagging"])] for row in window}
     serializer = serializer_for(request)
     cacheable(response)
     return {

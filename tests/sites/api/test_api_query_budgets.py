@@ -27,9 +27,9 @@ pytestmark = pytest.mark.django_db
 HOST = "harbor.localhost"
 
 # The site (1), its home pages in each language (1) and its branding (1, for its languages),
-# the window of pages in their own types whatever the types, each row with how many pages
-# match (1), and the news stories' tags (1).
-LISTING = 5
+# and the window of pages in their own types whatever the types, each row with how many pages
+# match and its tags (1).
+LISTING = 4
 SITE = 6  # the site, its home pages, branding, menu, help bar's hotlines, their owners
 SNIPPETS = 2  # the site, and the hotlines (or appeals) with their owners
 HELP = 2  # the resources and the hotlines, each with their translations and owners

@@ -286,3 +286,16 @@ def test_a_listing_says_of_each_page_what_its_detail_says(hostname):
             assert item == {key: detail[key] for key in item}, item["url"]
             compared += 1
     assert compared >= len(live_ids(hostname))
+
+
+def test_a_listed_storys_tags_are_its_own_in_the_order_added():
+    """Each row of a listing brings its story's tags (no query of their own): a story's tags
+    never reach its neighbour, and come in the order they were added."""
+    tagged, plain = add_story("Tagged for the API"), add_story("Not tagged")
+    for name in ("shelters", 'Día "uno"', "advocacy"):
+        tagged.tags.add(name)
+        tagged.save_revision().publish()
+    items = get("harbor.localhost", "/api/pages", type="news_story", limit=100).json()["items"]
+    by_id = {item["id"]: item for item in items}
+    assert by_id[tagged.pk]["tags"] == ["shelters", 'Día "uno"', "advocacy"]
+    assert by_id[plain.pk]["tags"] == []
