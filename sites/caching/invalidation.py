@@ -9,8 +9,8 @@
 - Any other object saved or deleted (a hotline, an appeal, a help resource, an image, a
   site's branding, the site itself): that object, its translations, and listings of its model.
 - Whenever Wagtail forgets its cached site roots (a site or a locale saved or deleted, a site's
-  root page or one of its translations saved), and on any move (a site's root may be under
-  the page moved): the site roots every worker keeps with a site's chrome.
+  root page or one of its translations saved), and on any move or deletion (a site's root may
+  be the page, or under it): the site roots every worker keeps with a site's chrome.
 
 A draft saved, submitted or locked changes nothing readers see, and purges nothing.
 """
@@ -97,7 +97,9 @@ def page_moved(sender, instance, url_path_before=None, url_path_after=None, **kw
 
 
 def page_deleted(sender, instance, **kwargs):
-    bump_on_commit({tags.page(instance.pk)} | around(instance.path))
+    # A site's root or its translation may be among the pages deleted: asking of each would
+    # cost a query a page, and deletions are rare.
+    bump_on_commit({tags.page(instance.pk), tags.site_roots()} | around(instance.path))
 
 
 def object_changed(sender, instance, raw=False, **kwargs):
