@@ -29,7 +29,9 @@ import time
 
 from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from django.conf import settings
 from django.core.cache import caches
@@ -146,6 +148,12 @@ def current_versions(tags) -> dict:
     if versions_in_database():
         found = _versions_from_database(list(tags))
         return {tag: found.get(tag, NEVER_CHANGED) for tag in tags}
+    tags = tuple(tags)
+    if isinstance(cache(), RedisCache):
+        values = _fetch(tuple(f"{PREFIX}tag:{tag}" for tag in tags))
+        return {
+            tag: version for tag, version in zip(tags, values, strict=True) if version is not None
+        }
     keys = _tag_keys(tags)
     found = _ask("get_many", list(keys))
     return {keys[key]: version for key, version in found.items()}
@@ -255,7 +263,7 @@ def load(key: str):
             return None
         current = current_versions(entry["versions"])
     else:
-        values = _fetch([key, *(f"{PREFIX}tag:{tag}" for tag in known)])
+        values = _fetch((key, *(f"{PREFIX}tag:{tag}" for tag in known)), entry_first=True)
         entry = values[0]
         if entry is None:
             return None
@@ -275,33 +283,80 @@ def load(key: str):
     return entry
 
 
-# Our key -> the cache's own (with its prefix and key version), for keys read on every hit.
-MAX_FULL_KEYS = 20_000
-_full_keys: dict[str, str] = {}
+# The keys of each lookup made again and again (a page and its tags' versions, a kept chrome's
+# versions) -> its MGET command, packed as Redis reads it: worked out once per worker.
+MAX_PACKED = 4000
+_packed: dict[tuple[str, ...], bytes] = {}
 
 
-def _fetch(keys: list[str]) -> list:
+def _fetch(keys: tuple[str, ...], entry_first: bool = False) -> list:
     """The values under `keys`, in their order (None for a key the cache does not hold), in
-    one round trip. From Redis, with the cache's own keys worked out once per key: django-redis
-    works each out again (and builds a dict of them) on every call."""
+    one round trip. `entry_first`: the first is a stored page, the rest versions.
+
+    From Redis, the command is packed once per worker for each set of keys and sent on a
+    pooled connection as it is: redis-py otherwise encodes every key again, and django-redis
+    works out each key's full form and builds a dict of them, on every call. That was two
+    thirds of a warm page's lookup (83 of 125 µs, against 32 for the same MGET sent packed).
+    Versions are read as the integers they are; anything else as django-redis reads it."""
     backend = cache()
     if not isinstance(backend, RedisCache):
-        found = _ask("get_many", keys)
+        found = _ask("get_many", list(keys))
         return [found.get(key) for key in keys]
     client = backend.client
-    full = []
-    for key in keys:
-        made = _full_keys.get(key)
-        if made is None:
-            if len(_full_keys) >= MAX_FULL_KEYS:
-                _full_keys.clear()
-            made = _full_keys[key] = str(client.make_key(key))
-        full.append(made)
+    packed = _packed.get(keys)
+    if packed is None:
+        packed = pack("MGET", *(str(client.make_key(key)) for key in keys))
+        if len(_packed) >= MAX_PACKED:
+            _packed.clear()
+        _packed[keys] = packed
     try:
-        values = client.get_client(write=False).mget(full)
+        values = _send(client.get_client(write=False).connection_pool, packed)
     except CACHE_ERRORS as error:
         raise Unavailable(error_name(error)) from error
-    return [None if value is None else client.decode(value) for value in values]
+    if entry_first:
+        entry = None if values[0] is None else client.decode(values[0])
+        return [entry, *(_version(client, value) for value in values[1:])]
+    return [_version(client, value) for value in values]
+
+
+def pack(*words: str) -> bytes:
+    """A command as Redis reads it (RESP): how many words, then each with its length."""
+    encoded = [word.encode() for word in words]
+    return b"".join(
+        [b"*%d\r\n" % len(encoded), *(b"$%d\r\n%s\r\n" % (len(word), word) for word in encoded)]
+    )
+
+
+def _send(pool, packed: bytes) -> list:
+    """The reply to a packed command, on a connection from `pool` (which connects it). One that
+    fails on the way is opened again and tried once more, as redis-py's own retry would."""
+    connection = pool.get_connection()
+    try:
+        try:
+            connection.send_packed_command(
+                [packed]
+            )  # a list of chunks: bytes would be read as ints
+            return connection.read_response()
+        except (RedisConnectionError, RedisTimeoutError):
+            connection.disconnect()
+            connection.send_packed_command(
+                [packed]
+            )  # a list of chunks: bytes would be read as ints
+            return connection.read_response()
+    except BaseException:
+        connection.disconnect()
+        raise
+    finally:
+        pool.release(connection)
+
+
+def _version(client, value):
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return client.decode(value)  # a version made before versions were numbers
 
 
 def remember_tags(key: str, versions: dict[str, str]) -> None:
@@ -313,7 +368,7 @@ def remember_tags(key: str, versions: dict[str, str]) -> None:
 
 def forget(**kwargs) -> None:
     """Forget what this process knows of the cache's keys: it is another cache now."""
-    _full_keys.clear()
+    _packed.clear()
     _page_tags.clear()
 
 

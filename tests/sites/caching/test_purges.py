@@ -192,17 +192,19 @@ def test_versions_in_redis_are_numbers_read_without_unpickling(redis_pages):
 
 @pytest.fixture
 def redis_round_trips(monkeypatch):
-    """The commands sent to Redis, each one round trip."""
-    from redis import Redis
+    """The commands sent to Redis, each one round trip: counted where any command leaves for
+    the server, through redis-py's client or packed beforehand (sites.caching.store)."""
+    from redis.connection import AbstractConnection
 
     sent = []
-    execute = Redis.execute_command
+    send = AbstractConnection.send_packed_command
 
-    def counting(self, *args, **options):
-        sent.append(args[0])
-        return execute(self, *args, **options)
+    def counting(self, command, *args, **kwargs):
+        packed = command if isinstance(command, bytes) else b"".join(command)
+        sent.append(packed.split(b"\r\n")[2].decode())  # *<count>, $<length>, the command
+        return send(self, command, *args, **kwargs)
 
-    monkeypatch.setattr(Redis, "execute_command", counting)
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
     return sent
 
 
@@ -233,6 +235,20 @@ def test_a_page_from_redis_costs_one_round_trip_and_still_sees_every_purge(
     response = reader.get(path)
     assert response["X-Lantern-Cache"] == "miss"
     assert "555-0142" in response.content.decode()
+
+
+def test_pages_still_come_from_redis_after_it_drops_the_workers_connections(redis_pages):
+    """A Redis restarted, or a proxy closing idle connections: the next lookup connects again
+    rather than counting as Redis being down."""
+    reader = site_client(HARBOR)
+    hit(reader, "/en/")
+    assert reader.get("/en/")["X-Lantern-Cache"] == "hit"
+    from redis import Redis
+
+    ours = redis_pages.client.get_client().client_id()  # the pooled connection lookups use
+    with Redis.from_url(REDIS_URL) as admin:  # other tests' connections are left alone
+        assert admin.client_kill_filter(_id=ours) == 1
+    assert reader.get("/en/")["X-Lantern-Cache"] == "hit"
 
 
 def setattr_and_save(obj, **values) -> None:
