@@ -284,8 +284,9 @@ def load(key: str):
 
 
 # The keys of each lookup made again and again (a page and its tags' versions, a kept chrome's
-# versions) -> its MGET command, packed as Redis reads it: worked out once per worker.
-MAX_PACKED = 4000
+# versions) -> its MGET command, packed as Redis reads it: worked out once per worker. About
+# 1.5 KB each: as many as the pages whose tags are remembered, and the chromes.
+MAX_PACKED = MAX_REMEMBERED_TAGS + 500
 _packed: dict[tuple[str, ...], bytes] = {}
 
 
@@ -330,18 +331,15 @@ def pack(*words: str) -> bytes:
 def _send(pool, packed: bytes) -> list:
     """The reply to a packed command, on a connection from `pool` (which connects it). One that
     fails on the way is opened again and tried once more, as redis-py's own retry would."""
+    chunks = [packed]  # what send_packed_command takes: bytes alone would be read as ints
     connection = pool.get_connection()
     try:
         try:
-            connection.send_packed_command(
-                [packed]
-            )  # a list of chunks: bytes would be read as ints
+            connection.send_packed_command(chunks)
             return connection.read_response()
         except (RedisConnectionError, RedisTimeoutError):
             connection.disconnect()
-            connection.send_packed_command(
-                [packed]
-            )  # a list of chunks: bytes would be read as ints
+            connection.send_packed_command(chunks)
             return connection.read_response()
     except BaseException:
         connection.disconnect()
