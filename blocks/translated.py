@@ -15,6 +15,8 @@ from django.utils.functional import cached_property
 from wagtail.models import Page
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from sites.caching.tags import depends_on, object_tags
+from sites.chrome import fresh, kept_chosen
 from sites.prepared import in_bulk
 from sites.specific import prefetch_hero_renditions, specific_pages
 from sites.visibility import RESTRICTED, readable, readable_now
@@ -139,12 +141,18 @@ class TranslatedChooserBlock(SnippetChooserBlock):
     canonical_module_path = "wagtail.snippets.blocks.SnippetChooserBlock"
 
     def bulk_to_python(self, values):
-        language = active_language()
-        if language == settings.LANGUAGE_CODE:
-            values = list(values)
-            return chosen_in_order(values, in_bulk(self.model_class, values))
         values = list(values)
+        language = active_language()
         ids = {pk for pk in values if pk is not None}
+        kept = kept_chosen(self.model_class)  # what the site's chrome keeps, for a reader
+        found = self.loaded(ids, language) if kept is None else self.from_kept(kept, ids, language)
+        return chosen_in_order(values, found)
+
+    def loaded(self, ids: set, language: str) -> dict:
+        """pk → object for the snippets `ids`, each with its translation in `language` (unless
+        that is the source language): one query."""
+        if language == settings.LANGUAGE_CODE:
+            return in_bulk(self.model_class, ids)
         model = self.target_model
         rows = model.objects.filter(
             Q(pk__in=ids)
@@ -158,16 +166,44 @@ class TranslatedChooserBlock(SnippetChooserBlock):
             row.translation_key: row for row in rows if row.locale.language_code == language
         }
         found = {row.pk: row for row in rows if row.pk in ids}
-        result, seen = [], set()
-        for pk in values:
-            obj = found.get(pk)
+        for obj in found.values():
+            obj.__dict__[TRANSLATIONS] = {language: translated.get(obj.translation_key)}
+        return found
+
+    def from_kept(self, kept: dict, ids: set, language: str) -> dict:
+        """`loaded`, from what the request's chrome keeps (sites.chrome.Chrome.chosen): only
+        snippets it does not hold yet are loaded, and kept. Each request gets its own copies,
+        and its page the tags it would have noted loading them."""
+        label = self.model_class._meta.label_lower
+        missing = {pk for pk in ids if (label, language, pk) not in kept}
+        if missing:
+            loaded = self.loaded(missing, language)
+            for pk in missing:
+                obj = loaded.get(pk)
+                kept[label, language, pk] = None if obj is None else fresh_with_translation(obj)
+        found = {}
+        for pk in ids:
+            obj = kept[label, language, pk]
             if obj is not None:
-                if pk in seen:
-                    obj = copy.copy(obj)  # as Wagtail's: one object a place it is chosen in
-                obj.__dict__[TRANSLATIONS] = {language: translated.get(obj.translation_key)}
-            result.append(obj)
-            seen.add(pk)
-        return result
+                found[pk] = obj = fresh_with_translation(obj)
+                depends_on(*object_tags(obj))
+                translation = obj.__dict__.get(TRANSLATIONS, {}).get(language)
+                if translation is not None:
+                    depends_on(*object_tags(translation))
+        return found
+
+
+def fresh_with_translation(obj):
+    """A copy of a snippet for one request or for keeping (sites.chrome.fresh), with copies of
+    the translations loaded with it."""
+    copied = fresh(obj)
+    loaded = copied.__dict__.get(TRANSLATIONS)
+    if loaded is not None:
+        copied.__dict__[TRANSLATIONS] = {
+            language: None if translation is None else fresh(translation)
+            for language, translation in loaded.items()
+        }
+    return copied
 
 
 class Batch:

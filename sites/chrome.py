@@ -3,7 +3,8 @@
 Every reader page needs its site, the site's branding, its home page (whose words every page
 shows, and where routing starts), the home page's translations (the language links), the help
 lines at the top, the menu and every site's root (which links are worked out from); routing
-to any page goes through one of the home page's children. Loaded for each page, these were 7
+to any page goes through one of the home page's children; and the hotlines that pages' blocks
+choose, which any page of any site may show. Loaded for each page, these were 7
 of a story's 13 queries and about half of its rendering time. Each worker keeps them per host
 name and language instead (`caching.memo`), checked on every request against the versions of
 the tags they were built from: one query (or one Redis call) instead of seven, and an
@@ -16,6 +17,8 @@ it off.
 What is kept is shared by every request of the worker, so a request gets copies (`fresh`) of
 what it may change: the pages it is served or routed through, the site and the branding.
 """
+
+from contextvars import ContextVar
 
 from django.http import Http404
 from django.http.request import split_domain_port
@@ -31,6 +34,19 @@ from .specific import specific_pages
 from .visibility import privacy
 
 REQUEST_ATTRIBUTE = "_lantern_chrome"
+
+# The chrome of the request being served, for what has no request at hand (a block turning
+# its stored ids into objects): a holder ChromeMiddleware gives each request, which
+# `chrome_for` fills. Outside a request (a test rendering blocks) there is none.
+_serving: ContextVar[list | None] = ContextVar("lantern_chrome", default=None)
+
+
+def kept_snippet_models() -> tuple:
+    """Snippets that blocks choose and the chrome keeps once loaded (`Chrome.chosen`): each
+    chrome depends on every change to them (their model's tag), as it does for the help lines."""
+    from blocks.hotline import Hotline
+
+    return (Hotline,)
 
 
 class Chrome:
@@ -53,6 +69,21 @@ class Chrome:
         # Markup that shows only this chrome ({% keep_with_site %}, sites.templatetags.
         # lantern_kept), by where it stands and the language: gone with the chrome.
         self.pieces: dict[tuple, str] = {}
+        # Snippets pages' blocks chose (`kept_snippet_models`), by model, language and id, as
+        # they were loaded (None for an id that no longer exists): gone with the chrome, which
+        # any change to one of them replaces.
+        self.chosen: dict[tuple, object] = {}
+
+
+def kept_chosen(model_class) -> dict | None:
+    """Where the request's chrome keeps the snippets of `model_class` that blocks chose (by
+    (label, language, id)), or None when it has no chrome or does not keep them. What is in it
+    is shared by every request of the worker: hand out copies (`fresh`)."""
+    holder = _serving.get()
+    chrome = holder[0] if holder is not None else None
+    if chrome is None or model_class not in kept_snippet_models():
+        return None
+    return chrome.chosen
 
 
 def chrome_for(request) -> Chrome | None:
@@ -67,6 +98,9 @@ def chrome_for(request) -> Chrome | None:
         chrome = memo.remembered(key, lambda: build(request))
     setattr(request, REQUEST_ATTRIBUTE, chrome)
     if chrome is not None:
+        holder = _serving.get()
+        if holder is not None:
+            holder[0] = chrome
         settle(request, chrome)
     return chrome
 
@@ -107,6 +141,7 @@ def build(request) -> Chrome | None:
     root = site.root_page.localized.specific
     depends_on(children(root), model(PageViewRestriction))  # a child published, a page made private
     depends_on(site_roots())  # bumped whenever Wagtail forgets its own copy (caching.invalidation)
+    depends_on(*(model(kept) for kept in kept_snippet_models()))  # Chrome.chosen
     roots = shared_roots(Site.get_site_root_paths())
     request._wagtail_cached_site_root_paths = roots  # for the menu's links below
     found = specific_pages(
@@ -178,7 +213,11 @@ class ChromeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        token = _serving.set([None])
+        try:
+            return self.get_response(request)
+        finally:
+            _serving.reset(token)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         from wagtail.views import serve as wagtail_serve  # needs the models loaded

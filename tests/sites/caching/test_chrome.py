@@ -254,3 +254,83 @@ def test_pages_and_the_api_read_no_site_roots_once_the_chrome_is_kept(monkeypatc
     memo.clear()
     assert reader.get(STORY).status_code == 200
     assert read, "read again when the chrome is built again"
+
+
+def panel_story(change, hotlines, slug="with-a-panel"):
+    """A live Harbor story whose body is a hotline panel choosing `hotlines`, with its Spanish
+    translation published too."""
+    from sites.pages import NewsIndexPage, NewsStoryPage
+
+    index = NewsIndexPage.objects.child_of(Site.objects.get(hostname=HARBOR).root_page).get()
+    panel = {"heading": "Call now", "hotlines": [line.pk for line in hotlines]}
+    page = NewsStoryPage(
+        title="With a panel",
+        slug=slug,
+        summary="A story with a hotline panel.",
+        body=[{"type": "hotline_panel", "value": panel}],
+    )
+    change(index.add_child, instance=page)
+    change(lambda: page.save_revision().publish())
+    spanish = page.copy_for_translation(Locale.objects.get(language_code="es"))
+    change(lambda: spanish.save_revision().publish())
+    return page.get_url_parts()[2], spanish.get_url_parts()[2]
+
+
+def panel(html: str) -> str:
+    start = html.index('<section class="hotline-panel"')
+    return html[start : html.index("</section>", start)]
+
+
+@pytest.fixture
+def night_line(change):
+    line = Hotline(name="Harbor night line", phone="(555) 010-0101", is_24_7=True)
+    change(line.save)
+    return line
+
+
+def test_hotlines_chosen_in_blocks_are_loaded_once_per_worker(change, night_line, national_hotline):
+    """Any page's hotline panel shows the hotlines the site's chrome keeps: no query for them
+    once one page has shown them, in either language (the national line in Spanish there)."""
+    english, spanish = panel_story(change, [night_line, national_hotline])
+    national_es = Hotline.objects.get(
+        translation_key=national_hotline.translation_key, locale__language_code="es"
+    )
+    reader = site_client(HARBOR)
+    for path, national in ((english, national_hotline.name), (spanish, national_es.name)):
+        shown = panel(text(reader, path))
+        assert shown.index("Harbor night line") < shown.index(national), path
+        with CaptureQueriesContext(connection) as captured:
+            assert panel(text(reader, path)) == shown, path
+        assert not any("blocks_hotline" in query["sql"] for query in captured), path
+
+
+def test_a_chosen_hotline_changed_shows_in_every_panel_at_once(change, night_line):
+    english, spanish = panel_story(change, [night_line])
+    reader = site_client(HARBOR)
+    assert "(555) 010-0101" in panel(text(reader, english))
+    night_line.phone = "(555) 010-0202"
+    change(night_line.save)
+    for path in (english, spanish):
+        shown = panel(text(reader, path))
+        assert "(555) 010-0202" in shown and "(555) 010-0101" not in shown, path
+
+
+def test_a_chosen_hotline_translated_later_shows_in_the_spanish_panel(change, night_line):
+    english, spanish = panel_story(change, [night_line])
+    reader = site_client(HARBOR)
+    assert "Línea nocturna" not in panel(text(reader, spanish))
+    translation = night_line.copy_for_translation(Locale.objects.get(language_code="es"))
+    translation.name = "Línea nocturna de Harbor"
+    change(translation.save)
+    assert "Línea nocturna de Harbor" in panel(text(reader, spanish))
+    assert "Línea nocturna" not in panel(text(reader, english))
+
+
+def test_a_chosen_hotline_deleted_leaves_every_panel_at_once(change, night_line, national_hotline):
+    english, spanish = panel_story(change, [night_line, national_hotline])
+    reader = site_client(HARBOR)
+    assert "Harbor night line" in panel(text(reader, english))
+    change(night_line.delete)
+    for path in (english, spanish):
+        shown = panel(text(reader, path))
+        assert "Harbor night line" not in shown and "tel:+18883737888" in shown, path
