@@ -34,6 +34,7 @@ from .specific import specific_pages
 from .visibility import privacy
 
 REQUEST_ATTRIBUTE = "_lantern_chrome"
+CHECK_ATTRIBUTE = "_lantern_chrome_check"  # its versions, asked for as the request came in
 
 # The chrome of the request being served, for what has no request at hand (a block turning
 # its stored ids into objects): a holder ChromeMiddleware gives each request, which
@@ -91,11 +92,12 @@ def chrome_for(request) -> Chrome | None:
     request (None otherwise, or where no site answers). Kept on the request: checked once."""
     if hasattr(request, REQUEST_ATTRIBUTE):
         return getattr(request, REQUEST_ATTRIBUTE)
+    check = request.__dict__.pop(CHECK_ATTRIBUTE, None)
     chrome = None
     if memo.enabled() and may_use_cache(request):
-        hostname = split_domain_port(request._get_raw_host())[0]
-        key = ("chrome", hostname, request.get_port(), translation.get_language())
-        chrome = memo.remembered(key, lambda: build(request))
+        chrome = memo.remembered(chrome_key(request), lambda: build(request), check)
+    elif check is not None:
+        check.drop()
     setattr(request, REQUEST_ATTRIBUTE, chrome)
     if chrome is not None:
         holder = _serving.get()
@@ -103,6 +105,12 @@ def chrome_for(request) -> Chrome | None:
             holder[0] = chrome
         settle(request, chrome)
     return chrome
+
+
+def chrome_key(request) -> tuple:
+    """What a chrome is kept under: the host name and port, and the language being read."""
+    hostname = split_domain_port(request._get_raw_host())[0]
+    return ("chrome", hostname, request.get_port(), translation.get_language())
 
 
 def settle(request, chrome: Chrome) -> None:
@@ -214,9 +222,17 @@ class ChromeMiddleware:
 
     def __call__(self, request):
         token = _serving.set([None])
+        if memo.enabled() and may_use_cache(request):
+            # The kept chrome's versions, asked of Redis now and read when the chrome is first
+            # needed: the question travels while the request goes through the middleware after
+            # this one and Django finds its view, instead of the worker waiting for it there.
+            setattr(request, CHECK_ATTRIBUTE, memo.check(chrome_key(request)))
         try:
             return self.get_response(request)
         finally:
+            check = request.__dict__.pop(CHECK_ATTRIBUTE, None)
+            if check is not None:
+                check.drop()  # the request never needed its chrome
             _serving.reset(token)
 
     def process_view(self, request, view_func, view_args, view_kwargs):

@@ -48,18 +48,51 @@ def enabled() -> bool:
     return bool(settings.LANTERN_CHROME_CACHE)
 
 
-def remembered(key, build):
+class Check:
+    """A kept value's versions, asked for before it is used (`check`)."""
+
+    __slots__ = ("asked", "entry", "key")
+
+    def __init__(self, key, entry: Entry, asked):
+        self.key = key
+        self.entry = entry
+        self.asked = asked
+
+    def drop(self) -> None:
+        """Not used: its answer is let go."""
+        self.asked.drop()
+
+
+def check(key) -> Check | None:
+    """Asks now for the versions of what is kept under `key`, for `remembered` to read when the
+    value is needed: the question travels while the request does other work. None where
+    nothing is kept, or where versions are not asked of Redis. A check `remembered` does not
+    take must be dropped (`Check.drop`)."""
+    entry = _entries.get(key) if enabled() else None
+    if entry is None:
+        return None
+    asked = store.ask_versions(entry.versions)
+    return None if asked is None else Check(key, entry, asked)
+
+
+def remembered(key, build, check: Check | None = None):
     """`build()`'s value, kept under `key` while the tags recorded building it hold.
 
     `build` returns None for nothing to keep (a host name no site answers on): that is never
     kept. The value is shared by every request of this process: what uses it must not change
-    it (`sites.chrome.fresh` copies what a request may change).
+    it (`sites.chrome.fresh` copies what a request may change). `check`: its versions, asked
+    for beforehand (`check`); taken here, whether it is for this key or not.
     """
     if not enabled():
+        if check is not None:
+            check.drop()
         return build()
     entry = _entries.get(key)
+    if check is not None and (check.key != key or check.entry is not entry):
+        check.drop()
+        check = None
     if entry is not None:
-        if _holds(entry):
+        if _holds(entry, check):
             tags.depends_on(*entry.versions)
             tags.changes_at(entry.until)
             return entry.value
@@ -80,10 +113,14 @@ def remembered(key, build):
     return value
 
 
-def _holds(entry: Entry) -> bool:
+def _holds(entry: Entry, check: Check | None = None) -> bool:
     if entry.until is not None and entry.until <= timezone.now():
+        if check is not None:
+            check.drop()
         return False
     try:
+        if check is not None:
+            return check.asked.versions() == entry.versions
         return store.current_versions(entry.versions) == entry.versions
     except store.Unavailable as error:  # Redis down: nothing can be checked, so nothing kept
         store.warn_unavailable(error)

@@ -21,6 +21,7 @@ neither served from the cache nor stored. A bump that cannot be sent is logged a
 and sent again before this process next reads from the cache (`send_unsent`).
 """
 
+import contextlib
 import hashlib
 import logging
 import secrets
@@ -287,7 +288,7 @@ def load(key: str):
 # versions) -> its MGET command, packed as Redis reads it: worked out once per worker. About
 # 1.5 KB each: as many as the pages whose tags are remembered, and the chromes.
 MAX_PACKED = MAX_REMEMBERED_TAGS + 500
-_packed: dict[tuple[str, ...], bytes] = {}
+_packed: dict[tuple[str, ...], list[bytes]] = {}
 
 
 def _fetch(keys: tuple[str, ...], entry_first: bool = False) -> list:
@@ -304,20 +305,86 @@ def _fetch(keys: tuple[str, ...], entry_first: bool = False) -> list:
         found = _ask("get_many", list(keys))
         return [found.get(key) for key in keys]
     client = backend.client
-    packed = _packed.get(keys)
-    if packed is None:
-        packed = pack("MGET", *(str(client.make_key(key)) for key in keys))
-        if len(_packed) >= MAX_PACKED:
-            _packed.clear()
-        _packed[keys] = packed
     try:
-        values = _send(client.get_client(write=False).connection_pool, packed)
+        values = _send(client.get_client(write=False).connection_pool, _command(client, keys))
     except CACHE_ERRORS as error:
         raise Unavailable(error_name(error)) from error
     if entry_first:
         entry = None if values[0] is None else client.decode(values[0])
         return [entry, *(_version(client, value) for value in values[1:])]
     return [_version(client, value) for value in values]
+
+
+def _command(client, keys: tuple[str, ...]) -> list[bytes]:
+    """The MGET of `keys`, packed once per worker (as `send_packed_command` takes it: a list,
+    as bytes alone would be read as ints)."""
+    packed = _packed.get(keys)
+    if packed is None:
+        packed = [pack("MGET", *(str(client.make_key(key)) for key in keys))]
+        if len(_packed) >= MAX_PACKED:
+            _packed.clear()
+        _packed[keys] = packed
+    return packed
+
+
+class Asked:
+    """Versions asked of Redis ahead of their use (`ask_versions`): the command is on its way
+    while the request does other work, and its reply is read when it is needed (`versions`),
+    likely there already. Whatever happens, the connection goes back to its pool: read, or
+    when the request ends (`drop`)."""
+
+    __slots__ = ("_client", "_command", "_connection", "_failed", "_pool", "_tags")
+
+    def __init__(self, client, tags: tuple, command, pool, connection, failed=None):
+        self._client = client
+        self._tags = tags
+        self._command = command
+        self._pool = pool
+        self._connection = connection
+        self._failed = failed  # why it could not be asked: said when read, not tried again
+
+    def versions(self) -> dict:
+        """As `current_versions` gives them. Raises Unavailable if Redis does not answer."""
+        if self._failed is not None:
+            raise Unavailable(error_name(self._failed))
+        connection, self._connection = self._connection, None
+        if connection is None:
+            raise RuntimeError("versions asked for are read once")
+        try:
+            values = _finish(self._pool, connection, self._command)
+        except CACHE_ERRORS as error:
+            raise Unavailable(error_name(error)) from error
+        return {
+            tag: version
+            for tag, value in zip(self._tags, values, strict=True)
+            if (version := _version(self._client, value)) is not None
+        }
+
+    def drop(self) -> None:
+        """Unread: the reply is read and let go, so the connection can serve the next one."""
+        if self._connection is not None:
+            with contextlib.suppress(Unavailable):
+                self.versions()
+
+
+def ask_versions(tags) -> Asked | None:
+    """The present versions of `tags`, asked for now and read later (`Asked.versions`): from
+    Redis only (None otherwise: ask `current_versions` then). When Redis cannot be asked, the
+    error is said when the versions are read: a Redis that is down is tried once a request."""
+    if versions_in_database():
+        return None
+    backend = cache()
+    if not isinstance(backend, RedisCache):
+        return None
+    tags = tuple(tags)
+    client = backend.client
+    command = _command(client, tuple(f"{PREFIX}tag:{tag}" for tag in tags))
+    try:
+        pool = client.get_client(write=False).connection_pool
+        connection = _begin(pool, command)
+    except CACHE_ERRORS as error:
+        return Asked(client, tags, command, None, None, failed=error)
+    return Asked(client, tags, command, pool, connection)
 
 
 def pack(*words: str) -> bytes:
@@ -328,18 +395,37 @@ def pack(*words: str) -> bytes:
     )
 
 
-def _send(pool, packed: bytes) -> list:
-    """The reply to a packed command, on a connection from `pool` (which connects it). One that
-    fails on the way is opened again and tried once more, as redis-py's own retry would."""
-    chunks = [packed]  # what send_packed_command takes: bytes alone would be read as ints
+def _send(pool, command: list[bytes]) -> list:
+    """The reply to a packed command, on a connection from `pool` (which connects it)."""
+    return _finish(pool, _begin(pool, command), command)
+
+
+def _begin(pool, command: list[bytes]):
+    """A connection from `pool` with `command` sent on it (the pool's again if that fails)."""
     connection = pool.get_connection()
     try:
         try:
-            connection.send_packed_command(chunks)
+            connection.send_packed_command(command)
+        except (RedisConnectionError, RedisTimeoutError):
+            connection.disconnect()  # dropped by the server: opened again, sent once more
+            connection.send_packed_command(command)
+    except BaseException:
+        connection.disconnect()
+        pool.release(connection)
+        raise
+    return connection
+
+
+def _finish(pool, connection, command: list[bytes]) -> list:
+    """The reply to `command`, sent on `connection` by `_begin`; the connection goes back to
+    `pool`. One that fails on the way is opened again and the command sent once more, as
+    redis-py's own retry would."""
+    try:
+        try:
             return connection.read_response()
         except (RedisConnectionError, RedisTimeoutError):
             connection.disconnect()
-            connection.send_packed_command(chunks)
+            connection.send_packed_command(command)
             return connection.read_response()
     except BaseException:
         connection.disconnect()

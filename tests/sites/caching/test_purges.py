@@ -17,6 +17,7 @@ from django.utils.html import escape
 from wagtail.models import Site
 
 from blocks.hotline import Hotline
+from sites.branding import SiteBranding
 from sites.help.models import HelpResource
 from sites.pages import NewsIndexPage, NewsStoryPage
 from sites.sharing import SharedStory
@@ -249,6 +250,117 @@ def test_pages_still_come_from_redis_after_it_drops_the_workers_connections(redi
     with Redis.from_url(REDIS_URL) as admin:  # other tests' connections are left alone
         assert admin.client_kill_filter(_id=ours) == 1
     assert reader.get("/en/")["X-Lantern-Cache"] == "hit"
+
+
+@pytest.fixture
+def redis_chrome(redis_pages, settings):
+    """The page cache off, the workers' chrome on, its versions in Redis: every page is
+    rendered, as the bench's cold runs do."""
+    settings.LANTERN_PAGE_CACHE_SECONDS = 0
+    return redis_pages.client.get_client(write=False).connection_pool
+
+
+def test_an_uncached_page_asks_redis_for_its_chrome_as_it_comes_in(
+    redis_chrome, redis_round_trips, change, monkeypatch
+):
+    """One round trip to Redis: the kept chrome's versions, asked for before Django finds the
+    view, and their answer read when the chrome is first needed, before any query. A change
+    still shows on the very next request."""
+    from redis.connection import AbstractConnection
+
+    from django.core.handlers.base import BaseHandler
+    from django.db import connection as database
+
+    reader = site_client(HARBOR)
+    story = "/en/stories/eight-children-safe-in-two-weeks/"
+    for _ in range(2):  # the chrome built, then kept
+        assert reader.get(story).status_code == 200
+    events = []
+
+    def noting(name, original):
+        def noted(*args, **kwargs):
+            events.append(name)
+            return original(*args, **kwargs)
+
+        return noted
+
+    send, read = AbstractConnection.send_packed_command, AbstractConnection.read_response
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", noting("asked", send))
+    monkeypatch.setattr(AbstractConnection, "read_response", noting("answer read", read))
+    resolve = BaseHandler.resolve_request
+    monkeypatch.setattr(BaseHandler, "resolve_request", noting("view found", resolve))
+    redis_round_trips.clear()
+    with database.execute_wrapper(lambda execute, *args: events.append("query") or execute(*args)):
+        response = reader.get(story)
+    assert response.status_code == 200
+    assert redis_round_trips == ["MGET"], "the chrome's versions only, in one round trip"
+    assert events[:3] == ["asked", "view found", "answer read"], events
+    assert set(events[3:]) == {"query"}, events
+    assert not redis_chrome._in_use_connections, "its connection went back to the pool"
+
+    branding = SiteBranding.objects.get(site__hostname=HARBOR)
+    branding.primary_colour = "#13579b"
+    change(branding.save)
+    assert "#13579b" in reader.get(story).content.decode()
+
+
+def test_a_request_that_never_needs_its_chrome_gives_its_connection_back(redis_chrome):
+    """The chrome's versions are asked for as a reader's request comes in; one that ends
+    without its chrome (a redirect, a feed, a sitemap, an API asked in another language) still
+    reads the answer and gives the connection back."""
+    reader = site_client(HARBOR)
+    assert reader.get("/en/").status_code == 200  # the chrome built and kept
+    paths = ("/", "/sitemap.xml", "/feed/", "/api/pages?limit=1&locale=es", "/en/nope/")
+    for _ in range(3):
+        for path in paths:
+            assert reader.get(path).status_code in (200, 302, 404), path
+            assert not redis_chrome._in_use_connections, path
+    assert reader.get("/en/").status_code == 200
+
+
+def test_a_chrome_check_survives_redis_dropping_its_connection(redis_pages, redis_chrome, change):
+    """Asked for on a connection the server has closed since: connected again and asked once
+    more, so the page is served with its chrome, and a change made before shows."""
+    from redis import Redis
+
+    reader = site_client(HARBOR)
+    assert reader.get("/en/").status_code == 200
+    branding = SiteBranding.objects.get(site__hostname=HARBOR)
+    branding.primary_colour = "#2468ac"
+    change(branding.save)
+    ours = redis_pages.client.get_client().client_id()  # the pooled connection checks use
+    with Redis.from_url(REDIS_URL) as admin:  # other tests' connections are left alone
+        assert admin.client_kill_filter(_id=ours) == 1
+    assert "#2468ac" in reader.get("/en/").content.decode()
+    assert not redis_chrome._in_use_connections
+
+
+def test_a_chrome_check_whose_answer_is_lost_is_asked_again(redis_chrome, monkeypatch):
+    """The connection is reset while the versions' question is on its way (a Redis restarted,
+    a proxy between): asked again on a new connection, and the kept chrome used, rather than
+    counting Redis as down and building the chrome afresh."""
+    from redis.connection import AbstractConnection
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    reader = site_client(HARBOR)
+    assert reader.get("/en/").status_code == 200
+    lost = []
+    read = AbstractConnection.read_response
+
+    def losing_the_first_answer(self, *args, **kwargs):
+        if not lost:
+            lost.append(self.disconnect())  # as a reset connection leaves it
+            raise RedisConnectionError("Connection reset by peer")
+        return read(self, *args, **kwargs)
+
+    monkeypatch.setattr(AbstractConnection, "read_response", losing_the_first_answer)
+    with CaptureQueriesContext(connection) as queries:
+        response = reader.get("/en/")
+    assert lost, "an answer was lost"
+    assert response.status_code == 200
+    assert 'class="help-bar"' in response.content.decode()
+    assert not any("wagtailcore_site" in query["sql"] for query in queries), "the kept chrome"
+    assert not redis_chrome._in_use_connections
 
 
 def setattr_and_save(obj, **values) -> None:
