@@ -16,6 +16,7 @@ from django.test import Client
 
 from wagtail.models import Site
 
+from sites.accounts import headers
 from sites.pages import NewsStoryPage
 from tests.admin_forms import story_form
 
@@ -195,3 +196,28 @@ def test_the_api_docs_load_only_this_sites_files():
     inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
     assert inline == [' type="application/json" id="swagger-settings"']
     assert not response.cookies
+
+
+def test_the_admin_under_a_script_prefix_keeps_same_origin_referrers(admin_user, monkeypatch):
+    """Lantern served under a path (SCRIPT_NAME, a proxy's /lantern/): the admin's forms still
+    say where they post from, and readers' pages still send no referrer."""
+    from django.core.handlers.base import BaseHandler
+    from django.urls import clear_script_prefix, set_script_prefix
+
+    handle = BaseHandler.get_response
+
+    def under_a_prefix(handler, request):  # as gunicorn's WSGIHandler sets it; the client does not
+        set_script_prefix("/lantern/")
+        try:
+            return handle(handler, request)
+        finally:
+            clear_script_prefix()
+
+    monkeypatch.setattr(BaseHandler, "get_response", under_a_prefix)
+    headers._admin_path.clear()  # worked out afresh, under the prefix
+    client = Client(HTTP_HOST=HOST, SCRIPT_NAME="/lantern")
+    assert client.get("/admin/login/").headers["Referrer-Policy"] == "same-origin"
+    client.force_login(admin_user)
+    assert client.get("/admin/").headers["Referrer-Policy"] == "same-origin"
+    reader = Client(HTTP_HOST=HOST, SCRIPT_NAME="/lantern").get("/en/")
+    assert reader.headers["Referrer-Policy"] == "no-referrer"
