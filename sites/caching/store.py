@@ -55,8 +55,17 @@ class Unavailable(Exception):
     """The cache did not answer: the page is served without it."""
 
 
+# This thread's page cache backend: Django's `caches[...]` finds it through asgiref's Local, a
+# few microseconds asked twice on every page, warm or not.
+_backends = threading.local()
+
+
 def cache():
-    return caches[settings.LANTERN_PAGE_CACHE_ALIAS]
+    try:
+        return _backends.pages
+    except AttributeError:
+        _backends.pages = caches[settings.LANTERN_PAGE_CACHE_ALIAS]
+        return _backends.pages
 
 
 def raising(backend):
@@ -264,7 +273,7 @@ def load(key: str):
             return None
         current = current_versions(entry["versions"])
     else:
-        values = _fetch((key, *(f"{PREFIX}tag:{tag}" for tag in known)), entry_first=True)
+        values = _fetch(_lookup_keys(key, known), entry_first=True)
         entry = values[0]
         if entry is None:
             return None
@@ -282,6 +291,23 @@ def load(key: str):
     if current != versions:
         return None
     return entry
+
+
+def _lookup_keys(key: str, known: tuple[str, ...]) -> tuple[str, ...]:
+    """The keys of a page's lookup: the page's, then its tags' versions'. Worked out once per
+    page and set of tags, so each lookup's keys are the same strings, whose hashes Python
+    keeps (30-odd new strings a lookup, hashed to find their packed command, were a tenth of
+    a warm page's Python)."""
+    keys = _lookups.get((key, known))
+    if keys is None:
+        keys = (key, *(f"{PREFIX}tag:{tag}" for tag in known))
+        if len(_lookups) >= MAX_PACKED:
+            _lookups.clear()
+        _lookups[key, known] = keys
+    return keys
+
+
+_lookups: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
 
 
 # The keys of each lookup made again and again (a page and its tags' versions, a kept chrome's
@@ -451,8 +477,11 @@ def remember_tags(key: str, versions: dict[str, str]) -> None:
 
 
 def forget(**kwargs) -> None:
-    """Forget what this process knows of the cache's keys: it is another cache now."""
+    """Forget what this process knows of the cache and its keys: it is another cache now."""
+    global _backends
+    _backends = threading.local()
     _packed.clear()
+    _lookups.clear()
     _page_tags.clear()
 
 
