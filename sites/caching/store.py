@@ -160,10 +160,7 @@ def current_versions(tags) -> dict:
         return {tag: found.get(tag, NEVER_CHANGED) for tag in tags}
     tags = tuple(tags)
     if isinstance(cache(), RedisCache):
-        values = _fetch(tuple(f"{PREFIX}tag:{tag}" for tag in tags))
-        return {
-            tag: version for tag, version in zip(tags, values, strict=True) if version is not None
-        }
+        return _present(tags, _fetch(_lookup_keys(tags)))
     keys = _tag_keys(tags)
     found = _ask("get_many", list(keys))
     return {keys[key]: version for key, version in found.items()}
@@ -273,16 +270,12 @@ def load(key: str):
             return None
         current = current_versions(entry["versions"])
     else:
-        values = _fetch(_lookup_keys(key, known), entry_first=True)
+        values = _fetch(_lookup_keys(known, key), entry_first=True)
         entry = values[0]
         if entry is None:
             return None
         if entry["versions"].keys() == set(known):
-            current = {
-                tag: version
-                for tag, version in zip(known, values[1:], strict=True)
-                if version is not None
-            }
+            current = _present(known, values[1:])
         else:  # stored again since, showing other things: their versions too
             current = current_versions(entry["versions"])
     versions = entry["versions"]
@@ -293,17 +286,24 @@ def load(key: str):
     return entry
 
 
-def _lookup_keys(key: str, known: tuple[str, ...]) -> tuple[str, ...]:
-    """The keys of a page's lookup: the page's, then its tags' versions'. Worked out once per
-    page and set of tags, so each lookup's keys are the same strings, whose hashes Python
-    keeps (30-odd new strings a lookup, hashed to find their packed command, were a tenth of
-    a warm page's Python)."""
-    keys = _lookups.get((key, known))
+def _present(tags: tuple[str, ...], versions: list) -> dict:
+    """tag → version, as read for `tags` in their order: those the cache holds."""
+    return {
+        tag: version for tag, version in zip(tags, versions, strict=True) if version is not None
+    }
+
+
+def _lookup_keys(tags: tuple[str, ...], page: str = "") -> tuple[str, ...]:
+    """The keys of a lookup: a stored page's if one is named, then its tags' versions'. Worked
+    out once per page and set of tags, so each lookup's keys are the same strings, whose hashes
+    Python keeps (30-odd new strings a lookup, hashed to find their packed command, were a
+    tenth of a warm page's Python)."""
+    keys = _lookups.get((page, tags))
     if keys is None:
-        keys = (key, *(f"{PREFIX}tag:{tag}" for tag in known))
+        keys = (*((page,) if page else ()), *(f"{PREFIX}tag:{tag}" for tag in tags))
         if len(_lookups) >= MAX_PACKED:
             _lookups.clear()
-        _lookups[key, known] = keys
+        _lookups[page, tags] = keys
     return keys
 
 
@@ -380,11 +380,7 @@ class Asked:
             values = _finish(self._pool, connection, self._command)
         except CACHE_ERRORS as error:
             raise Unavailable(error_name(error)) from error
-        return {
-            tag: version
-            for tag, value in zip(self._tags, values, strict=True)
-            if (version := _version(self._client, value)) is not None
-        }
+        return _present(self._tags, [_version(self._client, value) for value in values])
 
     def drop(self) -> None:
         """Unread: the reply is read and let go, so the connection can serve the next one."""
@@ -404,7 +400,7 @@ def ask_versions(tags) -> Asked | None:
         return None
     tags = tuple(tags)
     client = backend.client
-    command = _command(client, tuple(f"{PREFIX}tag:{tag}" for tag in tags))
+    command = _command(client, _lookup_keys(tags))
     try:
         pool = client.get_client(write=False).connection_pool
         connection = _begin(pool, command)
