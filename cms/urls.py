@@ -13,7 +13,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import media
 from sites.agencies import redirects as agency_redirects
-from sites.agencies.history import AgencySiteHistoryView
+from sites.agencies import reports as agency_reports
 from sites.api.api import api as public_api
 from sites.api.manage import api as manage_api
 from sites.feeds import AtomStoriesFeed, StoriesFeed
@@ -30,8 +30,7 @@ handler500 = "cms.health.server_error"
 
 urlpatterns = [
     # Before Wagtail's admin URLs, so that these per-agency views answer at Wagtail's addresses.
-    path("admin/reports/site-history/", AgencySiteHistoryView.as_view()),
-    path("admin/reports/site-history/results/", AgencySiteHistoryView.as_view(results_only=True)),
+    path("admin/", include(agency_reports)),
     path("admin/redirects/", include(agency_redirects)),
     # wagtail-localize's translate and sync views, checked per page and snippet (sites.translation).
     path(

@@ -10,8 +10,9 @@ from wagtail.snippets.models import register_snippet
 
 from .agencies.people import AgencyUserPermissionPolicy
 from .agencies.redirects import AgencyRedirectPermissionPolicy
-from .agencies.tenancy import is_network_admin, sites_for
+from .agencies.tenancy import is_network_admin
 from .agencies.tokens import TokenViewSet
+from .agencies.walls import own_tree_q
 from .caching.middleware import mark_cacheable
 from .help.admin import HelpResourceViewSet
 from .languages import refuse_other_languages
@@ -19,14 +20,6 @@ from .pages import NewsStoryPage
 from .translation import report
 from .translation.review import submit_button
 from .visibility import refuse_expired
-
-
-def own_tree_q(user) -> Q:
-    """Pages inside the trees of the sites the user works for."""
-    q = Q(id__in=[])
-    for site in sites_for(user).select_related("root_page"):
-        q |= Q(path__startswith=site.root_page.path)
-    return q
 
 
 @hooks.register("construct_page_chooser_queryset")

@@ -129,6 +129,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "sites.accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Every admin address naming another agency's object answers 404 (sites.agencies.walls).
+    "sites.agencies.walls.AgencyWallMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lock-out page.

@@ -118,7 +118,7 @@ def test_a_moderator_deactivates_one_of_their_editors(moderator_a, editor_a):
 def test_a_moderator_cannot_open_or_change_another_agencys_people(moderator_a, editor_b):
     client = logged_in(moderator_a)
     url = reverse("wagtailusers_users:edit", args=[editor_b.pk])
-    assert client.get(url).status_code in (302, 403)
+    assert client.get(url).status_code in (302, 403, 404)
     client.post(url, edit_form(editor_b, is_active="", email="taken@example.org"))
     editor_b.refresh_from_db()
     assert editor_b.is_active and editor_b.email == "editor_b@example.org"
@@ -126,13 +126,13 @@ def test_a_moderator_cannot_open_or_change_another_agencys_people(moderator_a, e
 
 def test_a_moderator_cannot_open_a_network_administrator(moderator_a, network_admin):
     url = reverse("wagtailusers_users:edit", args=[network_admin.pk])
-    assert logged_in(moderator_a).get(url).status_code in (302, 403)
+    assert logged_in(moderator_a).get(url).status_code in (302, 403, 404)
 
 
 def test_editors_and_moderators_cannot_manage_groups(editor_a, moderator_a):
     for user in (editor_a, moderator_a):
         response = logged_in(user).get(reverse("wagtailusers_groups:index"))
-        assert response.status_code in (302, 403)
+        assert response.status_code in (302, 403, 404)
 
 
 def test_editors_cannot_manage_people(editor_a, editor_b):

@@ -77,8 +77,9 @@ def read(hostname: str, path: str):
 
 
 def refused(response) -> bool:
-    """The admin refuses with 403, or by sending the user away to the dashboard."""
-    return response.status_code == 403 or (
+    """The admin refuses with 403, answers 404 for an object beyond the agency's wall (as for
+    one that does not exist), or sends the user away to the dashboard."""
+    return response.status_code in (403, 404) or (
         response.status_code == 302 and response.url == reverse("wagtailadmin_home")
     )
 

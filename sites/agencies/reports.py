@@ -1,0 +1,163 @@
+"""Wagtail's and wagtail-localize's reports, each showing an agency its own rows and people only.
+
+The reports list across the whole install: counts and last-edited titles of every page type,
+every workflow and requester, every translation. Lantern mounts these subclasses at the same
+addresses, before Wagtail's admin URLs (cms/urls.py): rows come from the agency's side of the
+wall (sites.agencies.walls), and every filter offers only its own people, workflows, tasks
+and sites. Network administrators see what Wagtail shows.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.urls import path
+from django.utils.functional import cached_property
+
+from wagtail.admin.auth import require_admin_access
+from wagtail.admin.views.reports.aging_pages import AgingPagesView
+from wagtail.admin.views.reports.locked_pages import LockedPagesView
+from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
+from wagtail.admin.views.reports.workflows import WorkflowTasksView, WorkflowView
+from wagtail.models import Page
+from wagtail_localize.views.report import TranslationsReportView
+from wagtail_localize.views.snippets_api import SnippetViewSet
+
+from blocks.ownership import OwnedByAgency
+
+from .history import AgencySiteHistoryView
+from .tenancy import is_network_admin, usable_by_user_q
+from .walls import narrow_choices, own_tree_q, visible_pages
+
+
+class WalledFiltersMixin:
+    """Narrows the filters before they validate: a foreign id in the query string is an
+    invalid choice, not a filter pill with someone else's name on it."""
+
+    @cached_property
+    def filters(self):
+        filters = super().filters
+        user = self.request.user
+        if filters is not None and not is_network_admin(user):
+            narrow_choices(filters.form, user)
+        return filters
+
+
+class LockedPages(WalledFiltersMixin, LockedPagesView):
+    pass
+
+
+class AgingPages(WalledFiltersMixin, AgingPagesView):
+    pass
+
+
+class Workflows(WalledFiltersMixin, WorkflowView):
+    pass
+
+
+class WorkflowTasks(WalledFiltersMixin, WorkflowTasksView):
+    pass
+
+
+class PageTypesUsage(WalledFiltersMixin, PageTypesUsageReportView):
+    """Counts and last-edited pages of the agency's own trees."""
+
+    @cached_property
+    def filters(self):
+        filters = super().filters
+        user = self.request.user
+        if filters is not None and not is_network_admin(user) and "site" in filters.form.fields:
+            own = {root.path for root in visible_pages(user).filter(depth=2)}
+            field = filters.form.fields["site"]
+            field.choices = [
+                (value, label) for value, label in field.choices if value in own or not value
+            ]
+        return filters
+
+    def get_queryset(self):
+        user = self.request.user
+        if is_network_admin(user):
+            return super().get_queryset()
+        queryset = ContentType.objects.filter(model__in=self.page_models)
+        self.queryset = queryset
+        queryset = self.filter_queryset(queryset)
+        data = self.filters.form.cleaned_data if self.filters and self.filters.is_valid() else {}
+        pages = own_tree_q(user)
+        if language_code := data.get("page_locale"):
+            pages &= Q(locale__language_code=language_code)
+        if site_root_path := data.get("site"):
+            pages &= Q(path__startswith=site_root_path)
+        counted = Page.objects.filter(pages, depth__gt=1).values("pk")
+        last_edited = (
+            Page.objects.filter(pages, content_type=OuterRef("pk"))
+            .order_by(F("latest_revision_created_at").desc(nulls_last=True), "title", "-pk")
+            .values("pk")[:1]
+        )
+        return queryset.annotate(
+            count=Count("pages", filter=Q(pages__in=counted)),
+            last_edited_page_id=Subquery(last_edited),
+        ).order_by("-count", "app_label", "model")
+
+
+def visible_translation_keys(user):
+    """The translation keys of the pages and snippets the user may see, every language."""
+    keys = set(visible_pages(user).values_list("translation_key", flat=True))
+    for model in OwnedByAgency.__subclasses__():
+        if hasattr(model, "translation_key"):
+            keys |= set(
+                model.objects.filter(usable_by_user_q(user)).values_list(
+                    "translation_key", flat=True
+                )
+            )
+    return keys
+
+
+class Translations(WalledFiltersMixin, TranslationsReportView):
+    """wagtail-localize's report of translations, of the agency's own pages and snippets."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        user = self.request.user
+        if is_network_admin(user):
+            return queryset
+        return queryset.filter(source__object_id__in=visible_translation_keys(user))
+
+
+class Snippets(SnippetViewSet):
+    """wagtail-localize's snippet API (its editor's snippet chooser): the agency's and the
+    network's snippets only."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if issubclass(queryset.model, OwnedByAgency):
+            return queryset.filter(usable_by_user_q(self.request.user))
+        return queryset
+
+
+def both(path_, view_class, **initkwargs):
+    """A report's page and the results part its filters fetch."""
+    return [
+        path(path_, require_admin_access(view_class.as_view(**initkwargs))),
+        path(
+            f"{path_}results/",
+            require_admin_access(view_class.as_view(results_only=True, **initkwargs)),
+        ),
+    ]
+
+
+# Mounted at admin/ before Wagtail's admin URLs (cms/urls.py): Wagtail's paths, in its order.
+urlpatterns = [
+    *both("reports/locked/", LockedPages),
+    *both("reports/workflow/", Workflows),
+    *both("reports/workflow_tasks/", WorkflowTasks),
+    *both("reports/site-history/", AgencySiteHistoryView),
+    *both("reports/aging-pages/", AgingPages),
+    *both("reports/page-types-usage/", PageTypesUsage),
+    *both("localize/reports/translations/", Translations),
+    path(
+        "localize/api/snippets/<slug:app_label>/<slug:model_name>/",
+        require_admin_access(Snippets.as_view({"get": "list"})),
+    ),
+    path(
+        "localize/api/snippets/<slug:app_label>/<slug:model_name>/<str:pk>/",
+        require_admin_access(Snippets.as_view({"get": "retrieve"})),
+    ),
+]
