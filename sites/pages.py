@@ -29,6 +29,7 @@ from .caching.tags import children, depends_on, model, one, tree
 from .caching.tags import page as page_tag
 from .prepared import Prepared, Written, plans_kept
 from .privacy import consent
+from .privacy.gate import PrivacyGateMixin
 from .routing import ReaderPageMixin
 from .sharing import partner_stories
 from .specific import cards, prefetch_hero_renditions, specific_queryset, specific_rows
@@ -39,7 +40,7 @@ TAGGING_ROWS = "_lantern_tagging_rows"  # a routed story's tags (NewsStoryPage.r
 WORDS_PER_MINUTE = 200
 
 
-class HomePage(HeadlessPreviewMixin, ReaderPageMixin, Page):
+class HomePage(PrivacyGateMixin, HeadlessPreviewMixin, ReaderPageMixin, Page):
     """The root of one agency's site."""
 
     base_form_class = AgencyPageForm
@@ -180,7 +181,9 @@ def by_story_date(pages):
     ).order_by("-story_date", "-pk")
 
 
-class NewsIndexPage(HeadlessPreviewMixin, RoutablePageMixin, ReaderPageMixin, Page):
+class NewsIndexPage(
+    PrivacyGateMixin, HeadlessPreviewMixin, RoutablePageMixin, ReaderPageMixin, Page
+):
     """A listing of news stories, rescue updates and awareness articles, newest first."""
 
     base_form_class = AgencyPageForm
@@ -227,7 +230,7 @@ class NewsIndexPage(HeadlessPreviewMixin, RoutablePageMixin, ReaderPageMixin, Pa
         return AtomStoriesFeed(self)(request)
 
 
-class StoryPage(HeadlessPreviewMixin, ReaderPageMixin, Page):
+class StoryPage(PrivacyGateMixin, HeadlessPreviewMixin, ReaderPageMixin, Page):
     """Fields every story and article has. Abstract: shared, not a page type of its own."""
 
     base_form_class = AgencyPageForm
@@ -470,7 +473,7 @@ class AwarenessArticlePage(StoryPage):
         return super().save(*args, **kwargs)
 
 
-class DonationAppealPage(HeadlessPreviewMixin, ReaderPageMixin, Page):
+class DonationAppealPage(PrivacyGateMixin, HeadlessPreviewMixin, ReaderPageMixin, Page):
     """A page for one donation appeal, with room to say more about it."""
 
     base_form_class = AgencyPageForm
@@ -491,7 +494,7 @@ class DonationAppealPage(HeadlessPreviewMixin, ReaderPageMixin, Page):
     template = "sites/pages/donation_appeal_page.html"
 
 
-class StandardPage(HeadlessPreviewMixin, ReaderPageMixin, Page):
+class StandardPage(PrivacyGateMixin, HeadlessPreviewMixin, ReaderPageMixin, Page):
     """A plain page: about, contact, policies."""
 
     base_form_class = AgencyPageForm

@@ -11,11 +11,12 @@ from blocks.stream import BodyBlock
 
 from ..agencies.forms import AgencyPageForm
 from ..api.preview import HeadlessPreviewMixin
+from ..privacy.gate import PrivacyGateMixin
 from ..routing import ReaderPageMixin
 from .search import FindHelpForm, find_help
 
 
-class FindHelpPage(HeadlessPreviewMixin, ReaderPageMixin, Page):
+class FindHelpPage(PrivacyGateMixin, HeadlessPreviewMixin, ReaderPageMixin, Page):
     """Where readers find help for where they are: by ZIP code or state, kind and language."""
 
     base_form_class = AgencyPageForm

@@ -10,16 +10,26 @@ draft past this task while findings are open.
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.log_actions import log
 from wagtail.models import AbstractGroupApprovalTask, TaskState
 
+from .gate import (
+    OVERRIDE_LOG_ACTION,
+    PrivacyHeld,
+    finding_key,
+    open_findings,
+    record_override,
+)
 from .screen import KINDS, screen
 
+__all__ = ["OVERRIDE_LOG_ACTION", "OverrideForm", "PrivacyScreenState", "PrivacyScreenTask"]
+
 OVERRIDE = "override"
-OVERRIDE_LOG_ACTION = "lantern.privacy_override"
 SCREEN_LOG_ACTION = "lantern.privacy_screen"
 
 
@@ -119,19 +129,19 @@ class PrivacyScreenTask(AbstractGroupApprovalTask):
         state = task_state.specific
         if action_name == OVERRIDE:
             reason = kwargs["reason"].strip()
+            # The same override as the privacy gate's own (sites.privacy.gate): kept with the
+            # screened revision, so that the approval that follows may publish it.
+            record_override(state.revision, user, reason, findings=state.findings)
+            # Overridden from the editor, the form was saved as a newer revision first: that one
+            # is what approval publishes. The reason covers the findings it shares.
+            latest = state.workflow_state.content_object.get_latest_revision()
+            if latest is not None and latest.pk != state.revision_id:
+                seen = {finding_key(finding) for finding in state.findings}
+                shared = [f for f in open_findings(latest) if finding_key(f) in seen]
+                if shared:
+                    record_override(latest, user, reason, findings=shared)
             state.override_reason = reason
             state.save(update_fields=["override_reason"])
-            obj = state.workflow_state.content_object
-            log(
-                instance=obj,
-                action=OVERRIDE_LOG_ACTION,
-                user=user,
-                revision=state.revision,
-                data={
-                    "reason": reason,
-                    "findings": [f"{f['kind']}: {f['where']}" for f in state.findings],
-                },
-            )
             state.approve(user=user, comment=reason)
             return None
         if action_name == "approve" and state.open_findings:
@@ -139,3 +149,26 @@ class PrivacyScreenTask(AbstractGroupApprovalTask):
                 "Open privacy findings: override them with a reason, or request changes."
             )
         return super().on_action(task_state, user, action_name, **kwargs)
+
+
+@receiver(pre_save, dispatch_uid="lantern_refuse_approving_a_held_draft")
+def refuse_approving_a_held_draft(sender, instance, **kwargs):
+    """Approving a workflow's last task publishes the page's latest revision (Wagtail's
+    `publish_workflow_state`). If the privacy gate would refuse that revision, the approval is
+    refused before anything is written, rather than leaving an approved workflow and a page
+    that is not live."""
+    if not isinstance(instance, TaskState) or instance.pk is None:
+        return
+    if instance.status != TaskState.STATUS_APPROVED:
+        return
+    if not TaskState.objects.filter(pk=instance.pk, status=TaskState.STATUS_IN_PROGRESS).exists():
+        return  # not this save's doing: already approved, or a copy
+    workflow_state = instance.workflow_state
+    if not workflow_state.is_at_final_task:
+        return
+    revision = workflow_state.content_object.get_latest_revision()
+    if revision is None:
+        return
+    findings = open_findings(revision)
+    if findings:
+        raise PrivacyHeld(revision, findings)

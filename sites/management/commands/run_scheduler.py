@@ -2,6 +2,11 @@
 
 The long-running form of Wagtail's `publish_scheduled`, for the compose `scheduler` service.
 Run exactly one: two would publish the same revision twice.
+
+Before each run, a page revision due to go live that the privacy gate would hold
+(sites.privacy.gate) is taken off the schedule, noted in the page's history and logged by id and
+kinds of finding only, never the words found: `publish_scheduled` would otherwise stop at it,
+every run, and publish nothing scheduled after it.
 """
 
 import logging
@@ -11,9 +16,14 @@ from io import StringIO
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import InterfaceError, OperationalError, close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections, transaction
+from django.utils import timezone
 
+from wagtail.log_actions import log
+from wagtail.models import Page, Revision
 from wagtail.signals import published, unpublished
+
+from sites.privacy.gate import HELD_LOG_ACTION, PrivacyHeld, kinds, open_findings
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +108,17 @@ class Command(BaseCommand):
                 # As Django does before each request: drop a connection that broke or grew old,
                 # so that the first run after a database outage connects afresh.
                 close_old_connections()
+            set_aside_held_revisions()
             call_command("publish_scheduled", stdout=StringIO())
+        except PrivacyHeld as held:
+            # Held between the check and its turn (its words are not logged): set aside next run.
+            logger.warning(
+                "Scheduled publishing stopped at revision %s, held by the privacy screen (%s); %s.",
+                held.revision.pk,
+                ", ".join(kinds(held.findings)),
+                retry,
+            )
+            return False
         except (OperationalError, InterfaceError) as error:
             logger.warning(
                 "Scheduled publishing skipped: the database is unavailable (%s: %s); %s.",
@@ -120,3 +140,36 @@ class Command(BaseCommand):
                     changes["unpublished"],
                 )
         return True
+
+
+def set_aside_held_revisions() -> list[int]:
+    """Take off the schedule every page revision due to go live that the privacy gate would
+    hold, so that `publish_scheduled` publishes the rest; the ids of the pages held."""
+    held = []
+    due = (
+        Revision.objects.page_revisions()
+        .filter(approved_go_live_at__lt=timezone.now())
+        .order_by("approved_go_live_at")
+    )
+    for revision in due:
+        findings = open_findings(revision)
+        if not findings:
+            continue
+        with transaction.atomic():
+            Revision.objects.filter(pk=revision.pk).update(approved_go_live_at=None)
+            page = Page.objects.get(pk=revision.object_id)
+            log(
+                instance=page.specific,
+                action=HELD_LOG_ACTION,
+                revision=revision,
+                data={"kinds": kinds(findings), "findings": len(findings)},
+            )
+        logger.warning(
+            "Scheduled publishing of page %s (revision %s) held by the privacy screen: %s. "
+            "Taken off the schedule: a moderator may fix or override it.",
+            revision.object_id,
+            revision.pk,
+            ", ".join(kinds(findings)),
+        )
+        held.append(int(revision.object_id))
+    return held
