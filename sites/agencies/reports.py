@@ -114,7 +114,8 @@ class Translations(WalledFiltersMixin, TranslationsReportView):
     """wagtail-localize's report of translations, of the agency's own pages and snippets."""
 
     def get_queryset(self):
-        queryset = super().get_queryset()
+        # Ordered, so that its pages do not shift (wagtail-localize leaves it unordered).
+        queryset = super().get_queryset().order_by("-created_at", "-pk")
         user = self.request.user
         if is_network_admin(user):
             return queryset

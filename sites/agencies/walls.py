@@ -27,6 +27,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from wagtail.contrib.redirects.models import Redirect
+from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage
 from wagtail.models import (
@@ -68,8 +69,13 @@ MODEL_ARGUMENTS = {
 # Arguments naming an object of the model the route is about (its viewset's, or the one its
 # app_label / model_name arguments give).
 OBJECT_ARGUMENTS = {"pk", "object_id", "instance_id"}
+KNOWN_ARGUMENTS = PAGE_ARGUMENTS | MODEL_ARGUMENTS.keys()
 # Arguments naming the model a route is about, in pairs.
-MODEL_NAME_ARGUMENTS = [("app_label", "model_name"), ("content_type_app_name", "content_type_model_name")]  # fmt: skip
+MODEL_NAME_ARGUMENTS = [
+    ("app_label", "model_name"),
+    ("app_name", "model_name"),  # settings
+    ("content_type_app_name", "content_type_model_name"),
+]
 
 
 def own_site_roots(user) -> list[Page]:
@@ -209,13 +215,17 @@ def named_objects(request, view_func, kwargs):
     """Every object the address names: by URL argument, and by the `id` list of a bulk action
     or chooser."""
     route_model_ = route_model(view_func, kwargs)
-    for name, value in kwargs.items():
+    # Query strings name objects the same way (e.g. the image listing's ?collection_id=).
+    arguments = [(name, value) for name, value in request.GET.items() if name in KNOWN_ARGUMENTS]
+    for name, value in [*kwargs.items(), *arguments]:
         if name in PAGE_ARGUMENTS:
             yield get_or_none(Page, value)
         elif name in MODEL_ARGUMENTS:
             yield get_or_none(apps.get_model(MODEL_ARGUMENTS[name]), value)
         elif name in OBJECT_ARGUMENTS and route_model_ is not None:
-            yield get_or_none(route_model_, value)
+            # A per-site setting is opened by its site's id.
+            model = Site if issubclass(route_model_, BaseSiteSetting) else route_model_
+            yield get_or_none(model, value)
     ids = request.GET.getlist("id") + request.POST.getlist("id")
     if ids:
         model = route_model_ or (
