@@ -37,7 +37,19 @@ class DonationAppeal(TranslatableMixin, OwnedByAgency, index.Indexed, models.Mod
         FieldPanel("donate_url"),
         FieldPanel("end_date"),
     ]
-    search_fields = [index.SearchField("headline"), index.AutocompleteField("headline")]
+    # The admin's listing and chooser narrow to the user's agency and a language before they
+    # search, and may sort the results: the search backend applies only the filters and
+    # orderings declared here as FilterFields (else a FilterFieldError, a 500).
+    search_fields = [
+        index.SearchField("headline"),
+        index.AutocompleteField("headline"),
+        index.FilterField("owner"),
+        index.FilterField("locale"),
+        index.FilterField("headline"),
+        index.FilterField("goal"),
+        index.FilterField("raised"),
+        index.FilterField("end_date"),
+    ]
     translatable_fields = [
         SynchronizedField("owner"),
         TranslatableField("headline"),

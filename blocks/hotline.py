@@ -75,7 +75,21 @@ class Hotline(TranslatableMixin, OwnedByAgency, Reachable, index.Indexed, models
         FieldPanel("description"),
         FieldPanel("pinned"),
     ]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    # The admin's listing and chooser narrow to the user's agency, a language and their filters
+    # before they search, and may sort the results: the search backend applies only the
+    # filters and orderings declared here as FilterFields (else a FilterFieldError, a 500).
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("owner"),
+        index.FilterField("locale"),
+        index.FilterField("coverage"),
+        index.FilterField("is_24_7"),
+        index.FilterField("pinned"),
+        index.FilterField("name"),
+        index.FilterField("phone"),
+        index.FilterField("sms_number"),
+    ]
     # Numbers must not drift between languages: they are synchronised, never translated.
     translatable_fields = [
         SynchronizedField("owner"),

@@ -4,7 +4,11 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from sites.agencies.permissions import OwnedSnippetPermissionPolicy, OwnedSnippetViewSet
+from sites.agencies.permissions import (
+    OwnedSnippetPermissionPolicy,
+    OwnedSnippetViewSet,
+    owner_column,
+)
 
 from .appeals import DonationAppeal
 from .hotline import Hotline
@@ -14,16 +18,15 @@ class HotlineViewSet(OwnedSnippetViewSet):
     model = Hotline
     icon = "mobile-alt"
     menu_label = "Hotlines"
-    list_display = ["name", "phone", "sms_number", "coverage_label", "owner", "pinned"]
+    list_display = ["name", "phone", "sms_number", "coverage_label", owner_column(), "pinned"]
     list_filter = ["owner", "coverage", "is_24_7", "pinned"]
-    search_fields = ["name"]
 
 
 class DonationAppealViewSet(OwnedSnippetViewSet):
     model = DonationAppeal
     icon = "pick"
     menu_label = "Donation appeals"
-    list_display = ["headline", "owner", "goal", "raised", "end_date"]
+    list_display = ["headline", owner_column(), "goal", "raised", "end_date"]
 
 
 class SharedContentGroup(SnippetViewSetGroup):

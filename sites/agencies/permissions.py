@@ -6,9 +6,11 @@ choosers, so that refusal is enforced in the views themselves, not by hiding but
 """
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
@@ -69,27 +71,48 @@ class ChooseResultsView(UsableObjectsMixin, snippet_chooser.ChooseResultsView):
     pass
 
 
+class ChosenView(snippet_chooser.SnippetChosenView):
+    """The chooser's answer for one id: another agency's snippet is not there (404)."""
+
+    def get_object(self, pk):
+        return self.model_class.objects.filter(usable_by_user_q(self.request.user)).get(pk=pk)
+
+
+class ChosenMultipleView(snippet_chooser.SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return super().get_objects(pks).filter(usable_by_user_q(self.request.user))
+
+
 class OwnedChooserViewSet(snippet_chooser.SnippetChooserViewSet):
     choose_view_class = ChooseView
     choose_results_view_class = ChooseResultsView
+    chosen_view_class = ChosenView
+    chosen_multiple_view_class = ChosenMultipleView
 
 
 class InstancePermissionMixin:
     """Refuse a view of one object unless the policy allows `instance_action` on that object.
 
-    Wagtail's generic edit and delete views check permissions per model only; Lantern's
-    per-agency rules are per object, so the object itself is checked here.
+    Wagtail's generic object views check permissions per model only; Lantern's per-agency rules
+    are per object, so the object itself is checked here. A snippet the user may see but not act
+    on (the network's) is refused as Wagtail refuses; another agency's is not there for them
+    (404), as it is missing from their listings and choosers.
+
+    The views call get_object() with different signatures (the edit and delete views take
+    Django's optional queryset, the history and usage views none), so the call is passed on as
+    it came.
     """
 
     instance_action = "change"
 
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        if not self.permission_policy.user_has_permission_for_instance(
-            self.request.user, self.instance_action, obj
-        ):
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        policy, user = self.permission_policy, self.request.user
+        if policy.user_has_permission_for_instance(user, self.instance_action, obj):
+            return obj
+        if policy.user_has_any_permission_for_instance(user, READ_ACTIONS, obj):
             raise PermissionDenied
-        return obj
+        raise Http404
 
 
 class EditView(InstancePermissionMixin, snippet_views.EditView):
@@ -112,8 +135,22 @@ class HistoryView(InstancePermissionMixin, snippet_views.HistoryView):
     instance_action = "view"
 
 
+def owner_column():
+    """The listings' owner column, sorted by the owner's id: the same order as sorting by the
+    owner (a site has no ordering of its own), and one the search backend can sort results by,
+    as it sorts only by a declared FilterField's column (`owner_id`, not `owner`)."""
+    return Column("owner", label="Owner", sort_key="owner_id")
+
+
 class OwnedSnippetViewSet(snippet_views.SnippetViewSet):
-    """A snippet admin that shows each user their agencies' snippets and the network's."""
+    """A snippet admin that shows each user their agencies' snippets and the network's.
+
+    Subclasses leave `search_fields` unset: the listing then searches the model's own index, as
+    the chooser does. Naming fields there restricts the search to those columns, which the
+    SQLite search backend's full-text table does not have (every search failed). What the
+    listing filters and sorts by before searching must be a FilterField in the model's
+    `search_fields`.
+    """
 
     chooser_viewset_class = OwnedChooserViewSet
     edit_view_class = EditView

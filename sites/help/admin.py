@@ -2,7 +2,7 @@
 
 from wagtail.permissions import register_permission_policy
 
-from ..agencies.permissions import OwnedSnippetPermissionPolicy, OwnedSnippetViewSet
+from ..agencies.permissions import OwnedSnippetPermissionPolicy, OwnedSnippetViewSet, owner_column
 from .models import HelpResource
 
 
@@ -13,9 +13,8 @@ class HelpResourceViewSet(OwnedSnippetViewSet):
     menu_name = "help_directory"
     menu_order = 260
     add_to_admin_menu = True
-    list_display = ["organisation", "area", "states", "owner", "last_verified"]
+    list_display = ["organisation", "area", "states", owner_column(), "last_verified"]
     list_filter = ["owner", "area", "is_24_7"]
-    search_fields = ["organisation"]
     ordering = ["organisation"]
 
 

@@ -143,10 +143,19 @@ class HelpResource(TranslatableMixin, OwnedByAgency, Reachable, index.Indexed, m
         ),
         FieldRowPanel([FieldPanel("last_verified"), FieldPanel("reference")]),
     ]
+    # The admin's listing and chooser narrow to the user's agency, a language and their filters
+    # before they search, and may sort the results: the search backend applies only the
+    # filters and orderings declared here as FilterFields (else a FilterFieldError, a 500).
     search_fields = [
         index.SearchField("organisation"),
         index.AutocompleteField("organisation"),
         index.FilterField("owner"),
+        index.FilterField("locale"),
+        index.FilterField("area"),
+        index.FilterField("is_24_7"),
+        index.FilterField("organisation"),
+        index.FilterField("states"),
+        index.FilterField("last_verified"),
     ]
     translatable_fields = [
         SynchronizedField("owner"),
