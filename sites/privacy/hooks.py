@@ -12,10 +12,13 @@ from wagtail import hooks
 from wagtail.admin import messages as admin_messages
 from wagtail.admin.action_menu import ActionMenuItem, WorkflowMenuItem
 from wagtail.models import Page
+from wagtail_localize.models import Translation
+from wagtail_localize.views import edit_translation
 
 from .gate import (
     HELD_LOG_ACTION,
     OVERRIDE_LOG_ACTION,
+    PrivacyHeld,
     describe,
     findings_of,
     may_override,
@@ -105,6 +108,32 @@ def refuse_to_publish_held_drafts(request, page):
         # it stays a draft, as "Save draft" would have left it.
         Page.objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
         page.live, page.has_unpublished_changes = False, True
+    refuse(request, page, findings)
+    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@hooks.register("before_edit_page", order=-1)
+def publish_translations_through_the_gate(request, page):
+    """wagtail-localize's translation editor (served from its own `before_edit_page` hook)
+    publishes a translation once its draft is saved, and the gate refuses one with findings
+    (say, a number a translator added). Run ahead of it, its refusal becomes the same message
+    as the editor's Publish, rather than the admin's "no permission"; the draft stays saved."""
+    if request.method != "POST" or request.POST.get("action") != "publish":
+        return None
+    translation = Translation.objects.filter(
+        source__object_id=page.translation_key, target_locale_id=page.locale_id, enabled=True
+    ).first()
+    if translation is None:
+        return None
+    try:
+        return edit_translation.edit_translation(request, translation, page)
+    except PrivacyHeld as held:
+        refuse(request, page, held.findings)
+        return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+def refuse(request, page, findings: list[dict]) -> None:
+    """The error the admin shows when it does not publish a held draft."""
     buttons = []
     if may_override(request.user, page):
         buttons.append(admin_messages.button(override_url(page), OVERRIDE_LABEL))
@@ -120,7 +149,6 @@ def refuse_to_publish_held_drafts(request, page):
         % {"count": len(findings), "list": summary(findings)},
         buttons=buttons,
     )
-    return redirect("wagtailadmin_pages:edit", page.pk)
 
 
 class OverrideMenuItem(ActionMenuItem):
