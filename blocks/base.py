@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
-from wagtail import blocks
+from wagtail import blocks, hooks
 from wagtail.blocks import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock
 from wagtail.models import Page
@@ -10,7 +10,7 @@ from wagtail.models import Page
 from sites.prepared import in_bulk
 from sites.specific import prefetch_renditions
 
-from .chosen import LoadsWithStream, chosen
+from .chosen import LoadsWithStream, chosen, load, readers_may_follow, reading_site
 from .translated import chosen_in_order
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
@@ -23,6 +23,17 @@ class TextBlock(blocks.RichTextBlock):
         template = "blocks/text.html"
         description = "Paragraphs, headings, lists and links."
         preview_value = "<p>Traffickers use force, fraud and coercion.</p>"
+
+
+@hooks.register("register_rich_text_features", order=1)  # after Wagtail's own "page" link type
+def link_only_pages_readers_may_see(features):
+    """Links to pages in rich text lead readers only to pages they may see (blocks.links).
+
+    Registered here, beside the text block whose links it renders: this module is loaded with
+    the page models, before the rich text features are first read."""
+    from .links import ReaderPageLinkHandler  # Wagtail's handler needs the models loaded
+
+    features.register_link_type(ReaderPageLinkHandler)
 
 
 class CaptionedImageBlock(blocks.StructBlock):
@@ -92,17 +103,28 @@ class FactBlock(blocks.StructBlock):
 
 class PageLinkChooserBlock(LoadsWithStream, blocks.PageChooserBlock):
     """Wagtail's page chooser, stored as one (the same definition in migrations), whose pages
-    come with every page chosen in the stream (blocks.chosen), or else in a query compiled
-    once per worker (sites.prepared)."""
+    come with every page chosen in the stream (blocks.chosen), or else on their own in the
+    same query (compiled once per worker: sites.prepared), with whether each is private."""
 
     canonical_module_path = "wagtail.blocks.PageChooserBlock"
 
     def bulk_to_python(self, values):
         values = list(values)
-        found = chosen(values) if self.model_class is Page else None
+        if self.model_class is not Page:
+            return chosen_in_order(values, in_bulk(self.model_class, values))
+        found = chosen(values)
         if found is None:
-            found = in_bulk(self.model_class, values)
+            found = load({pk for pk in values if pk is not None})
         return chosen_in_order(values, found)
+
+
+class CallToActionValue(blocks.StructValue):
+    def page_to_show(self, site_id: int | None = None, request=None):
+        """The chosen page, if readers of a page of the site `site_id` may be led to it
+        (blocks.chosen.readers_may_follow), else None: a page since unpublished, made private
+        or expired, or another agency's that it does not share, shows no button."""
+        page = self.get("page")
+        return page if readers_may_follow(page, site_id, request) else None
 
 
 class CallToActionBlock(blocks.StructBlock):
@@ -117,6 +139,13 @@ class CallToActionBlock(blocks.StructBlock):
         icon = "link"
         template = "blocks/call_to_action.html"
         description = "A heading, a sentence and a button leading to a page or address."
+        value_class = CallToActionValue
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        request = parent_context.get("request") if parent_context else None
+        context["target"] = value.page_to_show(reading_site(parent_context), request)
+        return context
 
     def clean(self, value):
         value = super().clean(value)

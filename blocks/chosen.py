@@ -5,8 +5,12 @@ stories of a page's related-stories blocks in one query, the page of its calls t
 another, each when the first block of its kind is shown. A stream of these blocks
 (`ChosenPagesStreamBlock`) instead gathers the ids of every page chosen in it, in every kind of
 block, from its stored data, and the first chooser to need a page loads them all, each in its
-own type with what a card shows (`blocks.news.chosen_stories`). The other choosers take theirs
-from the same batch.
+own type with what a card shows (`blocks.news.chosen_stories`) and whether it is private. The
+other choosers take theirs from the same batch.
+
+Every chosen page is loaded, whatever its state: the admin edits the same values, and an
+editor's own draft stays chosen in their form. What readers are led to is decided when a block
+is shown, by `readers_may_follow`, the one rule every block holding a page asks.
 """
 
 import copy
@@ -14,6 +18,10 @@ from contextvars import ContextVar
 
 from wagtail import blocks
 from wagtail.blocks import StreamValue
+from wagtail.models import Page, PageViewRestriction
+
+from sites.caching.tags import depends_on, model
+from sites.visibility import RESTRICTED, readable_now
 
 
 class ChosenPages:
@@ -62,6 +70,39 @@ def load(ids) -> dict:
         return {}
     rows = chosen_stories.run(ids=sorted(ids))
     return {page.pk: page for page in specific_rows(rows, story_types(), others_generic=True)}
+
+
+def readers_may_follow(page, site_id: int | None = None, request=None) -> bool:
+    """Whether readers of a page of the site `site_id` may be led to `page`, chosen in one of
+    its blocks: it is live, public (no view restriction on it or above it) and not expired,
+    and it is on the same site (in any of its languages) or a story its agency shares with the
+    network. A block shown outside any page (`site_id` None) checks the page alone."""
+    if page is None or page.pk is None:
+        return False
+    depends_on(model(PageViewRestriction))  # made private later: the page cache must know
+    if not hasattr(page, RESTRICTED):  # a value made in code, not loaded by a chooser here
+        setattr(page, RESTRICTED, page.get_view_restrictions().exists())
+    if not readable_now(page):
+        return False
+    if site_id is None or getattr(page, "share_with_network", False):
+        return True
+    return site_of(page, request) == site_id
+
+
+def site_of(page, request=None) -> int | None:
+    """The id of the site `page` is on (any of its languages), as its address tells: no query
+    once the sites' roots are known (Wagtail keeps them)."""
+    parts = page.get_url_parts(request) if page.url_path else None
+    return parts[0] if parts else None
+
+
+def reading_site(context) -> int | None:
+    """The site of the page a block is shown on: the `page` of its template's context (the
+    page served, or previewed), None for a block shown outside a page."""
+    page = context.get("page") if context else None
+    if not isinstance(page, Page):
+        return None
+    return site_of(page, context.get("request"))
 
 
 class LoadsWithStream:

@@ -1,6 +1,7 @@
 """Blocks that point readers at other stories."""
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 
 from wagtail import blocks
 from wagtail.models import Page
@@ -11,7 +12,7 @@ from sites.prepared import Prepared
 from sites.specific import specific_queryset, specific_rows
 from sites.visibility import privacy
 
-from .chosen import LoadsWithStream, chosen
+from .chosen import LoadsWithStream, chosen, readers_may_follow, reading_site
 from .translated import PageBatch, chosen_in_order
 
 STORY_TYPES = ["agency_sites.NewsStoryPage", "agency_sites.AwarenessArticlePage"]
@@ -52,20 +53,34 @@ class StoryChooserBlock(LoadsWithStream, blocks.PageChooserBlock):
             }
         return chosen_in_order(values, found)
 
+    def clean(self, value):
+        """Wagtail's chooser for two page types accepts any page by its id: refuse the others."""
+        value = super().clean(value)
+        kind = value.specific_class if value is not None else None
+        if value is not None and not (kind and issubclass(kind, tuple(self.target_models))):
+            raise ValidationError(
+                f"Choose a news story or an awareness article: page {value.pk} is neither.",
+                code="not_a_story",
+            )
+        return value
+
 
 class RelatedStoriesValue(blocks.StructValue):
-    def live_stories(self):
-        """The chosen stories that readers may see, in the editor's order.
+    def live_stories(self, site_id: int | None = None, request=None):
+        """The chosen stories that readers of a page of the site `site_id` may be led to, in
+        the editor's order (blocks.chosen.readers_may_follow).
 
-        A story chosen here may later be unpublished or made private: it then drops out
-        instead of leading readers to a 404 or a login page. Each is shown in the reader's
-        language where it has a live translation. Loaded with every related-stories block of
-        the page (RelatedStoriesBlock.bulk_to_python): no query of its own in the source
-        language, one for all the blocks in another.
+        A story chosen here may later be unpublished, made private or expire: it then drops
+        out instead of leading readers to a 404 or a login page; so does another agency's
+        story it does not share. Each is shown in the reader's language where it has a live
+        translation. Loaded with every related-stories block of the page
+        (RelatedStoriesBlock.bulk_to_python): no query of its own in the source language, one
+        for all the blocks in another.
         """
-        pages = [page for page in self.get("stories") or [] if page]
+        chosen_pages = [page for page in self.get("stories") or [] if page]
         # One not readable now is not loaded, yet shows again here once republished.
-        depends_on(*(page_tag(page.pk) for page in pages))
+        depends_on(*(page_tag(page.pk) for page in chosen_pages))
+        pages = [page for page in chosen_pages if readers_may_follow(page, site_id, request)]
         batch = getattr(self, "batch", None) or PageBatch(pages, story_types())
         return batch.shown(pages)
 
@@ -80,6 +95,12 @@ class RelatedStoriesBlock(blocks.StructBlock):
         template = "blocks/related_stories.html"
         value_class = RelatedStoriesValue
         description = "Up to six other stories or articles, as teasers."
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        request = parent_context.get("request") if parent_context else None
+        context["stories"] = value.live_stories(reading_site(parent_context), request)
+        return context
 
     def bulk_to_python(self, values):
         """Every related-stories block of a stream at once, sharing one batch of stories."""

@@ -1,8 +1,10 @@
-"""Admin forms that keep an agency's pages and settings to the hotlines and appeals it may use.
+"""Admin forms that keep an agency's pages and settings to the hotlines, appeals, media and
+pages it may use.
 
 Choosers only offer an agency its own snippets and the network's, and its own media, but a
 form post (or the management API) can name any id; these forms refuse another agency's, with
-the error on the field that holds it.
+the error on the field that holds it: a page named in a block (a related story, a call to
+action, a link in rich text) with the error on that block's chooser.
 """
 
 from django import forms
@@ -13,15 +15,24 @@ from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.documents.models import AbstractDocument
 from wagtail.fields import StreamField
 from wagtail.images.models import AbstractImage
+from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
 from blocks.ownership import OwnedByAgency
 
+from .references import choosers, error_at, pages_usable_by, refusal
 from .tenancy import is_network_admin, usable_by_user_q
 
 
-def usable_ids(user, model) -> set[str] | None:
-    """Ids of the `model` objects the user may choose, or None when Lantern does not narrow them."""
+def usable_ids(user, model, pks) -> set[str] | None:
+    """Which of the ids `pks` of `model` objects the user may choose, or None when Lantern does
+    not narrow them."""
+    if issubclass(model, Page):
+        pages = pages_usable_by(user)
+        if pages is None:
+            return None
+        ids = {int(pk) for pk in pks if str(pk).isdigit()}  # a rich text link's id is text
+        return {str(pk) for pk in pages.filter(pk__in=ids).values_list("pk", flat=True)}
     if issubclass(model, OwnedByAgency):
         return {
             str(pk)
@@ -38,24 +49,56 @@ def usable_ids(user, model) -> set[str] | None:
     return None
 
 
+def kind_of(model):
+    """Pages of every type are checked together, as pages."""
+    return Page if issubclass(model, Page) else model
+
+
 def refuse_foreign_references(form, references):
-    """Add an error for each (field name, model, pk) the form's user may not use: another
-    agency's hotlines and appeals, and images and documents outside the user's collections."""
+    """Add an error for each (field name, model, pk[, path in the stream]) the form's user may
+    not use: another agency's hotlines and appeals, images and documents outside the user's
+    collections, and pages outside the user's agency that are not live shared stories (on the
+    chooser at `path` inside the field's stream, where given)."""
     user = form.for_user
     if user is None or is_network_admin(user):
         return
-    usable = {}
-    for name, model, pk in references:
-        if model not in usable:
-            usable[model] = usable_ids(user, model)
-        if usable[model] is None or str(pk) in usable[model]:
+    wanted: dict = {}
+    for _name, model, pk, *_ in references:
+        wanted.setdefault(kind_of(model), set()).add(pk)
+    usable = {kind: usable_ids(user, kind, pks) for kind, pks in wanted.items()}
+    in_streams: dict[str, dict[tuple, list[str]]] = {}
+    flat = []
+    for name, model, pk, *where in references:
+        allowed = usable[kind_of(model)]
+        if allowed is None or str(pk) in allowed:
             continue
-        obj = model.objects.filter(pk=pk).first()
-        if issubclass(model, OwnedByAgency):
-            message = f"“{obj}” belongs to another agency: choose one of your own or the network's."
+        if issubclass(model, Page) and where:
+            in_streams.setdefault(name, {}).setdefault(where[0], []).append(refusal(pk))
+        elif issubclass(model, Page):
+            flat.append((name, ValidationError(refusal(pk), code="foreign_page")))
         else:
-            message = f"“{obj}” is not in your agency's media library: choose one of your own."
-        form.add_error(name, ValidationError(message, code="foreign_snippet"))
+            obj = model.objects.filter(pk=pk).first()
+            if issubclass(model, OwnedByAgency):
+                message = (
+                    f"“{obj}” belongs to another agency: choose one of your own or the network's."
+                )
+            else:
+                message = f"“{obj}” is not in your agency's media library: choose one of your own."
+            flat.append((name, ValidationError(message, code="foreign_snippet")))
+    # Placed in the stream before any error takes the field's value out of cleaned_data.
+    nested = [
+        (
+            name,
+            error_at(
+                form._meta.model._meta.get_field(name).stream_block,
+                form.cleaned_data[name],
+                messages,
+            ),
+        )
+        for name, messages in in_streams.items()
+    ]
+    for name, error in nested + flat:
+        form.add_error(name, error)
 
 
 class AgencyPageForm(WagtailAdminPageForm):
@@ -66,11 +109,12 @@ class AgencyPageForm(WagtailAdminPageForm):
             value = cleaned_data.get(field.name)
             if isinstance(field, StreamField) and value:
                 references += [
-                    (field.name, model, pk)
-                    for model, pk, *_ in field.stream_block.extract_references(value)
+                    (field.name, model, pk, path)
+                    for path, block, leaf in choosers(field.stream_block, value)
+                    for model, pk, *_ in block.extract_references(leaf)
                 ]
             elif getattr(field, "related_model", None) and isinstance(
-                value, (OwnedByAgency, AbstractImage, AbstractDocument)
+                value, (OwnedByAgency, AbstractImage, AbstractDocument, Page)
             ):
                 references.append((field.name, type(value), value.pk))
         refuse_foreign_references(self, references)

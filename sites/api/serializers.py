@@ -12,6 +12,7 @@ from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import expand_db_html
 
 from blocks.appeals import DonationAppeal
+from blocks.chosen import site_of
 from blocks.hotline import Hotline
 from blocks.regions import parse_states
 
@@ -266,8 +267,10 @@ class PageSerializer:
             if hasattr(page, field):
                 data[field] = getattr(page, field)
         data["hero_image"] = image(getattr(page, "hero_image", None))
-        data["body"] = self.stream(getattr(page, "body", None))
-        data["further_resources"] = self.stream(getattr(page, "further_resources", None))
+        # Pages chosen in its blocks are given only where readers of its site may follow them.
+        site_id = site_of(page, self.request) if page.pk else None
+        data["body"] = self.stream(getattr(page, "body", None), site_id)
+        data["further_resources"] = self.stream(getattr(page, "further_resources", None), site_id)
         if isinstance(page, DonationAppealPage):
             data["appeal"] = appeal(page.appeal)
         if isinstance(page, HomePage):
@@ -276,13 +279,13 @@ class PageSerializer:
             data["partner_stories"] = [self.summary(story) for story, _ in partner_stories(page)]
         return data
 
-    def stream(self, value) -> list[dict]:
+    def stream(self, value, site_id: int | None = None) -> list[dict]:
         return [
-            {"type": child.block_type, "id": child.id, "value": self.block(child)}
+            {"type": child.block_type, "id": child.id, "value": self.block(child, site_id)}
             for child in value or []
         ]
 
-    def block(self, child) -> dict:
+    def block(self, child, site_id: int | None = None) -> dict:
         kind, value = child.block_type, child.value
         if kind == "text":
             return {"html": expand_db_html(value.source)}
@@ -302,12 +305,11 @@ class PageSerializer:
                 "show_progress": value["show_progress"],
             }
         if kind == "call_to_action":
-            page = value["page"]
-            url = (
-                (page.get_url(self.request) if page.live else None)
-                if page
-                else (value["url"] or None)
-            )
+            page = value.page_to_show(site_id, self.request)
+            if page is not None:
+                url = page.get_url(self.request)
+            else:  # no page, or one readers may not follow: nothing of it is told
+                url = None if value["page"] else (value["url"] or None)
             return {
                 "heading": value["heading"],
                 "text": value["text"],
@@ -317,7 +319,9 @@ class PageSerializer:
         if kind == "related_stories":
             return {
                 "heading": value["heading"],
-                "stories": [self.summary(story) for story in value.live_stories()],
+                "stories": [
+                    self.summary(story) for story in value.live_stories(site_id, self.request)
+                ],
             }
         if kind == "tips":
             return {"heading": value["heading"], "items": list(value["items"])}
