@@ -32,11 +32,12 @@ OVERRIDE_LOG_ACTION = "lantern.privacy_override"
 HELD_LOG_ACTION = "lantern.privacy_held"
 
 
-def describe(findings: list[dict]) -> str:
-    """The findings in one line, as written: for the person who wrote them, never for logs."""
+def describe(findings: list[dict], excerpts: bool = True) -> str:
+    """The findings in one line. With `excerpts`, the words found, as written: for the person
+    who wrote them, never for logs."""
     return "; ".join(
         f"{KINDS.get(f['kind'], f['kind'])} in {f['where']}"
-        + (f" (“{f['excerpt']}”)" if f.get("excerpt") else "")
+        + (f" (“{f['excerpt']}”)" if excerpts and f.get("excerpt") else "")
         for f in findings
     )
 
@@ -52,8 +53,10 @@ class PrivacyHeld(PublishPermissionError):
     def __init__(self, revision, findings: list[dict]):
         self.revision = revision
         self.findings = findings
+        # What and where, not the words found: an exception's message reaches logs and
+        # tracebacks. The admin shows the words to those who may see the draft.
         super().__init__(
-            f"Held by the privacy screen: {describe(findings)}. "
+            f"Held by the privacy screen: {describe(findings, excerpts=False)}. "
             "Fix the draft, or override the findings with a reason."
         )
 

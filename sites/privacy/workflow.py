@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.log_actions import log
-from wagtail.models import AbstractGroupApprovalTask, TaskState
+from wagtail.models import AbstractGroupApprovalTask, Page, TaskState
 
 from .gate import (
     OVERRIDE_LOG_ACTION,
@@ -166,7 +166,10 @@ def refuse_approving_a_held_draft(sender, instance, **kwargs):
     workflow_state = instance.workflow_state
     if not workflow_state.is_at_final_task:
         return
-    revision = workflow_state.content_object.get_latest_revision()
+    obj = workflow_state.content_object
+    if not isinstance(obj, Page):
+        return  # the gate is for pages: snippets in a workflow are not screened
+    revision = obj.get_latest_revision()
     if revision is None:
         return
     findings = open_findings(revision)
