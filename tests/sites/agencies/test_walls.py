@@ -25,8 +25,10 @@ checked by a network administrator, who must see the markers where A's staff mus
 """
 
 import copy
+import json
 import os
 import time
+import traceback
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,7 +193,8 @@ def list_probes(route: Route, b, **values) -> list[Probe]:
             )
             for params in api_params(route, b)
         ]
-    search = {"q": SHARED, "term": f"{SHARED.lower()}-"}
+    # q for the admin's searches, term for tag autocompletion, search for the admin's pages API.
+    search = {"q": SHARED, "term": f"{SHARED.lower()}-", "search": SHARED}
     filters = {
         "q": SHARED,
         "site": b.site.pk,
@@ -435,11 +438,14 @@ def plan(route: Route, b) -> list[Probe]:
     }
     if key.startswith("admin/images/") and names == {"image_id", "filter_spec"}:
         return [Probe("B's image", route.url(image_id=b.image.pk, filter_spec="original"))]
+    # wagtail-localize edits one string or override with PUT, and takes it back with DELETE.
+    segment_methods = ("GET", "POST", "PUT", "DELETE")
     if names == {"translation_id", "string_segment_id"}:
         return [
             Probe(
                 "B's Spanish translation, a string",
                 route.url(translation_id=b.translation.pk, string_segment_id=b.segment.pk),
+                methods=segment_methods,
             )
         ]
     if names == {"translation_id", "overridable_segment_id"}:
@@ -447,6 +453,7 @@ def plan(route: Route, b) -> list[Probe]:
             Probe(
                 "B's Spanish translation, an overridable segment",
                 route.url(translation_id=b.translation.pk, overridable_segment_id=b.overridable.pk),
+                methods=segment_methods,
             )
         ]
     if names == {"uploaded_file_id"}:
@@ -549,18 +556,41 @@ def client_for(user, token: str) -> SimpleNamespace:
     return SimpleNamespace(user=user, client=client, token=token)
 
 
-def ask(actor, method: str, probe: Probe):
-    """One request, the way the actor's browser or system would send it."""
+def api_story(parent_id: int) -> str:
+    """A whole, valid news story for the management API: a write that only ownership refuses."""
+    return json.dumps(
+        {
+            "type": "news_story",
+            "parent_id": parent_id,
+            "title": "Written over the wall",
+            "date": "2026-11-20",
+            "summary": "Written by another agency.",
+            "kind": "news",
+            "names_changed": True,
+            "tags": [],
+            "body": [{"type": "text", "value": "<p>Over the wall.</p>"}],
+        }
+    )
+
+
+def ask(actor, method: str, probe: Probe, b):
+    """One request, the way the actor's browser or system would send it: the admin's forms
+    posted empty, the management API sent a whole story (into B's index when it creates one)."""
     client = actor.client
     headers = {"host": HARBOR}
     if probe.url.startswith("/api/"):
         headers["Authorization"] = f"Bearer {actor.token}"
     if method == "GET":
         return client.get(probe.url, probe.params or {}, headers=headers)
-    if method == "PATCH":
-        return client.patch(probe.url, "{}", content_type="application/json", headers=headers)
-    if probe.url.startswith("/api/"):
-        return client.post(probe.url, "{}", content_type="application/json", headers=headers)
+    if method == "DELETE":
+        return client.delete(probe.url, headers=headers)
+    if method in ("PATCH", "PUT") or probe.url.startswith("/api/"):
+        if probe.url.startswith("/api/"):
+            data, kind = api_story(b.index.pk), "application/json"
+        else:  # wagtail-localize's string and override edits
+            data, kind = "value=Written+over+the+wall", "application/x-www-form-urlencoded"
+        send = {"PATCH": client.patch, "PUT": client.put, "POST": client.post}[method]
+        return send(probe.url, data, content_type=kind, headers=headers)
     return client.post(probe.url, {}, headers=headers)
 
 
@@ -571,9 +601,13 @@ def run_cell(actor, method, probe, secrets, before, b) -> tuple[list[str], str |
     cookies = copy.deepcopy(actor.client.cookies)
     with transaction.atomic():
         try:
-            response = ask(actor, method, probe)
+            response = ask(actor, method, probe, b)
         except Exception as error:
-            found.append(f"500: {type(error).__name__}: {str(error)[:160]}")
+            where = traceback.extract_tb(error.__traceback__)[-1]
+            found.append(
+                f"500: {type(error).__name__}: {str(error)[:160]}"
+                f" (raised at {Path(where.filename).name}:{where.lineno})"
+            )
             response = None
         if response is not None:
             status = str(response.status_code)

@@ -633,6 +633,21 @@ def snapshot(b) -> dict:
         .order_by("pk")
         .values_list("pk", "last_updated_at")
     )
+    from wagtail_localize.models import SegmentOverride, StringSegment, StringTranslation
+
+    strings = StringSegment.objects.filter(source=b.translation.source).values("string_id")
+    state["string translations"] = list(
+        StringTranslation.objects.filter(
+            translation_of_id__in=strings, locale=b.translation.target_locale
+        )
+        .order_by("pk")
+        .values_list("pk", "data")
+    )
+    state["segment overrides"] = list(
+        SegmentOverride.objects.filter(locale=b.translation.target_locale)
+        .order_by("pk")
+        .values_list("pk", "data_json")
+    )
     return state
 
 
