@@ -452,3 +452,8 @@ def test_the_admin_api_publish_action_is_refused(moderator_a, change):
     response = change(moderator.post, f"/admin/api/main/pages/{story.pk}/action/publish/")
     assert response.status_code == 403
     assert_not_live(story)
+    # The same action publishes a clean draft: the refusal was the gate's.
+    clean = draft(moderator_a, slug="clean-story", text=CLEAN, title="Outreach night")
+    response = change(moderator.post, f"/admin/api/main/pages/{clean.pk}/action/publish/")
+    assert response.status_code == 200
+    assert fresh(clean).live

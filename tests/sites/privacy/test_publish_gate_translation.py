@@ -8,10 +8,11 @@ from django.urls import reverse
 from wagtail.models import Locale, PageLogEntry
 from wagtail_localize.models import StringTranslation, Translation
 
+from sites.agencies.tenancy import Agency
 from sites.pages import NewsStoryPage
 from sites.privacy.gate import OVERRIDE_LOG_ACTION
 from tests.admin_forms import story_form
-from tests.conftest import load_demo_network, logged_in
+from tests.conftest import load_demo_network, logged_in, member_of
 from tests.sites.agencies.test_workflow import HARBOR, add_story, path_of, read
 
 EXPOSING = "Maria, 15, who attends Lincoln High, called 207-555-0142 from the bus station."
@@ -32,9 +33,16 @@ def translate_all(page, locale):
         )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_publishing_a_held_translation_from_the_translation_editor_is_refused(moderator_a):
+@pytest.fixture
+def moderator_a(transactional_db):
+    """Harbor's moderator, on the demo network (a test before this one, with real transactions
+    too, may have emptied the database)."""
     load_demo_network()
+    agency = Agency.objects.get(site__hostname=HARBOR)
+    return member_of(agency.moderators, "moderator_a")
+
+
+def test_publishing_a_held_translation_from_the_translation_editor_is_refused(moderator_a):
     moderator = logged_in(moderator_a)
     spanish = Locale.objects.get(language_code="es")
     response = add_story(moderator, HARBOR, story_form("Maria's story", "maria-story", EXPOSING))
