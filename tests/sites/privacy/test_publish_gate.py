@@ -24,6 +24,7 @@ from sites.privacy.gate import (
     PrivacyOverride,
     open_findings,
 )
+from sites.privacy.workflow import PrivacyScreenTask
 from tests.admin_forms import story_form
 from tests.conftest import logged_in
 from tests.sites.agencies.test_workflow import (
@@ -374,6 +375,10 @@ def test_approving_a_draft_the_gate_would_hold_is_refused_and_the_override_is_of
 
     editor_view = moderator.get(reverse("wagtailadmin_pages:edit", args=[story.pk]))
     html = editor_view.content.decode()
+    assert any(
+        "The latest draft cannot be published as it is" in str(m) and "Maria, 15," in str(m)
+        for m in editor_view.context["messages"]
+    )
     assert 'data-workflow-action-name="approve"' not in html
     assert "Approve and Publish" not in html
     assert "Override privacy findings and publish…" in html
@@ -399,6 +404,28 @@ def test_approving_a_draft_the_gate_would_hold_is_refused_and_the_override_is_of
 
     change(override, moderator, story)
     assert_live_with(story, "Lincoln High")
+
+
+def test_publish_is_refused_while_a_held_draft_waits_at_the_privacy_screen(
+    editor_a, moderator_a, change
+):
+    response = change(
+        add_story, logged_in(editor_a), HARBOR,
+        story_form("Maria's story", "maria-story", EXPOSING, **{"action-submit": "Submit"}),
+    )  # fmt: skip
+    assert response.status_code == 302
+    story = NewsStoryPage.objects.get(slug="maria-story")
+    state = story.current_workflow_state
+    moderator = logged_in(moderator_a)
+    response = change(
+        edit_page, moderator, story,
+        story_form("Maria's story", "maria-story", EXPOSING, **{"action-publish": "Publish"}),
+    )  # fmt: skip
+    assert "207-555-0142" in held_message(messages_after(moderator, response))
+    assert_not_live(story)
+    state.refresh_from_db()
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS  # not cancelled by the refusal
+    assert isinstance(fresh(story).current_workflow_task.specific, PrivacyScreenTask)
 
 
 def test_the_workflow_override_is_the_gates_override(editor_a, moderator_a, change):
