@@ -10,6 +10,7 @@ action, a link in rich text) with the error on that block's chooser.
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.forms import BoundField
 
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.documents.models import AbstractDocument
@@ -20,7 +21,7 @@ from wagtail.permissions import policy_registry
 
 from blocks.ownership import OwnedByAgency
 
-from .references import choosers, error_at, pages_usable_by, refusal
+from .references import choosers, error_at, forget_refused, pages_usable_by, refusal
 from .tenancy import is_network_admin, usable_by_user_q
 
 
@@ -66,14 +67,14 @@ def refuse_foreign_references(form, references):
     for _name, model, pk, *_ in references:
         wanted.setdefault(kind_of(model), set()).add(pk)
     usable = {kind: usable_ids(user, kind, pks) for kind, pks in wanted.items()}
-    in_streams: dict[str, dict[tuple, list[str]]] = {}
+    in_streams: dict[str, dict[tuple, list[tuple[str, str]]]] = {}
     flat = []
     for name, model, pk, *where in references:
         allowed = usable[kind_of(model)]
         if allowed is None or str(pk) in allowed:
             continue
         if issubclass(model, Page) and where:
-            in_streams.setdefault(name, {}).setdefault(where[0], []).append(refusal(pk))
+            in_streams.setdefault(name, {}).setdefault(where[0], []).append((str(pk), refusal(pk)))
         elif issubclass(model, Page):
             flat.append((name, ValidationError(refusal(pk), code="foreign_page")))
         else:
@@ -85,23 +86,36 @@ def refuse_foreign_references(form, references):
             else:
                 message = f"“{obj}” is not in your agency's media library: choose one of your own."
             flat.append((name, ValidationError(message, code="foreign_snippet")))
-    # Placed in the stream before any error takes the field's value out of cleaned_data.
-    nested = [
-        (
-            name,
-            error_at(
-                form._meta.model._meta.get_field(name).stream_block,
-                form.cleaned_data[name],
-                messages,
-            ),
-        )
-        for name, messages in in_streams.items()
-    ]
+    # Placed in the stream before any error takes the field's value out of cleaned_data; the
+    # form is then shown again with that value, the refused pages taken out.
+    nested = []
+    for name, refused in in_streams.items():
+        block, value = form._meta.model._meta.get_field(name).stream_block, form.cleaned_data[name]
+        messages = {path: [message for _, message in found] for path, found in refused.items()}
+        nested.append((name, error_at(block, value, messages)))
+        for path, found in refused.items():
+            forget_refused(block, value, path, {pk for pk, _ in found})
+        if hasattr(form, "shown_again"):
+            form.shown_again[name] = value
     for name, error in nested + flat:
         form.add_error(name, error)
 
 
+class ShownAgain(BoundField):
+    """A field the form shows again as its `shown_again` value, not as it was posted."""
+
+    def value(self):
+        shown = getattr(self.form, "shown_again", {})
+        return shown[self.name] if self.name in shown else super().value()
+
+
 class AgencyPageForm(WagtailAdminPageForm):
+    bound_field_class = ShownAgain
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shown_again = {}  # field name → value shown again with errors (refused pages out)
+
     def clean(self):
         cleaned_data = super().clean()
         references = []

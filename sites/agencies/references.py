@@ -12,12 +12,15 @@ from collections.abc import Mapping
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.html import escape
 
 from wagtail import blocks
 from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.models import Page, Site
+from wagtail.rich_text import RichText
+from wagtail.rich_text.rewriters import LinkRewriter
 
 from ..visibility import within
 from .tenancy import agency_site_ids, is_network_admin
@@ -104,3 +107,39 @@ def error_at(block, value, messages: dict[tuple, list[str]]) -> ValidationError:
             for index, inner in heads.items()
         }
     )
+
+
+def child_at(block, value, key):
+    """The child block and value at `key` (a stream or list index, a struct name)."""
+    if isinstance(block, blocks.StreamBlock):
+        child = value[key]
+        return child.block, child.value
+    if isinstance(block, blocks.StructBlock):
+        return block.child_blocks[key], value.get(key)
+    return block.child_block, value[key]
+
+
+def forget_refused(block, value, path: tuple, refused_ids: set[str]) -> None:
+    """Take the refused pages out of `value` (in place) at `path`: a chooser left empty, links
+    in rich text left without their page. The form shown again with its errors then does not
+    show back another agency's page (the chooser would give its title and address)."""
+    *above, last = path
+    for key in above:
+        block, value = child_at(block, value, key)
+    leaf_block, leaf = child_at(block, value, last)
+    if isinstance(leaf_block, blocks.RichTextBlock) and leaf is not None:
+
+        def page_link(attrs):
+            if attrs.get("id") in refused_ids:
+                return "<a>"
+            return f'<a linktype="page" id="{escape(attrs.get("id", ""))}">'
+
+        replacement = RichText(LinkRewriter(rules={"page": page_link})(leaf.source))
+    elif isinstance(leaf_block, blocks.ChooserBlock):
+        replacement = None
+    else:
+        return
+    if isinstance(block, blocks.StreamBlock):
+        value[last].value = replacement
+    else:
+        value[last] = replacement

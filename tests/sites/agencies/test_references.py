@@ -151,7 +151,7 @@ def test_a_related_story_of_another_agency_not_shared_is_refused_on_its_chooser(
     assert Revision.objects.count() == revisions
 
 
-def test_a_draft_of_another_agency_is_refused_and_the_message_keeps_its_title(
+def test_a_draft_of_another_agency_is_refused_and_its_title_is_not_shown_back(
     editor_a, harbor_story
 ):
     draft = new_story(news_index(PINES), "Hushvale", live=False)
@@ -165,8 +165,9 @@ def test_a_draft_of_another_agency_is_refused_and_the_message_keeps_its_title(
         0: {"messages": [FOREIGN.format(pk=draft.pk)]},
         1: {"messages": [SHARED_DRAFT.format(pk=shared_draft.pk)]},
     }
-    messages = str(block_errors(response))
-    assert "Hushvale" not in messages and "Quillmere" not in messages
+    html = response.content.decode()  # the errors, and the form shown again without them
+    assert "Hushvale" not in html and "Quillmere" not in html
+    assert 'data-w-block-arguments-value="' in html
     latest = NewsStoryPage.objects.get(pk=harbor_story.pk).get_latest_revision()
     assert latest.content["title"] == harbor_story.title
 
@@ -196,6 +197,9 @@ def test_a_link_in_rich_text_to_another_agencys_page_is_refused_on_the_text(edit
     assert block_errors(response) == {
         "blockErrors": {0: {"messages": [FOREIGN.format(pk=foreign.pk)]}}
     }
+    html = response.content.decode()
+    assert "brackenfold" not in html.lower()  # the text shown again keeps its words, not the link
+    assert "See this." in html or "See this" in html
 
 
 def test_own_pages_in_any_language_and_state_and_a_partners_shared_story_are_accepted(
