@@ -375,12 +375,17 @@ def plan(route: Route, b) -> list[Probe]:
             "workflow_state_id": b.workflow_state.pk,
             "task_id": b.task.pk,
         }
+        # And A's own story named with B's workflow steps: the step must be looked up on the
+        # page named, not by its id alone.
+        crossed = values | {"page_id": b.a_story.pk}
+        pairs = [("page in moderation", values), ("A's story with B's workflow step", crossed)]
         if "action_name" in names:
             return [
-                Probe(f"page in moderation, {action}", route.url(**values, action_name=action))
+                Probe(f"{label}, {action}", route.url(**kwargs, action_name=action))
+                for label, kwargs in pairs
                 for action in ("approve", "reject", "cancel")
             ]
-        return [Probe("page in moderation, its workflow", route.url(**values))]
+        return [Probe(f"{label}", route.url(**kwargs)) for label, kwargs in pairs]
     if names == {"page_pk", "workflow_pk"}:
         return [
             Probe(
@@ -416,6 +421,15 @@ def plan(route: Route, b) -> list[Probe]:
                 raise Unclassified(f"page route with {sorted(extra)}")
             probes.append(
                 Probe(label, route.url(**values), methods=api_methods, id_kinds=("page",))
+            )
+        if "revision_id" in names and "page_id" in names:
+            # A's own story named with a revision of B's draft.
+            draft = b.pages["draft"]
+            probes.append(
+                Probe(
+                    "A's story with B's draft's revision",
+                    route.url(page_id=b.a_story.pk, revision_id=draft.latest_revision_id),
+                )
             )
         return probes
 
