@@ -18,12 +18,11 @@ from wagtail import blocks
 from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
-from wagtail.models import Page, Site
+from wagtail.models import Page
 from wagtail.rich_text import RichText
 from wagtail.rich_text.rewriters import LinkRewriter
 
-from ..visibility import within
-from .tenancy import agency_site_ids, is_network_admin
+from .tenancy import is_network_admin
 
 
 def shared_stories():
@@ -38,11 +37,9 @@ def pages_usable_by(user):
     administrator, who may reference any page."""
     if is_network_admin(user):
         return None
-    roots = Site.objects.filter(pk__in=agency_site_ids(user)).values("root_page__translation_key")
-    own = Q(pk__in=[])
-    for path in Page.objects.filter(translation_key__in=roots).values_list("path", flat=True):
-        own |= within(path, inclusive=True)
-    return Page.objects.filter(own | Q(pk__in=shared_stories().values("pk")))
+    from .walls import own_tree_q  # the wall's own rule for "the agency's trees"; it loads late
+
+    return Page.objects.filter(own_tree_q(user) | Q(pk__in=shared_stories().values("pk")))
 
 
 def refusal(pk) -> str:
