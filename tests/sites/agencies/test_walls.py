@@ -4,24 +4,30 @@ The probe list is not written by hand: it comes from Django's URL resolver (wall
 Every admin route (/admin/…, wagtail-localize's /admin/localize/… included) and every API route
 (/api/…, /api/manage/… with a Bearer token) is requested by an editor and a moderator of agency A
 (Harbor Light Alliance), filled in with agency B's (Northern Pines Ministry's) objects: its
-pages in every state, media, snippets, staff, workflow, redirect and translation. Routes without
-an id are asked as listings, searched for B's shared word and filtered on B's site. Bulk actions
-are asked with B's ids.
+pages in every state, media, snippets, staff, workflow, redirect and translation (plan()).
+Routes without an id are asked as listings: searched for SHARED, the word in every B title (the
+marker words are each B object's own, so a search page saying back its query is not a leak),
+and filtered on B's site, collection, staff, workflow and tree. Bulk actions are asked with
+B's ids.
 
-Every B object carries a made-up word of its own (MARKERS). A cell (route, actor, target) is
-asked with GET then POST (PATCH too on the management API), each in a savepoint rolled back
+Every B object carries a made-up word of its own (walls_probe.MARKERS). A cell (route, actor,
+target) is asked with GET then POST (PATCH too on the management API, with a whole valid story;
+PUT and DELETE on wagtail-localize's segment edits), each request in a savepoint rolled back
 after, and fails when an answer:
 
 * is a server error (5xx or an exception);
 * shows a B marker, a B admin edit address (in the body or the Location header), or, in JSON,
-  B's ids in id fields;
+  B's ids in id fields (what the public API may show readers of B's own site is allowed there:
+  walls_probe.PUBLIC_MARKERS);
 * changed any of B's objects (a snapshot taken once before, compared after each request).
 
-A route the rules below cannot fill and SKIPPED does not explain fails test_every_route_is_walled:
-a route added later is unwalled until someone says how to probe it.
+A route the rules cannot fill and SKIPPED does not explain fails test_every_route_is_walled: a
+route added later is unwalled until someone says how to probe it.
 
-Leaks are collected across every cell and reported once, grouped by route. The detector is
-checked by a network administrator, who must see the markers where A's staff must not.
+Findings are collected across every cell and reported once, grouped by route. The detector is
+checked by a network administrator, who must see the markers where A's staff must not, and
+whose unpublishing of B's page the snapshot must see. WALLS_ANSWERS=<file> writes every
+request's status, to read what each route said.
 """
 
 import copy
@@ -678,6 +684,11 @@ def probe_everything(actors: dict, b) -> tuple[int, int, dict]:
                     for what in found:
                         findings[route.key].append((name, method, probe.target, status, what))
                     answers.append(f"{route.key}\t{name}\t{method}\t{probe.url}\t{status}")
+    # Signing out (admin/logout/) is rolled back with its cell, and the cookies put back: each
+    # actor must still be signed in, or the cells after would have been asked anonymously.
+    for name, actor in actors.items():
+        home = actor.client.get("/admin/", headers={"host": HARBOR})
+        assert home.status_code == 200, f"{name} was signed out during the probe"
     if os.environ.get("WALLS_ANSWERS"):  # every cell's status, to read what each route said
         Path(os.environ["WALLS_ANSWERS"]).write_text("\n".join(answers) + "\n")
     return cells, requests, findings
