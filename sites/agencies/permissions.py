@@ -83,11 +83,26 @@ class ChosenMultipleView(snippet_chooser.SnippetChosenMultipleView):
         return super().get_objects(pks).filter(usable_by_user_q(self.request.user))
 
 
+class ChooserCreateView(snippet_chooser.SnippetCreateView):
+    """The chooser's create address, for a chooser that offers no creation form.
+
+    These snippets are made in their own admin, where the owner is chosen; their choosers have
+    no creation form, but Wagtail still routes the address, and a POST to it fails on the
+    missing form (a 500). It answers as an address that is not there.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.get_creation_form_class() is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
 class OwnedChooserViewSet(snippet_chooser.SnippetChooserViewSet):
     choose_view_class = ChooseView
     choose_results_view_class = ChooseResultsView
     chosen_view_class = ChosenView
     chosen_multiple_view_class = ChosenMultipleView
+    create_view_class = ChooserCreateView
 
 
 class InstancePermissionMixin:
