@@ -12,8 +12,9 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import media
+from cms.choosers import ExternalLink
+from sites.agencies import listings as agency_listings
 from sites.agencies import redirects as agency_redirects
-from sites.agencies import reports as agency_reports
 from sites.api.api import api as public_api
 from sites.api.manage import api as manage_api
 from sites.feeds import AtomStoriesFeed, StoriesFeed
@@ -30,7 +31,12 @@ handler500 = "cms.health.server_error"
 
 urlpatterns = [
     # Before Wagtail's admin URLs, so that these per-agency views answer at Wagtail's addresses.
-    path("admin/", include(agency_reports)),
+    path("admin/", include(agency_listings)),
+    path(
+        "admin/choose-external-link/",
+        require_admin_access(ExternalLink.as_view()),
+        name="wagtailadmin_choose_page_external_link",
+    ),
     path("admin/redirects/", include(agency_redirects)),
     # wagtail-localize's translate and sync views, checked per page and snippet (sites.translation).
     path(

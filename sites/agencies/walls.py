@@ -21,16 +21,21 @@ from functools import cache
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 
+from taggit.models import Tag, TaggedItem
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.contrib.settings.models import BaseSiteSetting
+from wagtail.documents import get_document_model
 from wagtail.documents.models import AbstractDocument
+from wagtail.images import get_image_model
 from wagtail.images.models import AbstractImage
 from wagtail.models import (
+    APIToken,
     Collection,
     Page,
     Revision,
@@ -69,6 +74,9 @@ MODEL_ARGUMENTS = {
 # Arguments naming an object of the model the route is about (its viewset's, or the one its
 # app_label / model_name arguments give).
 OBJECT_ARGUMENTS = {"pk", "object_id", "instance_id"}
+# Admin sections that are the network's own settings, whatever permissions a group is given:
+# workflows and their tasks span every agency (the task chooser lists them all).
+NETWORK_ONLY = {"wagtailadmin_workflows"}
 KNOWN_ARGUMENTS = PAGE_ARGUMENTS | MODEL_ARGUMENTS.keys()
 # Arguments naming the model a route is about, in pairs.
 MODEL_NAME_ARGUMENTS = [
@@ -113,14 +121,14 @@ def visible_people(user):
     return User.objects.filter(Q(pk=user.pk) | Q(groups__in=own_groups(user))).distinct()
 
 
-def own_collections_q(user) -> Q:
+def own_collections(user):
     """The agencies' collections and the folders inside them."""
     q = Q(pk__in=[])
     for collection in Collection.objects.filter(
         pk__in=Agency.objects.filter(site_id__in=agency_site_ids(user)).values("collection_id")
     ):
         q |= Q(path__startswith=collection.path)
-    return q
+    return Collection.objects.filter(q)
 
 
 def own_workflows(user):
@@ -144,10 +152,36 @@ def narrow_choices(form, user):
         Workflow: own_workflows(user),
         Task: Task.objects.filter(workflow_tasks__workflow__in=own_workflows(user)),
     }
-    for field in form.fields.values():
+    for name, field in form.fields.items():
         queryset = getattr(field, "queryset", None)
         if queryset is not None and queryset.model in allowed:
             field.queryset = queryset.filter(pk__in=allowed[queryset.model].values("pk"))
+        elif name == "tag" and getattr(field, "choices", None):  # the media listings' popular tags
+            own = set(visible_tags(user).values_list("name", flat=True))
+            field.choices = [(value, label) for value, label in field.choices if value in own]
+
+
+def visible_tags(user):
+    """Tags on the pages, images and documents the user may see."""
+    images, documents = get_image_model(), get_document_model()
+    tagged = TaggedItem.objects.filter(
+        Q(
+            content_type=ContentType.objects.get_for_model(images),
+            object_id__in=images.objects.filter(collection__in=own_collections(user)).values("pk"),
+        )
+        | Q(
+            content_type=ContentType.objects.get_for_model(documents),
+            object_id__in=documents.objects.filter(collection__in=own_collections(user)).values(
+                "pk"
+            ),
+        )
+    )
+    # Stories keep their tags in their own table (sites.pages.NewsStoryTag).
+    story_tags = apps.get_model("agency_sites", "NewsStoryTag")
+    stories = story_tags.objects.filter(content_object__in=visible_pages(user))
+    return Tag.objects.filter(
+        Q(pk__in=tagged.values("tag_id")) | Q(pk__in=stories.values("tag_id"))
+    )
 
 
 def may_see(user, obj) -> bool:
@@ -159,9 +193,7 @@ def may_see(user, obj) -> bool:
     if isinstance(obj, AbstractImage | AbstractDocument):
         return may_see(user, obj.collection)
     if isinstance(obj, Collection):
-        return (
-            obj.depth == 1 or Collection.objects.filter(own_collections_q(user), pk=obj.pk).exists()
-        )
+        return obj.depth == 1 or own_collections(user).filter(pk=obj.pk).exists()
     if isinstance(obj, TaskState):
         return may_see(user, obj.workflow_state)
     if isinstance(obj, Revision | WorkflowState):
@@ -179,6 +211,8 @@ def may_see(user, obj) -> bool:
         return own_workflows(user).filter(workflow_tasks__task=obj.pk).exists()
     if isinstance(obj, UploadedFile):
         return obj.uploaded_by_user_id == user.pk
+    if isinstance(obj, APIToken):
+        return obj.user_id == user.pk or may_see(user, obj.user)
     if isinstance(obj, get_user_model()):
         return visible_people(user).filter(pk=obj.pk).exists()
     if isinstance(obj, Site):
@@ -207,7 +241,9 @@ def route_model(view_func, kwargs):
             except LookupError:
                 return None
     model = getattr(view_func, "view_initkwargs", {}).get("model")
-    model = model or getattr(getattr(view_func, "view_class", None), "model", None)
+    # Django's as_view() keeps the view's class on `view_class`, Django REST framework's on `cls`.
+    view_class = getattr(view_func, "view_class", None) or getattr(view_func, "cls", None)
+    model = model or getattr(view_class, "model", None)
     return model if isinstance(model, type) else None
 
 
@@ -251,6 +287,8 @@ class AgencyWallMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if is_walled(request):
+            if NETWORK_ONLY & set(request.resolver_match.namespaces):
+                raise Http404
             for obj in named_objects(request, view_func, view_kwargs):
                 if obj is not None and not may_see(request.user, obj):
                     raise Http404

@@ -1,22 +1,28 @@
-"""Wagtail's and wagtail-localize's reports, each showing an agency its own rows and people only.
+"""Wagtail's and wagtail-localize's listings that span the install, showing an agency its own.
 
-The reports list across the whole install: counts and last-edited titles of every page type,
-every workflow and requester, every translation. Lantern mounts these subclasses at the same
-addresses, before Wagtail's admin URLs (cms/urls.py): rows come from the agency's side of the
-wall (sites.agencies.walls), and every filter offers only its own people, workflows, tasks
-and sites. Network administrators see what Wagtail shows.
+Reports (counts and last-edited titles of every page type, every workflow and requester, every
+translation), wagtail-localize's snippet API and the tag autocomplete list across the whole
+install. Lantern mounts these subclasses at the same addresses, before Wagtail's admin URLs
+(cms/urls.py): rows come from the agency's side of the wall (sites.agencies.walls), and every
+filter offers only its own people, workflows, tasks and sites. Network administrators see what
+Wagtail shows.
 """
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.http import JsonResponse
 from django.urls import path
 from django.utils.functional import cached_property
 
+from taggit.models import Tag
 from wagtail.admin.auth import require_admin_access
+from wagtail.admin.views import tags
 from wagtail.admin.views.reports.aging_pages import AgingPagesView
 from wagtail.admin.views.reports.locked_pages import LockedPagesView
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.admin.views.reports.workflows import WorkflowTasksView, WorkflowView
+from wagtail.images import get_image_model
+from wagtail.images.views.chooser import ImageChooserViewSet
 from wagtail.models import Page
 from wagtail_localize.views.report import TranslationsReportView
 from wagtail_localize.views.snippets_api import SnippetViewSet
@@ -25,7 +31,7 @@ from blocks.ownership import OwnedByAgency
 
 from .history import AgencySiteHistoryView
 from .tenancy import is_network_admin, usable_by_user_q
-from .walls import narrow_choices, own_tree_q, visible_pages
+from .walls import narrow_choices, own_collections, own_tree_q, visible_pages, visible_tags
 
 
 class WalledFiltersMixin:
@@ -133,6 +139,54 @@ class Snippets(SnippetViewSet):
         return queryset
 
 
+def tag_autocomplete(request, app_name=None, model_name=None):
+    """Wagtail's tag autocomplete, suggesting only tags the agency's own content carries."""
+    user = request.user
+    term = request.GET.get("term", "")
+    named = (app_name, model_name) if app_name and model_name else ("taggit", "tag")
+    if named != ("taggit", "tag") or is_network_admin(user) or not term:
+        return tags.autocomplete(request, app_name, model_name)
+    names = (
+        visible_tags(user)
+        .filter(name__istartswith=term)
+        .order_by("name")
+        .values_list("name", flat=True)[: tags.TAGS_AUTOCOMPLETE_LIMIT]
+    )
+    return JsonResponse(list(names), safe=False)
+
+
+class ImageChoose(ImageChooserViewSet.choose_view_class):
+    """The image chooser, its popular tags those of the agency's own images."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        if not is_network_admin(user):
+            # Wagtail's popular_tags_for_model(), counting the agency's own images only.
+            own_images = self.model.objects.filter(collection__in=own_collections(user))
+            context["popular_tags"] = (
+                Tag.objects.filter(
+                    taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(
+                        self.model
+                    ),
+                    taggit_taggeditem_items__object_id__in=own_images.values("pk"),
+                )
+                .annotate(item_count=Count("taggit_taggeditem_items"))
+                .order_by("-item_count")[:10]
+            )
+        return context
+
+
+class ImageChooser(ImageChooserViewSet):
+    choose_view_class = ImageChoose
+
+
+# The same name and address as Wagtail's image chooser, so that its views' links are Wagtail's.
+image_chooser = ImageChooser(
+    "wagtailimages_chooser", model=get_image_model(), url_prefix="images/chooser"
+)
+
+
 def both(path_, view_class, **initkwargs):
     """A report's page and the results part its filters fetch."""
     return [
@@ -153,6 +207,12 @@ urlpatterns = [
     *both("reports/aging-pages/", AgingPages),
     *both("reports/page-types-usage/", PageTypesUsage),
     *both("localize/reports/translations/", Translations),
+    path("images/chooser/", require_admin_access(image_chooser.choose_view)),
+    path("tag-autocomplete/", require_admin_access(tag_autocomplete)),
+    path(
+        "tag-autocomplete/<slug:app_name>/<slug:model_name>/",
+        require_admin_access(tag_autocomplete),
+    ),
     path(
         "localize/api/snippets/<slug:app_label>/<slug:model_name>/",
         require_admin_access(Snippets.as_view({"get": "list"})),
