@@ -10,13 +10,13 @@ from wagtail.snippets.models import register_snippet
 
 from .agencies.people import AgencyUserPermissionPolicy
 from .agencies.redirects import AgencyRedirectPermissionPolicy
+from .agencies.references import shared_stories
 from .agencies.tenancy import is_network_admin
 from .agencies.tokens import TokenViewSet
 from .agencies.walls import own_tree_q
 from .caching.middleware import mark_cacheable
 from .help.admin import HelpResourceViewSet
 from .languages import refuse_other_languages
-from .pages import NewsStoryPage
 from .translation import report
 from .translation.review import submit_button
 from .visibility import refuse_expired
@@ -29,9 +29,7 @@ def choose_only_own_pages(pages, request):
         return pages
     # Plain id and path filters: the chooser's search runs this through the search backend,
     # which can only filter on Page's own indexed fields.
-    shared = (
-        NewsStoryPage.objects.live().filter(share_with_network=True).values_list("id", flat=True)
-    )
+    shared = shared_stories().values_list("id", flat=True)
     return pages.filter(own_tree_q(request.user) | Q(id__in=list(shared)))
 
 

@@ -23,6 +23,7 @@ from wagtail.rich_text import RichText
 from wagtail.rich_text.rewriters import LinkRewriter
 
 from .tenancy import is_network_admin
+from .walls import own_tree_q
 
 
 def shared_stories():
@@ -37,8 +38,6 @@ def pages_usable_by(user):
     administrator, who may reference any page."""
     if is_network_admin(user):
         return None
-    from .walls import own_tree_q  # the wall's own rule for "the agency's trees"; it loads late
-
     return Page.objects.filter(own_tree_q(user) | Q(pk__in=shared_stories().values("pk")))
 
 
