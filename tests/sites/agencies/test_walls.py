@@ -54,6 +54,7 @@ from wagtail.snippets.models import get_snippet_models
 
 from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
+from sites.agencies.tenancy import Agency
 from sites.branding import SiteBranding
 from sites.help.models import HelpResource
 from sites.pages import NewsStoryPage
@@ -271,6 +272,9 @@ def plan(route: Route, b) -> list[Probe]:
 
     if key.startswith("admin/bulk/"):
         return bulk_probes(route, b)
+
+    if key.endswith("chosen-multiple/"):
+        return chosen_multiple_probes(route, b)
 
     if not names:
         return list_probes(route, b)
@@ -510,6 +514,43 @@ def plan(route: Route, b) -> list[Probe]:
     raise Unclassified(f"keywords {sorted(names)} in namespace {ns!r}")
 
 
+def own_collection():
+    return Agency.objects.get(site__hostname=HARBOR).collection
+
+
+def chosen_multiple_probes(route: Route, b) -> list[Probe]:
+    """A chooser's chosen-multiple address takes its ids in the query: B's alone, and B's
+    mixed with one of A's own (a wall must not answer for the part it lets through)."""
+    ns = route.namespace
+    snippet_model = model_from_namespace(ns)
+    if snippet_model is not None:
+        kind, ids = snippet_model._meta.model_name, [b.snippets[snippet_model].pk]
+        own = snippet_model.objects.filter(owner__hostname=HARBOR).first()
+    elif "images" in ns:
+        kind, ids = "image", [b.image.pk]
+        own = Image.objects.filter(collection=own_collection()).first()
+    elif "docs" in ns:
+        kind, ids = "document", [b.document.pk]
+        own = Document.objects.filter(collection=own_collection()).first()
+    elif "page" in route.url_name:
+        kind, ids = "page", [page.pk for page in b.pages.values()]
+        own = b.a_story
+    else:
+        raise Unclassified(f"chosen-multiple of {ns or route.url_name!r}")
+    url = route.url()
+    probes = [Probe(f"B's {kind}s, chosen together", url, params={"id": ids}, id_kinds=(kind,))]
+    if own is not None:
+        probes.append(
+            Probe(
+                f"A's own {kind} and B's, chosen together",
+                url,
+                params={"id": [own.pk, *ids]},
+                id_kinds=(kind,),
+            )
+        )
+    return probes
+
+
 def bulk_probes(route: Route, b) -> list[Probe]:
     """/admin/bulk/<app>/<model>/<action>/?id=<B's id> for every registered bulk action."""
     objects = {
@@ -672,7 +713,7 @@ def probe_everything(actors: dict, b) -> tuple[int, int, dict]:
     asked, answers = set(), []
     for route in probed_routes():
         for probe in plan(route, b):
-            address = (probe.url, tuple(sorted((probe.params or {}).items())))
+            address = (probe.url, repr(sorted((probe.params or {}).items())))
             if address in asked:
                 continue
             asked.add(address)
