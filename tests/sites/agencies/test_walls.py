@@ -577,6 +577,12 @@ def bulk_probes(route: Route, b) -> list[Probe]:
                     probes.append(
                         Probe(f"{label}, bulk {action}", f"{url}?id={pk}", id_kinds=kinds)
                     )
+                if model_name == "page":
+                    # A's own story with B's draft: the wall answers for the whole list.
+                    mixed = f"{url}?id={b.a_story.pk}&id={b.pages['draft'].pk}"
+                    probes.append(
+                        Probe(f"A's story and B's draft page, bulk {action}", mixed, id_kinds=kinds)
+                    )
     return probes
 
 
