@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from sites.agencies.onboarding import SiteExists, create_agency_site
+from sites.privacy.gate import PrivacyHeld
 
 
 class Command(BaseCommand):
@@ -57,6 +58,12 @@ class Command(BaseCommand):
             )
         except SiteExists as error:
             raise CommandError(str(error)) from None
+        except PrivacyHeld as error:
+            # The home page's words are screened like any page's before they go live.
+            raise CommandError(
+                f"Nothing was created. {error} Reach readers' phone lines through a hotline "
+                "(Shared content → Hotlines), not in the site's words."
+            ) from None
         except ValidationError as error:
             messages = (
                 [f"{field}: {'; '.join(errors)}" for field, errors in error.message_dict.items()]

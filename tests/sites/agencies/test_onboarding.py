@@ -170,3 +170,15 @@ def test_the_command_refuses_a_bad_host_name_a_bad_colour_and_an_unknown_languag
     ):
         run("--name", "Lingua", "--hostname", "lingua.localhost", "--locale", "xx")
     assert counts() == before
+
+
+def test_the_command_refuses_a_home_page_the_privacy_screen_holds_and_creates_nothing():
+    """The new site's words are screened before its home page goes live, like any page's."""
+    before = counts()
+    with pytest.raises(CommandError, match=r"Nothing was created\. .*Phone number in Tagline"):
+        run(
+            "--name", "Open Door", "--hostname", "open-door.localhost",
+            "--tagline", "Text Maria at 207-555-0142",
+        )  # fmt: skip
+    assert counts() == before
+    assert not Site.objects.filter(hostname="open-door.localhost").exists()
