@@ -10,19 +10,18 @@ expired page, and of a live page whose blocks name all of them; no answer may ca
 titles or addresses.
 """
 
-import datetime
 import json
 
 import pytest
 
 from django.test import Client
-from django.utils import timezone
 
-from wagtail.models import APIToken, Page, PageViewRestriction, Revision, Site
+from wagtail.models import APIToken, Page, Revision, Site
 
 from sites.api.api import api as public_api
 from sites.pages import NewsIndexPage, NewsStoryPage, StandardPage
 from tests.conftest import site_client
+from tests.sites.agencies.test_references import cta, make_private, new_story
 
 pytestmark = pytest.mark.django_db
 
@@ -45,33 +44,6 @@ HIDDEN = {
 
 def news_index(hostname=HARBOR) -> NewsIndexPage:
     return NewsIndexPage.objects.child_of(Site.objects.get(hostname=hostname).root_page).get()
-
-
-def new_story(parent, word, *, live=True, share=False, body=()) -> NewsStoryPage:
-    story = NewsStoryPage(
-        title=f"The {word} story",
-        slug=f"{word.lower()}-story",
-        date=datetime.date(2026, 11, 1),
-        summary=f"About {word}.",
-        body=[{"type": "text", "value": "<p>Words.</p>"}, *body],
-        share_with_network=share,
-        live=False,
-    )
-    parent.add_child(instance=story)
-    revision = story.save_revision()
-    if live:
-        revision.publish()
-    return NewsStoryPage.objects.get(pk=story.pk)
-
-
-def cta(page) -> dict:
-    return {
-        "heading": "Act now",
-        "text": "",
-        "button_label": "Go there",
-        "page": page.pk,
-        "url": "",
-    }
 
 
 # The management API --------------------------------------------------------------------------
@@ -164,23 +136,6 @@ def test_the_management_api_accepts_own_pages_and_a_partners_shared_story(editor
 # The public API ------------------------------------------------------------------------------
 
 
-def make_hidden(page, kind):
-    if kind == "unpublished":
-        page.unpublish()
-    elif kind in ("login", "password"):
-        PageViewRestriction.objects.create(
-            page=page,
-            restriction_type=(
-                PageViewRestriction.LOGIN if kind == "login" else PageViewRestriction.PASSWORD
-            ),
-            password="pw" if kind == "password" else "",
-        )
-    elif kind == "expired":
-        Page.objects.filter(pk=page.pk).update(
-            expire_at=timezone.now() - datetime.timedelta(minutes=1)
-        )
-
-
 @pytest.fixture
 def hidden() -> dict[str, NewsStoryPage]:
     """A page of each kind readers may not be led to, shared with the network, each with its
@@ -189,7 +144,7 @@ def hidden() -> dict[str, NewsStoryPage]:
     for kind, word in HIDDEN.items():
         parent = news_index(PINES) if kind == "foreign" else news_index()
         page = new_story(parent, word, live=kind != "draft", share=kind != "foreign")
-        make_hidden(page, kind)
+        make_private(page, kind)
         pages[kind] = page
     return pages
 
@@ -271,7 +226,7 @@ def test_a_page_chosen_in_a_block_drops_out_of_the_api_once_hidden(kind):
     )
     if kind != "draft":
         assert "Gullhaven" in site_client(HARBOR).get(f"/api/pages/{page.pk}").content.decode()
-        make_hidden(target, kind)
+        make_private(target, kind)
     answer = site_client(HARBOR).get(f"/api/pages/{page.pk}")
     assert answer.status_code == 200
     assert "Gullhaven" not in answer.content.decode().replace("Referrer", "")
