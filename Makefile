@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-PYTEST_ARGS ?=
+# One test process a core (at most four), each with its own test database and demo network.
+PYTEST_ARGS ?= -n auto --maxprocesses 4
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
 .DEFAULT_GOAL := help
@@ -38,9 +39,11 @@ demo: setup ## Migrate, load the demo network and serve it on 127.0.0.1:8000 (PO
 	@echo "==> Serving on http://localhost:$(PORT)/ (Ctrl-C stops)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: setup $(AXE) ## Run the whole test suite (SQLite, or PostgreSQL through DATABASE_URL)
+test: setup $(AXE) ## Run the whole test suite in parallel (SQLite, or PostgreSQL through DATABASE_URL)
 	@echo "==> Running the tests on $${DATABASE_URL:-SQLite}"
-	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+	@start=$$(date +%s); \
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
+	echo "==> The tests took $$(( $$(date +%s) - start )) s"; exit $$status
 
 lint: setup ## Ruff, Django's system checks and a check for missing migrations
 	@echo "==> ruff"

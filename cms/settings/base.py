@@ -170,6 +170,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # (sites.prepared.on_server). Off for a pooler that cannot keep statements prepared.
 LANTERN_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Wagtail's search index uses PostgreSQL's full-text fields, which Django 6.0's system
+    # checks refuse without this app (postgres.E005).
+    INSTALLED_APPS.append("django.contrib.postgres")
     options = DATABASES["default"].setdefault("OPTIONS", {})
     # A server out of reach fails a request (503, cms.health) in seconds rather than holding a
     # worker; `?connect_timeout=N` in DATABASE_URL says otherwise.
