@@ -25,11 +25,12 @@ from django.http.request import split_domain_port
 from django.utils import translation
 
 from wagtail.blocks import StreamValue
+from wagtail.images import get_image_model
 from wagtail.models import PageViewRestriction, Site
 
 from .caching import memo
 from .caching.middleware import may_use_cache
-from .caching.tags import children, depends_on, model, site_roots
+from .caching.tags import children, depends_on, model, one, site_roots
 from .specific import specific_pages
 from .visibility import privacy
 
@@ -150,6 +151,10 @@ def build(request) -> Chrome | None:
     depends_on(children(root), model(PageViewRestriction))  # a child published, a page made private
     depends_on(site_roots())  # bumped whenever Wagtail forgets its own copy (caching.invalidation)
     depends_on(*(model(kept) for kept in kept_snippet_models()))  # Chrome.chosen
+    if branding.logo_id:
+        # The logo's {% image %} is in markup kept with the chrome, which never loads the image
+        # itself: a new file (a new rendition address) must make a new chrome.
+        depends_on(one(get_image_model(), branding.logo_id))
     roots = shared_roots(Site.get_site_root_paths())
     request._wagtail_cached_site_root_paths = roots  # for the menu's links below
     found = specific_pages(
