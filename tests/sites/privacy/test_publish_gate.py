@@ -139,6 +139,7 @@ def test_publish_in_the_editor_is_refused_with_the_findings_and_an_override_publ
     html = page.content.decode()
     assert "The privacy screen found 2 things to check" in html
     assert "Maria, 15," in html and "207-555-0142" in html
+    assert "with your name, and this draft is then published." in html
 
     # Too short a reason: a form error, nothing recorded or published.
     too_short = override(moderator, story, "it is ok")
