@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
-from wagtail import blocks, hooks
+from wagtail import blocks
 from wagtail.blocks import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock
 from wagtail.models import Page
@@ -23,17 +23,6 @@ class TextBlock(blocks.RichTextBlock):
         template = "blocks/text.html"
         description = "Paragraphs, headings, lists and links."
         preview_value = "<p>Traffickers use force, fraud and coercion.</p>"
-
-
-@hooks.register("register_rich_text_features", order=1)  # after Wagtail's own "page" link type
-def link_only_pages_readers_may_see(features):
-    """Links to pages in rich text lead readers only to pages they may see (blocks.links).
-
-    Registered here, beside the text block whose links it renders: this module is loaded with
-    the page models, before the rich text features are first read."""
-    from .links import ReaderPageLinkHandler  # Wagtail's handler needs the models loaded
-
-    features.register_link_type(ReaderPageLinkHandler)
 
 
 class CaptionedImageBlock(blocks.StructBlock):

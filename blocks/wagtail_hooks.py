@@ -1,5 +1,6 @@
 """Admin registration of the shared snippets, each owned by an agency site or the network."""
 
+from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
@@ -12,6 +13,7 @@ from sites.agencies.permissions import (
 
 from .appeals import DonationAppeal
 from .hotline import Hotline
+from .links import ReaderPageLinkHandler
 
 
 class HotlineViewSet(OwnedSnippetViewSet):
@@ -40,3 +42,9 @@ class SharedContentGroup(SnippetViewSetGroup):
 register_permission_policy(Hotline, OwnedSnippetPermissionPolicy(Hotline))
 register_permission_policy(DonationAppeal, OwnedSnippetPermissionPolicy(DonationAppeal))
 register_snippet(SharedContentGroup)
+
+
+@hooks.register("register_rich_text_features", order=1)  # after Wagtail's own "page" link type
+def link_only_pages_readers_may_see(features):
+    """Links to pages in rich text lead readers only to pages they may see (blocks.links)."""
+    features.register_link_type(ReaderPageLinkHandler)

@@ -20,6 +20,7 @@ from blocks.hotline import Hotline
 from ..branding import SiteBranding
 from .people import manageable_people
 from .tenancy import Agency, agency_site_ids, is_network_admin
+from .walls import visible_people
 
 
 def own_model_log_entries_q(user) -> Q:
@@ -52,13 +53,8 @@ class SiteHistoryFilterSet(audit_logging.SiteHistoryReportFilterSet):
         user = self.request.user
         if is_network_admin(user):
             return super().get_user_choices()
-        return audit_logging.get_users_for_filter(user).filter(pk__in=agency_people_ids(user))
-
-
-def agency_people_ids(user):
-    agencies = Agency.objects.filter(site_id__in=agency_site_ids(user))
-    groups = [pk for agency in agencies for pk in (agency.editors_id, agency.moderators_id)]
-    return get_user_model().objects.filter(groups__in=groups).values("pk")
+        people = visible_people(user).values("pk")
+        return audit_logging.get_users_for_filter(user).filter(pk__in=people)
 
 
 class AgencySiteHistoryView(audit_logging.LogEntriesView):

@@ -31,7 +31,14 @@ from blocks.ownership import OwnedByAgency
 
 from .history import AgencySiteHistoryView
 from .tenancy import is_network_admin, usable_by_user_q
-from .walls import narrow_choices, own_collections, own_tree_q, visible_pages, visible_tags
+from .walls import (
+    narrow_choices,
+    own_collections,
+    own_site_roots,
+    own_tree_q,
+    visible_pages,
+    visible_tags,
+)
 
 
 class WalledFiltersMixin:
@@ -71,7 +78,7 @@ class PageTypesUsage(WalledFiltersMixin, PageTypesUsageReportView):
         filters = super().filters
         user = self.request.user
         if filters is not None and not is_network_admin(user) and "site" in filters.form.fields:
-            own = {root.path for root in visible_pages(user).filter(depth=2)}
+            own = {root.path for root in own_site_roots(user)}
             field = filters.form.fields["site"]
             field.choices = [
                 (value, label) for value, label in field.choices if value in own or not value

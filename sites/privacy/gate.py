@@ -106,6 +106,13 @@ def open_findings(revision, obj=None) -> list[dict]:
     return [finding for finding in found if finding_key(finding) not in covered]
 
 
+def latest_findings(page) -> list[dict]:
+    """The open findings of what publishing `page` now would put live: its latest revision, or
+    the page as it is when it has none yet."""
+    revision = page.get_latest_revision()
+    return open_findings(revision) if revision is not None else findings_of(page.specific)
+
+
 def check(revision, obj=None) -> None:
     """Raise `PrivacyHeld` unless `revision` may go live."""
     findings = open_findings(revision, obj)

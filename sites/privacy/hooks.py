@@ -21,18 +21,14 @@ from .gate import (
     PrivacyHeld,
     describe,
     findings_of,
+    latest_findings,
     may_override,
     open_findings,
 )
 from .override import URL_NAME, override_url, override_view
-from .screen import screen
 from .workflow import SCREEN_LOG_ACTION, PrivacyScreenState
 
 OVERRIDE_LABEL = gettext_lazy("Override privacy findings and publish…")
-
-
-def summary(findings: list[dict]) -> str:
-    return describe(findings)
 
 
 @hooks.register("after_create_page")
@@ -40,7 +36,7 @@ def summary(findings: list[dict]) -> str:
 def warn_while_writing(request, page):
     """Each time a draft is saved, its editor hears what the screen would hold, so it is fixed
     before review rather than in it."""
-    findings = [finding.as_dict() for finding in screen(page.specific)]
+    findings = findings_of(page.specific)
     if findings:
         messages.warning(
             request,
@@ -49,7 +45,7 @@ def warn_while_writing(request, page):
                 "Privacy check: %(count)d things to fix or explain before review: %(list)s.",
                 len(findings),
             )
-            % {"count": len(findings), "list": summary(findings)},
+            % {"count": len(findings), "list": describe(findings)},
         )
 
 
@@ -63,7 +59,7 @@ def show_findings_to_moderators(request, page):
         messages.warning(
             request,
             _("Held by the privacy screen: %(list)s. Request changes, or override with a reason.")
-            % {"list": summary(state.findings)},
+            % {"list": describe(state.findings)},
         )
         return
     if request.method != "GET" or not may_override(request.user, page):
@@ -76,7 +72,7 @@ def show_findings_to_moderators(request, page):
                 "The latest draft cannot be published as it is: the privacy screen found %(list)s. "
                 "Fix it, or override the findings with a reason."
             )
-            % {"list": summary(findings)},
+            % {"list": describe(findings)},
             buttons=[admin_messages.button(override_url(page), OVERRIDE_LABEL)],
         )
 
@@ -99,8 +95,7 @@ def refuse_to_publish_held_drafts(request, page):
     revision) refuses a revision the gate would hold, saying why and how to override; the draft
     is kept. The edit view runs Wagtail's publish action without `Page.publish()`: this is its
     gate."""
-    revision = page.get_latest_revision()
-    findings = open_findings(revision) if revision is not None else findings_of(page.specific)
+    findings = latest_findings(page)
     if not findings:
         return None
     if page.live and page.live_revision_id is None:
@@ -146,7 +141,7 @@ def refuse(request, page, findings: list[dict]) -> None:
             "%(list)s. Your draft is saved.",
             len(findings),
         )
-        % {"count": len(findings), "list": summary(findings)},
+        % {"count": len(findings), "list": describe(findings)},
         buttons=buttons,
     )
 
@@ -198,11 +193,7 @@ def refuse_bulk_publishing_held_pages(request, action_type, objects, action_clas
                 if descendant.permissions_for_user(request.user).can_publish()
             ]
         for candidate in candidates:
-            revision = candidate.get_latest_revision()
-            findings = (
-                open_findings(revision) if revision is not None else findings_of(candidate.specific)
-            )
-            if findings:
+            if findings := latest_findings(candidate):
                 held.append((candidate, findings))
     if not held:
         return None
@@ -218,7 +209,7 @@ def refuse_bulk_publishing_held_pages(request, action_type, objects, action_clas
         % {
             "count": len(held),
             "pages": " · ".join(
-                f"“{page.get_admin_display_title()}”: {summary(findings)}"
+                f"“{page.get_admin_display_title()}”: {describe(findings)}"
                 for page, findings in held
             ),
         },

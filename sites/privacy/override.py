@@ -19,7 +19,7 @@ from wagtail.admin import messages
 from wagtail.models import Page
 
 from .gate import may_override, open_findings, record_override
-from .screen import KINDS
+from .screen import labelled
 from .workflow import OverrideForm
 
 URL_NAME = "lantern_privacy_override"
@@ -32,10 +32,6 @@ def override_url(page) -> str:
 class PageOverrideForm(OverrideForm):
     # The revision whose findings were shown: a newer draft saved meanwhile is screened afresh.
     revision = forms.IntegerField(widget=forms.HiddenInput)
-
-
-def for_display(findings: list[dict]) -> list[dict]:
-    return [finding | {"label": KINDS.get(finding["kind"], "")} for finding in findings]
 
 
 def override_view(request, page_id: int):
@@ -75,7 +71,7 @@ def override_view(request, page_id: int):
             "page_title": _("Override privacy findings"),
             "header_title": _("Override privacy findings: %(title)s")
             % {"title": page.get_admin_display_title()},
-            "findings": for_display(findings),
+            "findings": labelled(findings),
             "form": form,
             "edit_url": edit_url,
             "go_live_at": revision.as_object().go_live_at,

@@ -177,6 +177,11 @@ def screen(page, known_numbers: set[str] | None = None, known_emails: set[str] |
     return findings
 
 
+def labelled(findings: list[dict]) -> list[dict]:
+    """Findings (as stored) with the name of their kind, for the admin to show."""
+    return [finding | {"label": KINDS.get(finding["kind"], "")} for finding in findings]
+
+
 def screen_text(where: str, text: str, known_numbers: set[str], known_emails: set[str]):
     found = []
     for match in PHONE.finditer(text):

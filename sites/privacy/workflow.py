@@ -25,7 +25,7 @@ from .gate import (
     open_findings,
     record_override,
 )
-from .screen import KINDS, screen
+from .screen import labelled, screen
 
 __all__ = ["OVERRIDE_LOG_ACTION", "OverrideForm", "PrivacyScreenState", "PrivacyScreenTask"]
 
@@ -47,7 +47,7 @@ class PrivacyScreenState(TaskState):
         return [] if self.override_reason else self.findings
 
     def findings_for_display(self) -> list[dict]:
-        return [finding | {"label": KINDS.get(finding["kind"], "")} for finding in self.findings]
+        return labelled(self.findings)
 
 
 class OverrideForm(forms.Form):
