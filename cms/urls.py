@@ -38,19 +38,8 @@ urlpatterns = [
         name="wagtailadmin_choose_page_external_link",
     ),
     path("admin/redirects/", include(agency_redirects)),
-    # wagtail-localize's translate and sync views, checked per page and snippet (sites.translation).
-    path(
-        "admin/localize/submit/page/<int:page_id>/",
-        require_admin_access(guards.SubmitPageTranslationView.as_view()),
-    ),
-    path(
-        "admin/localize/submit/snippet/<slug:app_label>/<slug:model_name>/<str:pk>/",
-        require_admin_access(guards.SubmitSnippetTranslationView.as_view()),
-    ),
-    path(
-        "admin/localize/update/<int:translation_source_id>/",
-        require_admin_access(guards.UpdateTranslationsView.as_view()),
-    ),
+    # wagtail-localize's translate, sync and edit views, checked per page and snippet.
+    path("admin/localize/", include(guards)),
     path(
         "admin/lantern/translations/",
         require_admin_access(translations_report),

@@ -30,13 +30,11 @@ class SitesConfig(AppConfig):
 
         from .help.models import HelpResource
         from .pages import HomePage
-        from .translation import guards
         from .translation.trees import extend_agency_rights
 
         post_save.connect(extend_agency_rights, sender=HomePage)
         # A resource's new number reaches its translations at once, as a hotline's does.
         post_save.connect(synchronise_translations, sender=HelpResource)
-        guards.install()
 
         from django.db.models.signals import pre_save
 

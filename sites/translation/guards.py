@@ -4,14 +4,20 @@ wagtail-localize 1.14 checks one install-wide permission ("submit translation") 
 translating or syncing any page or snippet, and a model-wide one before editing a snippet's
 translation. On a shared install that would let one agency's editors translate, and write
 into, another agency's pages and snippets. Lantern mounts these views at the same addresses
-with per-object checks, and takes away "Publish immediately" when syncing translations: an
-update reaches readers only through review.
+(`urlpatterns`, before wagtail-localize's own) with per-object checks, and takes away "Publish
+immediately" when syncing translations: an update reaches readers only through review.
 """
 
-from django.core.exceptions import PermissionDenied
+import functools
 
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.urls import path
+
+from wagtail.admin.auth import require_admin_access
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
+from wagtail_localize.models import Translation
 from wagtail_localize.views import edit_translation, submit_translations, update_translations
 
 
@@ -67,7 +73,46 @@ class UpdateTranslationsView(update_translations.UpdateTranslationsView):
         return DraftOnlyUpdateForm()
 
 
-def install():
-    """Per-object checks for the views wagtail-localize routes itself (string edits, PO files,
-    preview, stop): they call this module-level function by name."""
-    edit_translation.user_can_edit_instance = user_can_edit_instance
+def editable_translation(view):
+    """`view`, one of wagtail-localize's views of a translation by its id, answered only when
+    the user may edit the object the translation writes into (wagtail-localize checks the
+    snippet's model only)."""
+
+    @functools.wraps(view)
+    def checked(request, translation_id, *args, **kwargs):
+        translation = get_object_or_404(Translation, id=translation_id)
+        if not user_can_edit_instance(request.user, translation.get_target_instance()):
+            raise PermissionDenied
+        return view(request, translation_id, *args, **kwargs)
+
+    return require_admin_access(checked)
+
+
+# Mounted at admin/localize/ ahead of wagtail-localize's own patterns (cms/urls.py).
+urlpatterns = [
+    path(
+        "submit/page/<int:page_id>/",
+        require_admin_access(SubmitPageTranslationView.as_view()),
+    ),
+    path(
+        "submit/snippet/<slug:app_label>/<slug:model_name>/<str:pk>/",
+        require_admin_access(SubmitSnippetTranslationView.as_view()),
+    ),
+    path(
+        "update/<int:translation_source_id>/",
+        require_admin_access(UpdateTranslationsView.as_view()),
+    ),
+    *(
+        path(f"translate/<int:translation_id>/{rest}", editable_translation(view))
+        for rest, view in [
+            ("strings/<int:string_segment_id>/edit/", edit_translation.edit_string_translation),
+            ("overrides/<int:overridable_segment_id>/edit/", edit_translation.edit_override),
+            ("pofile/download/", edit_translation.download_pofile),
+            ("pofile/upload/", edit_translation.upload_pofile),
+            ("machine_translate/", edit_translation.machine_translate),
+            ("preview/", edit_translation.preview_translation),
+            ("preview/<str:mode>/", edit_translation.preview_translation),
+            ("disable/", edit_translation.stop_translation),
+        ]
+    ),
+]

@@ -261,3 +261,31 @@ def test_a_network_admin_adds_a_language_to_a_site(django_capture_on_commit_call
     assert spanish_home.get_workflow().name == "Cardinal Ridge Coalition review"
     with pytest.raises(CommandError, match="no language 'xx'"):
         call_command("add_site_language", "--site", RIDGE, "--locale", "xx", stdout=out)
+
+
+def test_a_network_snippets_translation_is_seen_but_not_edited_by_an_agency(editor_a):
+    """The network's hotlines are every agency's to show, not to change: wagtail-localize checks
+    only the model-wide permission, Lantern the snippet itself, on every view of a translation."""
+    network_line = Hotline.objects.filter(owner=None, locale__language_code="en").first()
+    own_line = Hotline.objects.filter(owner__hostname=HARBOR, locale__language_code="en").first()
+    for line in (network_line, own_line):
+        translate_object(line, [spanish()])
+    network, own = (
+        Translation.objects.get(source__object_id=line.translation_key, target_locale=spanish())
+        for line in (network_line, own_line)
+    )
+    client = logged_in(editor_a)
+
+    def download(translation):
+        return client.get(reverse("wagtail_localize:download_pofile", args=[translation.pk]))
+
+    assert download(own).status_code == 200
+    assert refused(download(network))
+    segment = network.source.stringsegment_set.first()
+    edit = reverse("wagtail_localize:edit_string_translation", args=[network.pk, segment.pk])
+    response = client.put(edit, "value=Mine", content_type="application/x-www-form-urlencoded")
+    assert refused(response)
+    assert not StringTranslation.objects.filter(translation_of=segment.string, data="Mine").exists()
+    stop = reverse("wagtail_localize:stop_translation", args=[network.pk])
+    assert refused(client.post(stop))
+    assert Translation.objects.get(pk=network.pk).enabled
