@@ -1,24 +1,27 @@
 """Objects a worker keeps between requests, good only while the tags they were built from hold.
 
 What every page of a site shows (its site, home page, branding, menu, help lines: `sites.chrome`)
-is the same from one request to the next until an editor changes one of them. Loading it
-again for every page readers ask for was about half of an uncached page's queries. A worker
-keeps it in its own memory instead, under a key, with the versions of the tags it was built
-from (`tags`, recorded the same way as a page's): before each use the versions are read again
-(one query, or one Redis call), and a changed version means it is built afresh. A purge that
-reaches the page cache therefore reaches what workers keep too, in every process.
+is the same from one request to the next until an editor changes one of them, yet loading it
+takes a good share of an uncached page's queries. A worker keeps it in its own memory instead,
+under a key, with the versions of the tags it was built from (`tags`, recorded the same way as
+a page's): before each use the versions are read again (one query, or one Redis call), and a
+changed version means it is built afresh. A purge that reaches the page cache therefore
+reaches what workers keep too, in every process.
 
 A use passes the kept object's tags on to the page being recorded, so a stored page that
 showed it is purged when it changes, as if it had loaded the objects itself.
 
 `LANTERN_CHROME_CACHE` (on by default) turns it on, and with it the bumping of tag versions
-that the page cache does too (`store.versions_kept`). A value built while one of its tags was being bumped is used once and not kept (as a page is
-not stored then: `store.fresh_since`).
+that the page cache does too (`store.versions_kept`). A value built while one of its tags was
+being bumped is used once and not kept (as a page is not stored then: `store.fresh_since`).
+A worker keeps at most `MAX_ENTRIES`, dropping the least recently used.
 """
 
 import threading
 import time
 from datetime import datetime
+
+from cachetools import LRUCache
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -27,7 +30,7 @@ from django.utils import timezone
 from . import store, tags
 
 # Keys are a site and a language: a network's worth is a few hundred entries at most. Past
-# this many (host names nobody serves, say) the oldest is dropped.
+# this many (host names nobody serves, say) the least recently used is dropped.
 MAX_ENTRIES = 2000
 
 
@@ -40,59 +43,34 @@ class Entry:
         self.until = until
 
 
-_entries: dict[object, Entry] = {}
-_lock = threading.Lock()
+_entries: LRUCache = LRUCache(maxsize=MAX_ENTRIES)
+_lock = threading.Lock()  # every use of `_entries`: cachetools' caches are not thread-safe
 
 
 def enabled() -> bool:
     return bool(settings.LANTERN_CHROME_CACHE)
 
 
-class Check:
-    """A kept value's versions, asked for before it is used (`check`)."""
-
-    __slots__ = ("asked", "entry", "key")
-
-    def __init__(self, key, entry: Entry, asked):
-        self.key = key
-        self.entry = entry
-        self.asked = asked
-
-    def drop(self) -> None:
-        """Not used: its answer is let go."""
-        self.asked.drop()
+def check(key) -> None:
+    """None: a kept value's versions are read when it is used (`remembered`), not asked ahead.
+    `sites.chrome` calls this as a request comes in and hands the result to `remembered`."""
+    return None
 
 
-def check(key) -> Check | None:
-    """Asks now for the versions of what is kept under `key`, for `remembered` to read when the
-    value is needed: the question travels while the request does other work. None where
-    nothing is kept, or where versions are not asked of Redis. A check `remembered` does not
-    take must be dropped (`Check.drop`)."""
-    entry = _entries.get(key) if enabled() else None
-    if entry is None:
-        return None
-    asked = store.ask_versions(entry.versions)
-    return None if asked is None else Check(key, entry, asked)
-
-
-def remembered(key, build, check: Check | None = None):
+def remembered(key, build, check=None):
     """`build()`'s value, kept under `key` while the tags recorded building it hold.
 
     `build` returns None for nothing to keep (a host name no site answers on): that is never
     kept. The value is shared by every request of this process: what uses it must not change
-    it (`sites.chrome.fresh` copies what a request may change). `check`: its versions, asked
-    for beforehand (`check`); taken here, whether it is for this key or not.
+    it (`sites.chrome.fresh` copies what a request may change). `check`: what `check` gave
+    (None); the versions are read here.
     """
     if not enabled():
-        if check is not None:
-            check.drop()
         return build()
-    entry = _entries.get(key)
-    if check is not None and (check.key != key or check.entry is not entry):
-        check.drop()
-        check = None
+    with _lock:
+        entry = _entries.get(key)
     if entry is not None:
-        if _holds(entry, check):
+        if _holds(entry):
             tags.depends_on(*entry.versions)
             tags.changes_at(entry.until)
             return entry.value
@@ -113,14 +91,10 @@ def remembered(key, build, check: Check | None = None):
     return value
 
 
-def _holds(entry: Entry, check: Check | None = None) -> bool:
+def _holds(entry: Entry) -> bool:
     if entry.until is not None and entry.until <= timezone.now():
-        if check is not None:
-            check.drop()
         return False
     try:
-        if check is not None:
-            return check.asked.versions() == entry.versions
         return store.current_versions(entry.versions) == entry.versions
     except store.Unavailable as error:  # Redis down: nothing can be checked, so nothing kept
         store.warn_unavailable(error)
@@ -136,8 +110,6 @@ def _keep(key, value, recording, started: float) -> None:
     if versions is None or not store.fresh_since(versions, started):
         return  # changed while it was being built: the next request builds it again
     with _lock:
-        if len(_entries) >= MAX_ENTRIES:
-            del _entries[next(iter(_entries))]
         _entries[key] = Entry(value, versions, recording.until)
 
 

@@ -19,26 +19,28 @@ A cache that does not answer (Redis down) raises `Unavailable` here: a lookup th
 miss, a store that fails is skipped, and a version that cannot be read means the page is
 neither served from the cache nor stored. A bump that cannot be sent is logged as an error
 and sent again before this process next reads from the cache (`send_unsent`).
+
+Everything goes through the cache's own API (django-redis's client for Redis, which reads many
+keys with one MGET and writes many with one pipeline), so a page and its tags' versions come
+back in one round trip once this worker knows the page's tags (`remember_tags`).
 """
 
-import contextlib
 import hashlib
 import logging
 import secrets
 import threading
 import time
 
+from cachetools import LRUCache
 from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.signals import setting_changed
-from django.db import connection
 
 from .models import PageCacheTag
 
@@ -55,17 +57,9 @@ class Unavailable(Exception):
     """The cache did not answer: the page is served without it."""
 
 
-# This thread's page cache backend: Django's `caches[...]` finds it through asgiref's Local, a
-# few microseconds asked twice on every page, warm or not.
-_backends = threading.local()
-
-
 def cache():
-    try:
-        return _backends.pages
-    except AttributeError:
-        _backends.pages = caches[settings.LANTERN_PAGE_CACHE_ALIAS]
-        return _backends.pages
+    """The cache that holds the pages and, when it is shared, the tag versions."""
+    return caches[settings.LANTERN_PAGE_CACHE_ALIAS]
 
 
 def raising(backend):
@@ -77,18 +71,40 @@ def raising(backend):
 
 
 def _ask(operation: str, *args, **kwargs):
+    """The page cache's `operation`, raising Unavailable when the cache does not answer.
+
+    A connection the server dropped (Redis restarted, a proxy closing idle connections) is
+    tried once more on a new one before the cache counts as down: every operation here may be
+    sent twice (reads, and writes of values made beforehand)."""
+    backend = raising(cache())
     try:
-        return getattr(raising(cache()), operation)(*args, **kwargs)
+        try:
+            return getattr(backend, operation)(*args, **kwargs)
+        except CACHE_ERRORS as error:
+            if not connection_dropped(error):
+                raise
+        return getattr(backend, operation)(*args, **kwargs)
     except CACHE_ERRORS as error:
         raise Unavailable(error_name(error)) from error
+
+
+def underlying(error: BaseException) -> BaseException:
+    """redis-py's error rather than django-redis' wrapper around it."""
+    if isinstance(error, ConnectionInterrupted) and error.__cause__ is not None:
+        return error.__cause__
+    return error
+
+
+def connection_dropped(error: BaseException) -> bool:
+    """Whether the connection failed, rather than the server being slow to answer (a timeout,
+    which trying again would only make longer)."""
+    return isinstance(underlying(error), RedisConnectionError)
 
 
 def error_name(error: BaseException) -> str:
     """The class of what went wrong underneath (redis' ConnectionError rather than django-redis'
     wrapper), for logs: never the message, which names hosts."""
-    if isinstance(error, ConnectionInterrupted) and error.__cause__ is not None:
-        error = error.__cause__
-    return type(error).__name__
+    return type(underlying(error)).__name__
 
 
 # A cache that does not answer is said once a minute per process, not on every request.
@@ -111,8 +127,8 @@ def versions_kept() -> bool:
 
 
 # A version is one integer: the millisecond it was made, then random bits. An integer because
-# the cache stores it as digits, which django-redis reads back without unpickling anything: a
-# warm page reads some thirty of them. (Versions made before were "seconds:hex" strings.)
+# a Redis cache stores it as its digits and reads it back without unpickling anything.
+# (Versions made before were "seconds:hex" strings.)
 RANDOM_BITS = 24
 
 
@@ -140,6 +156,7 @@ def fresh_since(versions: dict[str, str], started: float) -> bool:
 
 
 def _tag_keys(tags) -> dict[str, str]:
+    """Cache key → tag, for each of `tags`."""
     return {f"{PREFIX}tag:{tag}": tag for tag in tags}
 
 
@@ -155,32 +172,24 @@ NEVER_CHANGED = "0"
 
 def current_versions(tags) -> dict:
     """The present version of each tag (left out where the cache has none)."""
+    tags = list(tags)
     if versions_in_database():
-        found = _versions_from_database(list(tags))
+        found = _versions_from_database(tags)
         return {tag: found.get(tag, NEVER_CHANGED) for tag in tags}
-    tags = tuple(tags)
-    if isinstance(cache(), RedisCache):
-        return _present(tags, _fetch(_lookup_keys(tags)))
     keys = _tag_keys(tags)
-    found = _ask("get_many", list(keys))
-    return {keys[key]: version for key, version in found.items()}
+    return {keys[key]: version for key, version in _ask("get_many", list(keys)).items()}
 
 
 def _versions_from_database(tags: list[str]) -> dict[str, str]:
-    """One plain query, on every page served from the cache: the ORM's own work building an
-    `IN` of a hundred tags would cost more than the query."""
     if not tags:
         return {}
-    table = connection.ops.quote_name(PageCacheTag._meta.db_table)
-    marks = ", ".join(["%s"] * len(tags))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT tag, version FROM {table} WHERE tag IN ({marks})", tags)  # noqa: S608
-        return dict(cursor.fetchall())
+    return dict(PageCacheTag.objects.filter(tag__in=tags).values_list("tag", "version"))
 
 
 def versions_for_storing(tags) -> dict[str, str] | None:
     """The present version of each tag, making one for any that has none yet; None when one
     is still missing (the page is then not stored)."""
+    tags = list(tags)
     versions = current_versions(tags)
     missing = [tag for tag in tags if tag not in versions]
     if missing:
@@ -196,7 +205,8 @@ def versions_for_storing(tags) -> dict[str, str] | None:
 # Tags whose bump the cache did not take. Pages stored before it stopped answering may show
 # what those bumps purge, and may still be there when it answers again (a network outage, a
 # Redis restarted from its saved data): this process sends them before it reads from the cache
-# again. Another process cannot know of them; the error logged says what to do.
+# again. Another process cannot know of them; the error logged says what to do. Never bounded:
+# a tag dropped from here would leave its pages stale, and there are only so many tags.
 _unsent: set[str] = set()
 _unsent_lock = threading.Lock()
 
@@ -254,231 +264,60 @@ def page_key(request) -> str:
     return PREFIX + "page:" + hashlib.sha256(address.encode()).hexdigest()
 
 
-# The tags each stored page was built with, as this worker last saw them: a lookup then asks
-# a shared cache for the page and the tags' versions at once, in one round trip, not two.
-MAX_REMEMBERED_TAGS = 2000  # pages; then it starts again
-_page_tags: dict[str, tuple[str, ...]] = {}
+# Stored page key → the tags it was built with, as this worker last saw them: a lookup then
+# asks a shared cache for the page and its tags' versions at once. The pages least recently
+# looked up are forgotten first; a page forgotten costs one more round trip the next time.
+MAX_REMEMBERED_TAGS = 2000
+_page_tags: LRUCache = LRUCache(maxsize=MAX_REMEMBERED_TAGS)
+_page_tags_lock = threading.Lock()  # cachetools' caches are not safe across threads
+
+
+def remembered_tags(key: str) -> tuple[str, ...] | None:
+    with _page_tags_lock:
+        return _page_tags.get(key)
+
+
+def remember_tags(key: str, versions: dict[str, str]) -> None:
+    with _page_tags_lock:
+        _page_tags[key] = tuple(versions)
 
 
 def load(key: str):
     """The stored page under `key` if every version it was built with still holds."""
-    shared = not versions_in_database()  # Redis: versions beside the pages
-    known = _page_tags.get(key) if shared else None
+    shared = not versions_in_database()  # versions beside the pages
+    known = remembered_tags(key) if shared else None
     if known is None:
         entry = _ask("get", key)
         if entry is None:
             return None
         current = current_versions(entry["versions"])
     else:
-        values = _fetch(_lookup_keys(known, key), entry_first=True)
-        entry = values[0]
+        tag_keys = _tag_keys(known)
+        found = _ask("get_many", [key, *tag_keys])
+        entry = found.pop(key, None)
         if entry is None:
             return None
         if entry["versions"].keys() == set(known):
-            current = _present(known, values[1:])
+            current = {tag_keys[tag_key]: version for tag_key, version in found.items()}
         else:  # stored again since, showing other things: their versions too
             current = current_versions(entry["versions"])
-    versions = entry["versions"]
     if shared:
-        remember_tags(key, versions)
-    if current != versions:
+        remember_tags(key, entry["versions"])
+    if current != entry["versions"]:
         return None
     return entry
 
 
-def _present(tags: tuple[str, ...], versions: list) -> dict:
-    """tag → version, as read for `tags` in their order: those the cache holds."""
-    return {
-        tag: version for tag, version in zip(tags, versions, strict=True) if version is not None
-    }
-
-
-def _lookup_keys(tags: tuple[str, ...], page: str = "") -> tuple[str, ...]:
-    """The keys of a lookup: a stored page's if one is named, then its tags' versions'. Worked
-    out once per page and set of tags, so each lookup's keys are the same strings, whose hashes
-    Python keeps (30-odd new strings a lookup, hashed to find their packed command, were a
-    tenth of a warm page's Python)."""
-    keys = _lookups.get((page, tags))
-    if keys is None:
-        keys = (*((page,) if page else ()), *(f"{PREFIX}tag:{tag}" for tag in tags))
-        if len(_lookups) >= MAX_PACKED:
-            _lookups.clear()
-        _lookups[page, tags] = keys
-    return keys
-
-
-_lookups: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
-
-
-# The keys of each lookup made again and again (a page and its tags' versions, a kept chrome's
-# versions) -> its MGET command, packed as Redis reads it: worked out once per worker. About
-# 1.5 KB each: as many as the pages whose tags are remembered, and the chromes.
-MAX_PACKED = MAX_REMEMBERED_TAGS + 500
-_packed: dict[tuple[str, ...], list[bytes]] = {}
-
-
-def _fetch(keys: tuple[str, ...], entry_first: bool = False) -> list:
-    """The values under `keys`, in their order (None for a key the cache does not hold), in
-    one round trip. `entry_first`: the first is a stored page, the rest versions.
-
-    From Redis, the command is packed once per worker for each set of keys and sent on a
-    pooled connection as it is: redis-py otherwise encodes every key again, and django-redis
-    works out each key's full form and builds a dict of them, on every call. That was two
-    thirds of a warm page's lookup (83 of 125 µs, against 32 for the same MGET sent packed).
-    Versions are read as the integers they are; anything else as django-redis reads it."""
-    backend = cache()
-    if not isinstance(backend, RedisCache):
-        found = _ask("get_many", list(keys))
-        return [found.get(key) for key in keys]
-    client = backend.client
-    try:
-        values = _send(client.get_client(write=False).connection_pool, _command(client, keys))
-    except CACHE_ERRORS as error:
-        raise Unavailable(error_name(error)) from error
-    if entry_first:
-        entry = None if values[0] is None else client.decode(values[0])
-        return [entry, *(_version(client, value) for value in values[1:])]
-    return [_version(client, value) for value in values]
-
-
-def _command(client, keys: tuple[str, ...]) -> list[bytes]:
-    """The MGET of `keys`, packed once per worker (as `send_packed_command` takes it: a list,
-    as bytes alone would be read as ints)."""
-    packed = _packed.get(keys)
-    if packed is None:
-        packed = [pack("MGET", *(str(client.make_key(key)) for key in keys))]
-        if len(_packed) >= MAX_PACKED:
-            _packed.clear()
-        _packed[keys] = packed
-    return packed
-
-
-class Asked:
-    """Versions asked of Redis ahead of their use (`ask_versions`): the command is on its way
-    while the request does other work, and its reply is read when it is needed (`versions`),
-    likely there already. Whatever happens, the connection goes back to its pool: read, or
-    when the request ends (`drop`)."""
-
-    __slots__ = ("_client", "_command", "_connection", "_failed", "_pool", "_tags")
-
-    def __init__(self, client, tags: tuple, command, pool, connection, failed=None):
-        self._client = client
-        self._tags = tags
-        self._command = command
-        self._pool = pool
-        self._connection = connection
-        self._failed = failed  # why it could not be asked: said when read, not tried again
-
-    def versions(self) -> dict:
-        """As `current_versions` gives them. Raises Unavailable if Redis does not answer."""
-        if self._failed is not None:
-            raise Unavailable(error_name(self._failed))
-        connection, self._connection = self._connection, None
-        if connection is None:
-            raise RuntimeError("versions asked for are read once")
-        try:
-            values = _finish(self._pool, connection, self._command)
-        except CACHE_ERRORS as error:
-            raise Unavailable(error_name(error)) from error
-        return _present(self._tags, [_version(self._client, value) for value in values])
-
-    def drop(self) -> None:
-        """Unread: the reply is read and let go, so the connection can serve the next one."""
-        if self._connection is not None:
-            with contextlib.suppress(Unavailable):
-                self.versions()
-
-
-def ask_versions(tags) -> Asked | None:
-    """The present versions of `tags`, asked for now and read later (`Asked.versions`): from
-    Redis only (None otherwise: ask `current_versions` then). When Redis cannot be asked, the
-    error is said when the versions are read: a Redis that is down is tried once a request."""
-    if versions_in_database():
-        return None
-    backend = cache()
-    if not isinstance(backend, RedisCache):
-        return None
-    tags = tuple(tags)
-    client = backend.client
-    command = _command(client, _lookup_keys(tags))
-    try:
-        pool = client.get_client(write=False).connection_pool
-        connection = _begin(pool, command)
-    except CACHE_ERRORS as error:
-        return Asked(client, tags, command, None, None, failed=error)
-    return Asked(client, tags, command, pool, connection)
-
-
-def pack(*words: str) -> bytes:
-    """A command as Redis reads it (RESP): how many words, then each with its length."""
-    encoded = [word.encode() for word in words]
-    return b"".join(
-        [b"*%d\r\n" % len(encoded), *(b"$%d\r\n%s\r\n" % (len(word), word) for word in encoded)]
-    )
-
-
-def _send(pool, command: list[bytes]) -> list:
-    """The reply to a packed command, on a connection from `pool` (which connects it)."""
-    return _finish(pool, _begin(pool, command), command)
-
-
-def _begin(pool, command: list[bytes]):
-    """A connection from `pool` with `command` sent on it (the pool's again if that fails)."""
-    connection = pool.get_connection()
-    try:
-        try:
-            connection.send_packed_command(command)
-        except (RedisConnectionError, RedisTimeoutError):
-            connection.disconnect()  # dropped by the server: opened again, sent once more
-            connection.send_packed_command(command)
-    except BaseException:
-        connection.disconnect()
-        pool.release(connection)
-        raise
-    return connection
-
-
-def _finish(pool, connection, command: list[bytes]) -> list:
-    """The reply to `command`, sent on `connection` by `_begin`; the connection goes back to
-    `pool`. One that fails on the way is opened again and the command sent once more, as
-    redis-py's own retry would."""
-    try:
-        try:
-            return connection.read_response()
-        except (RedisConnectionError, RedisTimeoutError):
-            connection.disconnect()
-            connection.send_packed_command(command)
-            return connection.read_response()
-    except BaseException:
-        connection.disconnect()
-        raise
-    finally:
-        pool.release(connection)
-
-
-def _version(client, value):
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        return client.decode(value)  # a version made before versions were numbers
-
-
-def remember_tags(key: str, versions: dict[str, str]) -> None:
-    if _page_tags.get(key) != tuple(versions):
-        if len(_page_tags) >= MAX_REMEMBERED_TAGS:
-            _page_tags.clear()
-        _page_tags[key] = tuple(versions)
+def save(key: str, entry: dict, timeout: int) -> None:
+    _ask("set", key, entry, timeout=timeout)
+    if not versions_in_database():
+        remember_tags(key, entry["versions"])
 
 
 def forget(**kwargs) -> None:
-    """Forget what this process knows of the cache and its keys: it is another cache now."""
-    global _backends
-    _backends = threading.local()
-    _packed.clear()
-    _lookups.clear()
-    _page_tags.clear()
+    """Forget what this process knows of the cache's keys: it is another cache now."""
+    with _page_tags_lock:
+        _page_tags.clear()
 
 
 def _settings_changed(setting, **kwargs) -> None:
@@ -487,9 +326,3 @@ def _settings_changed(setting, **kwargs) -> None:
 
 
 setting_changed.connect(_settings_changed, dispatch_uid="lantern_page_cache_keys")
-
-
-def save(key: str, entry: dict, timeout: int) -> None:
-    _ask("set", key, entry, timeout=timeout)
-    if not versions_in_database():
-        remember_tags(key, entry["versions"])
