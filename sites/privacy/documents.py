@@ -18,23 +18,37 @@ Wagtail's document admin views set: `remember_requests_in_document_views` wraps 
 Wagtail itself wraps every admin view in `require_admin_access`. A document saved outside those
 views (in code, by the API) warns no one.
 
-The readers are small and bounded: a PDF tokenizer that reads object dictionaries and inflates
-only object streams and metadata streams (a size budget guards against zip bombs), zipfile
-with per-part size limits, and defusedxml for every XML part.
+The readers are bounded: pypdf (which limits every stream it inflates) over a bounded number of
+objects, zipfile with per-part size limits, and defusedxml for every XML part.
+
+A PDF keeps what an incremental save replaced: the new Info dictionary is appended, the old one
+stays. pypdf reads a file's latest revision, so each revision is read on its own: the file up to
+each %%EOF is the PDF as it was saved then. The whole file is read once more the way pypdf
+reads a damaged file, by every object's header, to find what no cross-reference lists (a
+comment or a picture left behind, an Info dictionary named only by a cross-reference stream).
+An encrypted PDF is read if it opens without a password. XMP packets are also looked for in
+the file's bytes, as XMP's packet wrapper means them to be found: XMP that an encrypted file
+keeps unencrypted is found too.
 """
 
-import itertools
 import logging
 import re
 import zipfile
-import zlib
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from functools import wraps
 from html import unescape
 from io import BytesIO
 
 from defusedxml import ElementTree
+from pypdf import DocumentInformation, PdfReader
+from pypdf.generic import (
+    ByteStringObject,
+    DictionaryObject,
+    IndirectObject,
+    StreamObject,
+    TextStringObject,
+)
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
@@ -43,11 +57,13 @@ from wagtail import hooks
 from wagtail.documents import get_document_model
 
 logger = logging.getLogger(__name__)
+# pypdf logs each repair it makes to a file; a damaged upload is not an error of Lantern's.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 MAX_DOCUMENT = 64 * 1024 * 1024  # read no more of a file than this (uploads are 10 MB at most)
-MAX_PART = 32 * 1024 * 1024  # of one zip part, one PDF stream, once inflated
-MAX_INFLATED = 64 * 1024 * 1024  # of all a PDF's inflated streams together
-MAX_OBJECTS = 200_000  # PDF objects read
+MAX_PART = 32 * 1024 * 1024  # of one zip part once inflated, of an RTF file
+MAX_INFLATED = 64 * 1024 * 1024  # of all a file's inflated parts or metadata streams together
+MAX_OBJECTS = 100_000  # PDF objects pypdf may parse (it parses them all to repair a file)
 
 AUTHOR = "Author"
 LAST_MODIFIED_BY = "Last modified by"
@@ -391,286 +407,115 @@ def rtf_text(raw: bytes) -> str:
 
 # --- PDF -----------------------------------------------------------------------------------
 
-
-class Name(str):
-    """A PDF name (/Author), as opposed to a string."""
-
-
-class Ref(tuple):
-    """An indirect reference: (object number, generation)."""
-
-
-class PDFError(ValueError):
-    pass
-
-
-SPACE = re.compile(rb"(?:[\x00\t\n\x0c\r ]+|%[^\r\n]*)*")
-REGULAR = re.compile(rb"[^\x00\t\n\x0c\r ()<>\[\]{}/%]+")
-REFERENCE = re.compile(rb"\s*(\d+)\s+R(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])")
-OBJECT = re.compile(rb"(?<![0-9])(\d+)\s+(\d+)\s+obj\b")
-STREAM = re.compile(rb">>\s*stream\b")
-INFO = re.compile(rb"/Info\s*(\d+)\s+(\d+)\s+R")
-ROOT = re.compile(rb"/Root\s*(\d+)\s+(\d+)\s+R")
-ENCRYPT = re.compile(rb"/Encrypt\s*(?:\d+\s+\d+\s+R|<<)")
+EOF_MARKER = re.compile(rb"%%EOF")
+# Appended to a file, a cross-reference that points nowhere: pypdf then reads the file as a
+# damaged one, by every object's header.
+POINTS_NOWHERE = b"\nstartxref\n0\n%%EOF\n"
 XMP_PACKET = re.compile(rb"<(?:\w+:)?x[am]pmeta\b.*?</(?:\w+:)?x[am]pmeta\s*>", re.DOTALL)
-ESCAPES = {ord("n"): b"\n", ord("r"): b"\r", ord("t"): b"\t", ord("b"): b"\b", ord("f"): b"\f"}
 # Info dictionary keys that name a person (/Creator and /Producer name programs).
-INFO_PEOPLE = {"Author": AUTHOR, "LastModifiedBy": LAST_MODIFIED_BY, "Manager": MANAGER}
+INFO_PEOPLE = {"/Author": AUTHOR, "/LastModifiedBy": LAST_MODIFIED_BY, "/Manager": MANAGER}
 # Annotation types that are comments, whose /T is the commenter's name.
-COMMENTS = {"Text", "FreeText", "Highlight", "Underline", "StrikeOut", "Squiggly", "Ink",
-            "Square", "Circle", "Line", "Polygon", "PolyLine", "Stamp", "Caret", "FileAttachment",
-            "Sound", "Redact"}  # fmt: skip
+COMMENTS = {"/Text", "/FreeText", "/Highlight", "/Underline", "/StrikeOut", "/Squiggly", "/Ink",
+            "/Square", "/Circle", "/Line", "/Polygon", "/PolyLine", "/Stamp", "/Caret",
+            "/FileAttachment", "/Sound", "/Redact"}  # fmt: skip
 
 
-def skip_space(data: bytes, pos: int) -> int:
-    """The position after any whitespace and % comments."""
-    return SPACE.match(data, pos).end()
+def pdf_readings(data: bytes):
+    """(reader, whole) for each revision pypdf can open, oldest first, then for the whole file
+    read by its objects' headers (`whole`). pypdf parses every object of a file it repairs: the
+    revisions read are those that hold MAX_OBJECTS objects together, and the whole file is read
+    if it holds no more."""
+    ends, held, budget = [], 0, MAX_OBJECTS
+    for match in EOF_MARKER.finditer(data):
+        held += data.count(b" obj", ends[-1] if ends else 0, match.end())
+        budget -= held
+        if budget < 0:
+            break
+        ends.append(match.end())
+    if data.count(b" obj") <= MAX_OBJECTS:
+        ends.append(None)
+    for end in ends:
+        reader = None
+        with suppress(Exception):  # pypdf raises many kinds of error on a damaged file
+            reader = PdfReader(BytesIO(data[:end] if end else data + POINTS_NOWHERE))
+        if reader is not None:
+            yield reader, end is None
 
 
-def parse(data: bytes, pos: int, depth: int = 0):
-    """The PDF object at `pos`, and the position after it."""
-    if depth > 64:
-        raise PDFError("nested too deeply")
-    pos = skip_space(data, pos)
-    if pos >= len(data):
-        raise PDFError("ends in an object")
-    char = data[pos]
-    if data.startswith(b"<<", pos):
-        result, pos = {}, pos + 2
-        while True:
-            pos = skip_space(data, pos)
-            if data.startswith(b">>", pos):
-                return result, pos + 2
-            key, pos = parse(data, pos, depth + 1)
-            value, pos = parse(data, pos, depth + 1)
-            if isinstance(key, Name):
-                result[str(key)] = value
-    if char == 0x3C:  # <hex string>
-        end = data.find(b">", pos)
-        if end < 0:
-            raise PDFError("unterminated hex string")
-        digits = re.sub(rb"[^0-9A-Fa-f]", b"", data[pos + 1 : end])
-        return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode()), end + 1
-    if char == 0x28:  # (literal string)
-        return literal_string(data, pos + 1)
-    if char == 0x5B:  # [array]
-        result, pos = [], pos + 1
-        while True:
-            pos = skip_space(data, pos)
-            if data.startswith(b"]", pos):
-                return result, pos + 1
-            value, pos = parse(data, pos, depth + 1)
-            result.append(value)
-    if char == 0x2F:  # /Name
-        match = REGULAR.match(data, pos + 1)
-        raw = match.group() if match else b""
-        name = raw
-        if b"#" in raw:
-            name = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes.fromhex(m[1].decode()), raw)
-        return Name(name.decode("latin-1")), pos + 1 + len(raw)
-    match = REGULAR.match(data, pos)
-    if not match:
-        raise PDFError(f"unexpected {chr(char)!r}")
-    token, pos = match.group(), match.end()
-    if token.isdigit():
-        reference = REFERENCE.match(data, pos)
-        if reference:
-            return Ref((int(token), int(reference[1]))), reference.end()
-        return int(token), pos
+def pdf_objects(reader: PdfReader, every: bool) -> list:
+    """Getters of the reader's Info dictionary and document metadata stream and, if `every`,
+    of each object the reader holds."""
+    getters = [lambda: reader.metadata, lambda: reader.trailer["/Root"].get("/Metadata")]
+    if every:
+        refs = [IndirectObject(n, g, reader) for g, numbers in reader.xref.items() for n in numbers]
+        refs += [IndirectObject(n, 0, reader) for n in reader.xref_objStm]
+        getters += [ref.get_object for ref in refs]
+    return getters
+
+
+def unlocked(reader: PdfReader) -> bool:
+    """Whether the file is not encrypted, or opens without a password."""
     try:
-        return float(token), pos
-    except ValueError:
-        return token.decode("latin-1"), pos  # true, false, null, obj, stream...
-
-
-def literal_string(data: bytes, pos: int):
-    out, depth = bytearray(), 1
-    while pos < len(data):
-        char = data[pos]
-        if char == 0x5C and pos + 1 < len(data):  # backslash
-            following = data[pos + 1]
-            if following in ESCAPES:
-                out += ESCAPES[following]
-                pos += 2
-            elif 0x30 <= following <= 0x37:
-                octal = re.match(rb"[0-7]{1,3}", data[pos + 1 : pos + 4]).group()
-                out.append(int(octal, 8) & 0xFF)
-                pos += 1 + len(octal)
-            elif following in b"\r\n":  # a line continued
-                pos += 3 if data[pos + 1 : pos + 3] == b"\r\n" else 2
-            else:
-                out.append(following)
-                pos += 2
-            continue
-        if char == 0x28:
-            depth += 1
-        elif char == 0x29:
-            depth -= 1
-            if depth == 0:
-                return bytes(out), pos + 1
-        out.append(char)
-        pos += 1
-    raise PDFError("unterminated string")
+        return not reader.is_encrypted or bool(reader.decrypt(""))
+    except Exception:
+        return False
 
 
 def text(value) -> str:
-    """A PDF text string: UTF-16 with a byte-order mark, UTF-8 with one, else PDFDocEncoding
-    (Latin-1 in all but a few punctuation marks)."""
-    if not isinstance(value, bytes):
-        return ""
-    if value[:2] == b"\xfe\xff":
-        return value[2:].decode("utf-16-be", "replace")
-    if value[:2] == b"\xff\xfe":
-        return value[2:].decode("utf-16-le", "replace")
-    if value[:3] == b"\xef\xbb\xbf":
-        return value[3:].decode("utf-8", "replace")
-    return value.decode("latin-1")
+    """A PDF string as text (pypdf decodes UTF-16 and PDFDocEncoding); anything else, none."""
+    if isinstance(value, ByteStringObject):  # not valid PDFDocEncoding
+        return bytes(value).decode("latin-1")
+    return str(value) if isinstance(value, TextStringObject) else ""
 
 
-class PDF:
-    """Just enough of a PDF reader to find who made it: objects by number, in every revision.
-
-    Objects are found by their "N G obj" headers rather than through the cross-reference table,
-    so that earlier revisions are found too, and parsed only when their dictionary mentions
-    what is looked for.
-    """
-
-    def __init__(self, data: bytes, *, unpack: bool = True):
-        self.data = data
-        self.inflated = 0
-        # (number, source, start, end): where each object's text is; `source` is the file or
-        # the inflated body of an object stream.
-        self.entries: list[tuple[int, bytes, int, int]] = []
-        self.index: dict[int, list[tuple[bytes, int]]] = {}
-        self.values: dict[tuple[int, int], object] = {}
-        matches = OBJECT.finditer(data)
-        for match in itertools.islice(matches, MAX_OBJECTS):
-            end = data.find(b"endobj", match.end())
-            self.add(int(match[1]), data, match.end(), end if end >= 0 else len(data))
-        if unpack:  # objects kept compressed in object streams (PDF 1.5 and later)
-            for _, source, start, _ in self.having(rb"/ObjStm\b"):
-                header = self.value(source, start)
-                if isinstance(header, dict) and header.get("Type") == "ObjStm":
-                    self.unpack(header, start)
-
-    def add(self, number: int, source: bytes, start: int, end: int):
-        self.entries.append((number, source, start, end))
-        self.index.setdefault(number, []).append((source, start))
-
-    def having(self, pattern: bytes):
-        """The objects whose text (up to any stream data) matches `pattern`."""
-        found = re.compile(pattern)
-        for entry in list(self.entries):
-            _, source, start, end = entry
-            stream = STREAM.search(source, start, end)
-            if found.search(source, start, stream.start() if stream else end):
-                yield entry
-
-    def value(self, source: bytes, start: int):
-        key = (id(source), start)
-        if key not in self.values:
-            try:
-                self.values[key] = parse(source, start)[0]
-            except (PDFError, ValueError, IndexError, RecursionError):
-                self.values[key] = None
-        return self.values[key]
-
-    def unpack(self, header: dict, start: int):
-        body = self.stream(header, start)
-        first, count = header.get("First"), header.get("N")
-        if body is None or not isinstance(first, int) or not isinstance(count, int):
-            return
-        numbers = [int(n) for n in re.findall(rb"\d+", body[:first])][: count * 2]
-        pairs = list(zip(numbers[0::2], numbers[1::2], strict=False))
-        for i, (number, offset) in enumerate(pairs):
-            end = first + pairs[i + 1][1] if i + 1 < len(pairs) else len(body)
-            if len(self.entries) < MAX_OBJECTS:
-                self.add(number, body, first + offset, end)
-
-    def revisions(self, number: int) -> list:
-        """Every version of an object the file holds, oldest first."""
-        values = [self.value(source, start) for source, start in self.index.get(number, [])]
-        return [value for value in values if value is not None]
-
-    def resolve(self, value, depth=0):
-        if isinstance(value, Ref) and depth < 8:
-            versions = self.revisions(value[0])
-            return self.resolve(versions[-1], depth + 1) if versions else None
-        return value
-
-    def stream(self, header: dict, start: int, *, decode: bool = True) -> bytes | None:
-        """The data of the stream whose dictionary starts at `start`: as stored, or decoded if
-        it is plain or FlateDecode and fits the budget."""
-        try:
-            _, pos = parse(self.data, start)
-        except (PDFError, ValueError, IndexError, RecursionError):
-            return None
-        pos = skip_space(self.data, pos)
-        if not self.data.startswith(b"stream", pos):
-            return None
-        pos += 6
-        pos += 2 if self.data[pos : pos + 2] == b"\r\n" else 1
-        length = self.resolve(header.get("Length"))
-        if not isinstance(length, int) or length < 0 or pos + length > len(self.data):
-            end = self.data.find(b"endstream", pos)
-            length = (end if end >= 0 else len(self.data)) - pos
-        raw = self.data[pos : pos + min(length, MAX_PART)]
-        filters = header.get("Filter")
-        filters = filters if isinstance(filters, list) else [filters] if filters else []
-        if not decode or not filters:
-            return raw
-        if filters != ["FlateDecode"]:
-            return None
-        budget = min(MAX_PART, MAX_INFLATED - self.inflated)
-        if budget <= 0:
-            return None
-        try:
-            inflated = zlib.decompressobj().decompress(raw, budget)
-        except zlib.error:
-            return None
-        self.inflated += len(inflated)
-        return inflated
+def info_people(info) -> list[tuple[str, str]]:
+    return [(label, text(info[key])) for key, label in INFO_PEOPLE.items() if key in info]
 
 
 def pdf_details(data: bytes) -> list[tuple[str, str]]:
-    # An encrypted file's strings and compressed streams are ciphertext: only XMP stored as
-    # plain text (and pictures) can be read.
-    encrypted = bool(ENCRYPT.search(data))
-    pdf = PDF(data, unpack=not encrypted)
-    found = []
-    if not encrypted:
-        # The Info dictionary, in every revision: an author "removed" by an incremental save
-        # is still in the file.
-        for number in sorted({int(match[1]) for match in INFO.finditer(data)}):
-            for info in pdf.revisions(number):
-                if isinstance(info, dict):
-                    for key, label in INFO_PEOPLE.items():
-                        found.append((label, text(pdf.resolve(info.get(key)))))
-        # Comments: each annotation's /T is its author's name.
-        for _, source, start, _ in pdf.having(rb"/T[\s(<]"):
-            value = pdf.value(source, start)
-            if isinstance(value, dict) and value.get("Subtype") in COMMENTS and "T" in value:
-                found.append((COMMENT_AUTHOR, text(pdf.resolve(value["T"]))))
-    # XMP: packets stored as they are, and metadata streams stored compressed.
-    packets = XMP_PACKET.findall(data)
-    for _, source, start, _ in pdf.having(rb"/Metadata\b|/Image\b"):
-        value = pdf.value(source, start)
-        if not isinstance(value, dict) or source is not data or encrypted:
-            continue  # (streams are never packed; an encrypted file's are ciphertext)
-        if value.get("Type") == "Metadata" and value.get("Filter"):
-            body = pdf.stream(value, start)
-            if body and b"xmpmeta" in body:
-                packets += XMP_PACKET.findall(body)
-        elif (
-            # A JPEG inside a PDF is the JPEG file, EXIF and all.
-            value.get("Subtype") == "Image"
-            and value.get("Filter") in ("DCTDecode", ["DCTDecode"])
-            and picture_location(pdf.stream(value, start, decode=False))
-        ):
-            found.append((LOCATION, f"picture at byte {start}"))
-    for packet in packets:
+    found, packets, budget = [], XMP_PACKET.findall(data), MAX_INFLATED
+    opened = locked = False
+    for reader, whole in pdf_readings(data):
+        opened = True
+        if not unlocked(reader):
+            locked = True
+            continue
+        # An encrypted file's objects are not decrypted one by one: its Info and XMP only.
+        for get in pdf_objects(reader, every=whole and not reader.is_encrypted):
+            try:
+                obj = get()
+                obj = obj.get_object() if obj is not None else None
+                if not isinstance(obj, DictionaryObject):
+                    continue
+                if isinstance(obj, DocumentInformation):
+                    found += info_people(obj)
+                elif obj.get("/Type") == "/XRef" and "/Info" in obj:
+                    # A cross-reference stream is a trailer too (pypdf 6 reads no stray one's).
+                    found += info_people(obj["/Info"])
+                elif obj.get("/Subtype") in COMMENTS and "/T" in obj:
+                    found.append((COMMENT_AUTHOR, text(obj["/T"])))
+                elif isinstance(obj, StreamObject) and obj.get("/Type") == "/Metadata":
+                    if budget > 0:
+                        body = obj.get_data()
+                        budget -= len(body)
+                        packets += XMP_PACKET.findall(body)
+                elif isinstance(obj, StreamObject) and obj.get("/Subtype") == "/Image":
+                    # A JPEG inside a PDF is the JPEG file, EXIF and all.
+                    filters = obj.get("/Filter")
+                    jpeg = "/DCTDecode" in (filters if isinstance(filters, list) else [filters])
+                    if jpeg and picture_location(obj.get_data()):
+                        found.append((LOCATION, f"picture {obj.indirect_reference.idnum}"))
+            except Exception:
+                # Damaged; or encrypted with a cipher pypdf cannot undo here (AES needs the
+                # cryptography package), when nothing more of it can be read.
+                if reader.is_encrypted:
+                    locked = True
+                    break
+    for packet in dict.fromkeys(packets):
         found += xmp_details(packet)
-    if encrypted and not found:
+    # pypdf does not open a file whose encryption dictionary it cannot read.
+    locked = locked or (not opened and b"/Encrypt" in data)
+    if locked and not found:
         found.append((ENCRYPTED, ""))
     return found
 
