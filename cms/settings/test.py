@@ -4,6 +4,7 @@ import tempfile
 
 from .base import *  # noqa: F403
 
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.bench"]  # noqa: F405 (generate_content, for tests)
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 ALLOWED_HOSTS = ["*"]

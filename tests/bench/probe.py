@@ -26,11 +26,11 @@ def measured_paths(site_number: int = 1) -> tuple[str, dict[str, str]]:
 
     from wagtail.models import Site
 
-    from sites.synthetic import hostname_for, profile, stories_index
+    from tests.bench.synthetic import hostname_for, profile, stories_index
 
     hostname = hostname_for(site_number)
     site = Site.objects.select_related("root_page").get(hostname=hostname)
-    # The site's reference story (sites.synthetic.add_stories): first in the tree.
+    # The site's reference story (tests.bench.synthetic.add_stories): first in the tree.
     story = stories_index(site).get_children().live().order_by("path").first()
     find_help = site.root_page.get_children().get(slug="find-help")
     return hostname, {

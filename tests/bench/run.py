@@ -1,7 +1,8 @@
 """`make bench`: Lantern's throughput, latency, queries and memory under gunicorn, against issue #8.
 
 For each database (SQLite; PostgreSQL with Redis as the cache) it builds a fresh synthetic network
-with `manage.py generate_content`, starts gunicorn with the production settings (2 sync workers,
+with `manage.py generate_content` (the bench's own command: tests.bench.settings, production's
+plus the dev-only app tests.bench), starts gunicorn with the production settings (2 sync workers,
 127.0.0.1 on a free port, whitenoise serving what `collectstatic` put in a temporary
 STATIC_ROOT) and loads it with wrk (8 connections, 2 threads, a fixed time per URL):
 
@@ -891,6 +892,10 @@ def manage(env: dict, *args: str, timeout: float = 1800) -> subprocess.Completed
     return run([str(BIN / "python"), "manage.py", *args], env, timeout, f"manage.py {args[0]}")
 
 
+# `generate_content` is the bench's, not the product's: production's settings with the bench app.
+BENCH_SETTINGS = "tests.bench.settings"
+
+
 COST_REPEAT, COST_ROUNDS = 40, 3
 
 
@@ -987,7 +992,14 @@ def prepare_database(database: str, env: dict, work: Path) -> float:
 
 def generate(env: dict, sites: int, pages: int) -> dict:
     began = time.perf_counter()
-    done = manage(env, "generate_content", "--sites", str(sites), "--pages-per-site", str(pages))
+    done = manage(
+        env | {"DJANGO_SETTINGS_MODULE": BENCH_SETTINGS},
+        "generate_content",
+        "--sites",
+        str(sites),
+        "--pages-per-site",
+        str(pages),
+    )
     seconds = time.perf_counter() - began
     summary = done.stdout.strip().splitlines()[0] if done.stdout.strip() else ""
     written = re.search(r"([\d,]+) stories written", summary)

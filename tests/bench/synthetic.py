@@ -1,6 +1,7 @@
 """A large synthetic network for measurement: N agency sites with M live stories each, quickly.
 
 `manage.py generate_content` runs it; `make bench` (tests/bench/run.py) measures what it builds.
+Both are the bench's own (the dev-only app tests.bench), not the product's: no site needs them.
 
 Each site is a real agency site: made by onboarding (`create_agency_site`: home page, find-help
 page, branding, groups, media collection, review workflow), with its own hotline as the primary
@@ -11,9 +12,9 @@ an hour, so they are written straight into the tree, in bulk, one transaction pe
 
 - the base `wagtailcore_page` rows with `bulk_create`, their treebeard `path`, `depth`,
   `url_path`, `translation_key`, `locale`, `content_type`, `live` and publication dates
-  computed here, as `add_child` and `publish()` would set them;
-- then the specific rows (`NewsStoryPage`, `AwarenessArticlePage`) through the child model's
-  own insert, local fields only (Django refuses `bulk_create` on multi-table inheritance);
+  computed here, as `add_child` and `publish()` would set them (`child_path`);
+- then the specific rows (`NewsStoryPage`, `AwarenessArticlePage`) with one INSERT per batch
+  into the child model's own table (Django refuses `bulk_create` on multi-table inheritance);
 - then their tags, and the stories index's `numchild`.
 
 What they do not get: revisions (a story opened in the admin starts from its live content),
@@ -47,13 +48,12 @@ from wagtail.models import Page, Site
 
 from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
-
-from .agencies.onboarding import create_agency_site
-from .branding import SiteBranding
-from .demo import read_network, upsert_hotline
-from .help.importer import COLUMNS as HELP_COLUMNS
-from .help.importer import import_resources
-from .pages import (
+from sites.agencies.onboarding import create_agency_site
+from sites.branding import SiteBranding
+from sites.demo import read_network, upsert_hotline
+from sites.help.importer import COLUMNS as HELP_COLUMNS
+from sites.help.importer import import_resources
+from sites.pages import (
     WORDS_PER_MINUTE,
     AwarenessArticlePage,
     DonationAppealPage,
@@ -63,7 +63,7 @@ from .pages import (
     NewsStoryTag,
     StandardPage,
 )
-from .privacy.consent import MAX_YEARS, consent_end
+from sites.privacy.consent import MAX_YEARS, consent_end
 
 DOMAIN = "bench.localhost"
 INDEX_SLUG = "news"
@@ -558,19 +558,76 @@ def tag_pool() -> list[Tag]:
     return [existing[slug] for slug in TAGS]
 
 
+def own_columns(model) -> list:
+    """The fields with a column in `model`'s own table, not in its parents' (Django's documented
+    Model _meta API)."""
+    return [
+        field
+        for field in model._meta.get_fields(include_parents=False)
+        if field.concrete and not field.many_to_many
+    ]
+
+
 def insert_specific_rows(model, objects: list, using: str) -> None:
     """INSERT the rows of `model`'s own table (not its parents') for `objects`, in batches.
 
-    What `save_base(raw=True)` does for one object, for many at once: the specific table's
-    columns only, with `page_ptr_id` already pointing at the base row. No signals are sent.
+    What Django's own INSERT into that table does when it saves one object, for many at once:
+    the specific table's columns only, with `page_ptr_id` already pointing at the base row, each
+    value as its field saves it (`pre_save`, then `get_db_prep_save`). No signals are sent.
     """
-    fields = model._meta.local_concrete_fields
-    batch = max(1, connections[using].ops.bulk_batch_size(fields, objects) or len(objects))
-    for start in range(0, len(objects), batch):
-        model._base_manager._insert(objects[start : start + batch], fields=fields, using=using)
+    if not objects:
+        return
+    connection = connections[using]
+    fields = own_columns(model)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    batch = min(500, max(1, connection.ops.bulk_batch_size(fields, objects) or len(objects)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), batch):
+            chunk = objects[start : start + batch]
+            values = ", ".join([row] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {values}",  # noqa: S608 - a model's own table and columns; the values are bound
+                [
+                    field.get_db_prep_save(field.pre_save(obj, add=True), connection=connection)
+                    for obj in chunk
+                    for field in fields
+                ],
+            )
 
 
-BASE_FIELDS = [field for field in Page._meta.concrete_fields if not field.primary_key]
+# --- tree paths: treebeard's materialized path, as Wagtail's pages use it ----------------------
+# A page's path is its parent's path and one step: its position among its siblings (from 1),
+# written in Page.steplen digits of Page.alphabet (0-9A-Z), zero-padded. Computed here so that
+# thousands of stories get the paths `add_child` would give them without thousands of calls.
+
+
+def step_number(step: str) -> int:
+    """The position a path step (e.g. '000A') stands for (10)."""
+    base = len(Page.alphabet)
+    number = 0
+    for digit in step:
+        number = number * base + Page.alphabet.index(digit)
+    return number
+
+
+def child_path(parent_path: str, position: int) -> str:
+    """The path of the child at `position` (from 1) under the page at `parent_path`."""
+    base = len(Page.alphabet)
+    if not 0 < position < base**Page.steplen:
+        raise GenerationError(
+            f"A page can have at most {base**Page.steplen - 1:,} children in Wagtail's tree; "
+            f"position {position:,} is out of range."
+        )
+    digits = []
+    for _ in range(Page.steplen):
+        position, digit = divmod(position, base)
+        digits.append(Page.alphabet[digit])
+    return parent_path + "".join(reversed(digits))
+
+
+BASE_FIELDS = [field for field in own_columns(Page) if not field.primary_key]
 
 
 @dataclass
@@ -614,7 +671,7 @@ def add_stories(
         for model in (NewsStoryPage, AwarenessArticlePage)
     }
     last = index.get_last_child()
-    position = Page._str2int(last.path[-Page.steplen :]) if last else 0
+    position = step_number(last.path[-Page.steplen :]) if last else 0
     today = timezone.localdate()
     consent_from = today - datetime.timedelta(days=300)
     plans: list[StoryPlan] = []
@@ -639,7 +696,7 @@ def add_stories(
             "title": title,
             "draft_title": title,
             "slug": slug,
-            "path": Page._get_path(index.path, index.depth + 1, position),
+            "path": child_path(index.path, position),
             "depth": index.depth + 1,
             "numchild": 0,
             "url_path": f"{index.url_path}{slug}/",

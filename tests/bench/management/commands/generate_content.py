@@ -1,4 +1,8 @@
-"""`manage.py generate_content`: a large synthetic network to measure Lantern against (`make bench`)."""
+"""`manage.py generate_content`: a large synthetic network to measure Lantern against (`make bench`).
+
+The bench's command (the dev-only app tests.bench): installed by the test settings and by
+tests.bench.settings, which tests/bench/run.py generates with; the product does not have it.
+"""
 
 import logging
 import time
@@ -6,7 +10,7 @@ import time
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from sites.synthetic import (
+from tests.bench.synthetic import (
     DOMAIN,
     GenerationError,
     SiteReport,
