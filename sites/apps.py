@@ -11,13 +11,6 @@ class SitesConfig(AppConfig):
     default = True  # this module holds a second AppConfig, below
 
     def ready(self):
-        from . import clusters, instances
-
-        # Objects are made from rows faster: modelcluster's child relations worked out once,
-        # and each row's values put in place without Django's constructor (sites.instances).
-        clusters.install()
-        instances.install()
-
         from django.db.models.signals import post_migrate
 
         from .languages import ensure_locales
