@@ -7,7 +7,6 @@ from wagtail.blocks import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock
 from wagtail.models import Page
 
-from sites.prepared import in_bulk
 from sites.specific import prefetch_renditions
 
 from .chosen import LoadsWithStream, chosen, load, readers_may_follow, reading_site
@@ -93,14 +92,17 @@ class FactBlock(blocks.StructBlock):
 class PageLinkChooserBlock(LoadsWithStream, blocks.PageChooserBlock):
     """Wagtail's page chooser, stored as one (the same definition in migrations), whose pages
     come with every page chosen in the stream (blocks.chosen), or else on their own in the
-    same query (compiled once per worker: sites.prepared), with whether each is private."""
+    same query, with whether each is private."""
 
     canonical_module_path = "wagtail.blocks.PageChooserBlock"
 
     def bulk_to_python(self, values):
         values = list(values)
         if self.model_class is not Page:
-            return chosen_in_order(values, in_bulk(self.model_class, values))
+            return chosen_in_order(
+                values,
+                self.model_class._default_manager.in_bulk({pk for pk in values if pk is not None}),
+            )
         found = chosen(values)
         if found is None:
             found = load({pk for pk in values if pk is not None})

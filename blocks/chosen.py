@@ -1,6 +1,6 @@
 """Pages chosen anywhere in one stream, loaded together in one query.
 
-Wagtail converts a stream's blocks one kind at a time (`StreamValue._prefetch_blocks`): the
+Wagtail converts a stream's blocks one kind at a time (each kind's `bulk_to_python`): the
 stories of a page's related-stories blocks in one query, the page of its calls to action in
 another, each when the first block of its kind is shown. A stream of these blocks
 (`ChosenPagesStreamBlock`) instead gathers the ids of every page chosen in it, in every kind of
@@ -15,6 +15,8 @@ is shown, by `readers_may_follow`, the one rule every block holding a page asks.
 
 import copy
 from contextvars import ContextVar
+
+from django.utils.functional import cached_property
 
 from wagtail import blocks
 from wagtail.blocks import StreamValue
@@ -68,7 +70,7 @@ def load(ids) -> dict:
 
     if not ids:
         return {}
-    rows = chosen_stories.run(ids=sorted(ids))
+    rows = chosen_stories(sorted(ids))
     return {page.pk: page for page in specific_rows(rows, story_types(), others_generic=True)}
 
 
@@ -132,21 +134,23 @@ def chosen_ids(block, raw) -> list[int]:
 
 
 class ChosenPagesValue(StreamValue):
-    """A stream whose choosers load their pages in one batch (`ChosenPages`)."""
+    """A stream whose choosers load their pages in one batch (`ChosenPages`): each block read
+    from it is converted with the batch at hand."""
 
-    def _prefetch_blocks(self, type_name):
-        batch = self.__dict__.get("_chosen_pages")
-        if batch is None:
-            children = self.stream_block.child_blocks
-            batch = self._chosen_pages = ChosenPages(
-                pk
-                for item in self._raw_data
-                if item and item.get("type") in children
-                for pk in chosen_ids(children[item["type"]], item.get("value"))
-            )
-        token = _current.set(batch)
+    @cached_property
+    def chosen_pages(self) -> ChosenPages:
+        children = self.stream_block.child_blocks
+        return ChosenPages(
+            pk
+            for item in self.raw_data
+            if item and item.get("type") in children
+            for pk in chosen_ids(children[item["type"]], item.get("value"))
+        )
+
+    def __getitem__(self, i):
+        token = _current.set(self.chosen_pages)
         try:
-            super()._prefetch_blocks(type_name)
+            return super().__getitem__(i)
         finally:
             _current.reset(token)
 
@@ -157,5 +161,7 @@ class ChosenPagesStreamBlock(blocks.StreamBlock):
     def to_python(self, value):
         value = super().to_python(value)
         if type(value) is StreamValue and value.is_lazy:
-            value = ChosenPagesValue(self, value._raw_data, is_lazy=True, raw_text=value.raw_text)
+            value = ChosenPagesValue(
+                self, list(value.raw_data), is_lazy=True, raw_text=value.raw_text
+            )
         return value

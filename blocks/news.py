@@ -8,7 +8,6 @@ from wagtail.models import Page
 
 from sites.caching.tags import depends_on
 from sites.caching.tags import page as page_tag
-from sites.prepared import Prepared
 from sites.specific import specific_queryset, specific_rows
 from sites.visibility import privacy
 
@@ -22,13 +21,11 @@ def story_types():
     return [apps.get_model(label) for label in STORY_TYPES]
 
 
-def _chosen_stories(ids):
+def chosen_stories(ids):
+    """The stories `ids` (one query, not run yet): each in its type, with its language and
+    privacy, as cards show them."""
     pages = Page.objects.filter(pk__in=ids).select_related("locale").annotate(**privacy())
     return specific_queryset(pages, story_types(), bodies=False)[0]
-
-
-# Compiled once per worker for each number of stories chosen (sites.prepared).
-chosen_stories = Prepared(Page, _chosen_stories)
 
 
 class StoryChooserBlock(LoadsWithStream, blocks.PageChooserBlock):
@@ -48,9 +45,7 @@ class StoryChooserBlock(LoadsWithStream, blocks.PageChooserBlock):
         ):
             # Not from a stream, or a page of another type chosen (a generic page in the
             # stream's batch): loaded here, each in its type.
-            found = {
-                page.pk: page for page in specific_rows(chosen_stories.run(ids=ids), story_types())
-            }
+            found = {page.pk: page for page in specific_rows(chosen_stories(ids), story_types())}
         return chosen_in_order(values, found)
 
     def clean(self, value):

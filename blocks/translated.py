@@ -17,7 +17,6 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 
 from sites.caching.tags import depends_on, object_tags
 from sites.chrome import fresh, kept_chosen
-from sites.prepared import in_bulk
 from sites.specific import prefetch_hero_renditions, specific_pages
 from sites.visibility import RESTRICTED, readable, readable_now
 
@@ -152,7 +151,7 @@ class TranslatedChooserBlock(SnippetChooserBlock):
         """pk → object for the snippets `ids`, each with its translation in `language` (unless
         that is the source language): one query."""
         if language == settings.LANGUAGE_CODE:
-            return in_bulk(self.model_class, ids)
+            return self.model_class._default_manager.in_bulk(ids)
         model = self.target_model
         rows = model.objects.filter(
             Q(pk__in=ids)

@@ -13,6 +13,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import media
 from cms.choosers import ExternalLink
+from sites import routing
 from sites.agencies import listings as agency_listings
 from sites.agencies import redirects as agency_redirects
 from sites.api.api import api as public_api
@@ -71,12 +72,15 @@ if settings.DEBUG:
 # Uploads on the local media volume (none routed with S3 media or SERVE_MEDIA off).
 urlpatterns += media.urlpatterns()
 
-# Wagtail serves every site's pages, choosing the site by the request's host name and the
-# language by the address's prefix (/en/…, /es/…); / picks the reader's best language.
+# Wagtail's page serving (its hooks, in its order) from each site's kept chrome
+# (sites.routing.serve), choosing the site by the request's host name and the language by the
+# address's prefix (/en/…, /es/…); / picks the reader's best language. Wagtail's own patterns
+# follow for the rest (a private page's password form).
 urlpatterns += [path("", choose_language, name="choose_language")]
 urlpatterns += i18n_patterns(
     path("browse-more-safely/", browse_safely, name="browse_safely"),
     path("search/", search, name="search"),
+    re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -20,7 +20,6 @@ what it may change: the pages it is served or routed through, the site and the b
 
 from contextvars import ContextVar
 
-from django.http import Http404
 from django.http.request import split_domain_port
 from django.utils import translation
 
@@ -35,7 +34,6 @@ from .specific import specific_pages
 from .visibility import privacy
 
 REQUEST_ATTRIBUTE = "_lantern_chrome"
-CHECK_ATTRIBUTE = "_lantern_chrome_check"  # its versions, asked for as the request came in
 
 # The chrome of the request being served, for what has no request at hand (a block turning
 # its stored ids into objects): a holder ChromeMiddleware gives each request, which
@@ -66,11 +64,11 @@ class Chrome:
         self.navigation = navigation  # (title, url) of each menu item
         self.help_hotlines = hotlines
         # Every site's root path and address (Wagtail's Site.get_site_root_paths), which links
-        # are worked out from: otherwise read from the cache (Redis) for each page rendered.
+        # are worked out from (sites.addresses): otherwise read from the cache for each request.
         self.site_roots = site_roots
         # Markup that shows only this chrome ({% keep_with_site %}, sites.templatetags.
         # lantern_kept), by where it stands and the language: gone with the chrome.
-        self.pieces: dict[tuple, str] = {}
+        self.fragments: dict[tuple, str] = {}
         # Snippets pages' blocks chose (`kept_snippet_models`), by model, language and id, as
         # they were loaded (None for an id that no longer exists): gone with the chrome, which
         # any change to one of them replaces.
@@ -93,43 +91,42 @@ def chrome_for(request) -> Chrome | None:
     request (None otherwise, or where no site answers). Kept on the request: checked once."""
     if hasattr(request, REQUEST_ATTRIBUTE):
         return getattr(request, REQUEST_ATTRIBUTE)
-    check = request.__dict__.pop(CHECK_ATTRIBUTE, None)
     chrome = None
     if memo.enabled() and may_use_cache(request):
-        chrome = memo.remembered(chrome_key(request), lambda: build(request), check)
-    elif check is not None:
-        check.drop()
+        chrome = memo.remembered(chrome_key(request), lambda: build(request))
     setattr(request, REQUEST_ATTRIBUTE, chrome)
     if chrome is not None:
         holder = _serving.get()
         if holder is not None:
             holder[0] = chrome
-        settle(request, chrome)
+        hand_over(request, chrome)
     return chrome
+
+
+def site_for(request) -> Site | None:
+    """The request's site, as Wagtail's `Site.find_for_request` finds it: for a reader's
+    request, the one its chrome keeps (shared: never changed), with no query."""
+    chrome = chrome_for(request)
+    return chrome.site if chrome is not None else Site.find_for_request(request)
 
 
 def chrome_key(request) -> tuple:
     """What a chrome is kept under: the host name and port, and the language being read."""
-    hostname = split_domain_port(request._get_raw_host())[0]
+    hostname = split_domain_port(request.get_host())[0]
     return ("chrome", hostname, request.get_port(), translation.get_language())
 
 
-def settle(request, chrome: Chrome) -> None:
-    """Give the request what Wagtail and Lantern would otherwise load for it: its site, the
-    branding (`SiteBranding.for_request`) and the home pages (`languages.home_pages`)."""
+def hand_over(request, chrome: Chrome) -> None:
+    """Give the request what Lantern would otherwise load for it: every site's root
+    (`addresses.site_root_paths`), the branding (`SiteBranding.for_request` reads it from where
+    Wagtail's settings keep it on the request) and the home pages (`languages.home_pages`)."""
+    from .addresses import keep_site_root_paths
     from .branding import SiteBranding
 
-    if not hasattr(request, "_wagtail_cached_site_root_paths"):  # Page._get_site_root_paths
-        request._wagtail_cached_site_root_paths = chrome.site_roots
-    if getattr(request, "_wagtail_site", None) is None:
-        request._wagtail_site = fresh(chrome.site)
-    if request._wagtail_site.pk != chrome.site.pk:
-        return
+    keep_site_root_paths(request, chrome.site_roots)
     attribute = SiteBranding.get_cache_attr_name()
     if not hasattr(request, attribute):
-        branding = fresh(chrome.branding)
-        branding._request = request
-        setattr(request, attribute, branding)
+        setattr(request, attribute, fresh(chrome.branding))
     homes = getattr(request, "_lantern_home_pages", None)
     if homes is None:
         request._lantern_home_pages = homes = {}
@@ -137,12 +134,12 @@ def settle(request, chrome: Chrome) -> None:
 
 
 def build(request) -> Chrome | None:
+    from .addresses import keep_site_root_paths
     from .branding import SiteBranding
     from .context_processors import help_hotlines, menu_pages
     from .languages import SOURCE_LANGUAGE, home_pages
 
-    # Wagtail's lookup without its cache on the request: the kept site is never the request's.
-    site = Site._find_for_request(request)
+    site = Site.find_for_request(request)
     if site is None:
         return None
     branding = SiteBranding.for_site(site)
@@ -156,7 +153,7 @@ def build(request) -> Chrome | None:
         # itself: a new file (a new rendition address) must make a new chrome.
         depends_on(one(get_image_model(), branding.logo_id))
     roots = shared_roots(Site.get_site_root_paths())
-    request._wagtail_cached_site_root_paths = roots  # for the menu's links below
+    keep_site_root_paths(request, roots)  # for the menu's links below
     found = specific_pages(
         root.get_children().select_related("locale").annotate(**privacy()),
         root.specific_class.allowed_subpage_models(),
@@ -194,9 +191,10 @@ def fresh(obj, depth: int = 2):
         if value is obj:
             continue  # `specific` and the like, pointing back at the kept object
         if isinstance(value, StreamValue):
-            value = unread(value)
+            value = unread(obj, name, value)
+        elif isinstance(value, dict):
+            value = dict(value)  # what Django caches on an object (prefetched rows): its own
         values[name] = value
-    values.pop("_prefetched_objects_cache", None)
     copied.__dict__ = values
     state = obj._state.__class__()
     state.db, state.adding = obj._state.db, obj._state.adding
@@ -208,53 +206,21 @@ def fresh(obj, depth: int = 2):
     return copied
 
 
-def unread(value: StreamValue) -> StreamValue:
-    """The same stream, as it came from the database: nothing parsed or cached on it yet."""
-    raw = value._raw_data if value.is_lazy else value.get_prep_value()
-    copied = type(value)(value.stream_block, raw, is_lazy=True, raw_text=value.raw_text)
-    if hasattr(value, "_stream_field"):
-        copied._stream_field = value._stream_field
-    return copied
+def unread(obj, name: str, value: StreamValue) -> StreamValue:
+    """The stream `obj.name`, as it came from the database: nothing parsed or cached on it."""
+    raw = value.raw_text if value.raw_text is not None else list(value.raw_data)
+    return obj._meta.get_field(name).to_python(raw)
 
 
 class ChromeMiddleware:
-    """Routes a reader's request for a Wagtail page from the kept home page and its children:
-    Wagtail's own routing would load the site, the language, the home page and the child
-    again (`Page.route_for_request`, whose result it then takes from the request)."""
+    """Gives each request a holder for its chrome, which `kept_chosen` reads."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         token = _serving.set([None])
-        if memo.enabled() and may_use_cache(request):
-            # The kept chrome's versions, asked of Redis now and read when the chrome is first
-            # needed: the question travels while the request goes through the middleware after
-            # this one and Django finds its view, instead of the worker waiting for it there.
-            setattr(request, CHECK_ATTRIBUTE, memo.check(chrome_key(request)))
         try:
             return self.get_response(request)
         finally:
-            check = request.__dict__.pop(CHECK_ATTRIBUTE, None)
-            if check is not None:
-                check.drop()  # the request never needed its chrome
             _serving.reset(token)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        from wagtail.views import serve as wagtail_serve  # needs the models loaded
-
-        if view_func is not wagtail_serve or hasattr(request, "_wagtail_route_for_request"):
-            return None
-        chrome = chrome_for(request)
-        if chrome is None:
-            return None
-        path = view_args[0] if view_args else view_kwargs.get("path", "")
-        root = fresh(chrome.root)
-        root._lantern_children = chrome.root_children
-        try:
-            request._wagtail_route_for_request = root.route(
-                request, [component for component in path.split("/") if component]
-            )
-        except Http404:
-            request._wagtail_route_for_request = None
-        return None

@@ -8,14 +8,12 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.functional import cached_property
 
-from wagtail.models import Site
-
 from blocks.hotline import Hotline
 from blocks.translated import found_in_language
 
 from .branding import SiteBranding
 from .caching.tags import children, depends_on, model
-from .chrome import chrome_for
+from .chrome import chrome_for, site_for
 from .languages import SOURCE_LANGUAGE, home_pages
 from .visibility import readable
 
@@ -49,14 +47,13 @@ class SiteContext:
 
     @cached_property
     def site(self):
-        self.chrome  # noqa: B018 (for a reader, puts the kept site on the request)
-        return Site.find_for_request(self.request)
+        return site_for(self.request)
 
     @cached_property
     def branding(self):
         if not self.site:
             return SiteBranding()
-        if self.site == Site.find_for_request(self.request):
+        if self.site == site_for(self.request):
             return SiteBranding.for_request(self.request)  # shared with sites.languages
         return SiteBranding.for_site(self.site)
 

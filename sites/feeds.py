@@ -3,10 +3,11 @@
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from .branding import SiteBranding
 from .caching.tags import depends_on, tree
+from .chrome import site_for
 from .pages import AwarenessArticlePage, NewsStoryPage, by_story_date
 from .specific import specific_pages
 from .visibility import readable
@@ -23,7 +24,7 @@ class StoriesFeed(Feed):
 
     def get_object(self, request, *args, **kwargs):
         self.request = request
-        site = Site.find_for_request(request)
+        site = site_for(request)
         self.branding = SiteBranding.for_site(site)
         return self.root or site.root_page
 

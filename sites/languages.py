@@ -16,8 +16,9 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 
+from .addresses import full_page_url, page_url
 from .caching.tags import depends_on, model, tree
-from .prepared import Prepared, Written
+from .chrome import site_for
 from .routing import known_privacy
 from .specific import keep_loaded, specific_pages
 from .visibility import privacy, readable, readable_now, within
@@ -33,7 +34,7 @@ def configured_languages(site: Site, request=None) -> list[str]:
     """The languages the site's branding names, source language first, installed ones only."""
     from .branding import SiteBranding
 
-    if request is not None and Site.find_for_request(request) == site:
+    if request is not None and site_for(request) == site:
         return SiteBranding.for_request(request).language_codes  # cached on the request
     return SiteBranding.for_site(site).language_codes
 
@@ -116,9 +117,9 @@ def pages_under(paths: list[str], now=None, *, walk_order: bool = False):
     end, rather than sorting every page of the site first."""
     in_site = Q(pk__in=[])
     for path in paths:
-        if walk_order and type(path) is not Written:
+        if walk_order:
             in_site |= Q(path__startswith=path)
-        else:  # a Written path (PostgreSQL): the range, which its planner then sizes right
+        else:
             in_site |= within(path, inclusive=True)
     return readable(Page.objects, now).filter(in_site)
 
@@ -133,14 +134,9 @@ def best_language(accept_language: str, offered: list[str]) -> str:
     return offered[0]
 
 
-# The live translations of a page, on every page of a site in several languages: compiled once
-# per worker (sites.prepared).
-translations_of = Prepared(
-    Page,
-    lambda key, now: readable(Page.objects.filter(translation_key=key), now).select_related(
-        "locale"
-    ),
-)
+def translations_of(key, now):
+    """The live translations of the page whose translation key is `key`, with their locales."""
+    return readable(Page.objects.filter(translation_key=key), now).select_related("locale")
 
 
 def alternates(page: Page, site: Site, request=None) -> list[dict]:
@@ -157,7 +153,7 @@ def alternates(page: Page, site: Site, request=None) -> list[dict]:
         translations = {code: home for code, home in homes.items() if readable_now(home)}
     else:
         depends_on(model(PageViewRestriction))  # as `readable` says when it builds the query
-        found = translations_of.run(key=page.translation_key, now=timezone.now())
+        found = translations_of(page.translation_key, timezone.now())
         translations = {p.locale.language_code: p for p in found}
     current = page.locale.language_code
     names = installed_languages()
@@ -168,8 +164,8 @@ def alternates(page: Page, site: Site, request=None) -> list[dict]:
             {
                 "code": code,
                 "name": names.get(code, code),
-                "url": (target or home).get_url(request),
-                "full_url": (target or home).get_full_url(request),
+                "url": page_url((target or home).url_path, request, site.pk),
+                "full_url": full_page_url((target or home).url_path, request),
                 "current": code == current,
                 "translated": target is not None,
             }
@@ -199,7 +195,7 @@ class URLLanguageMiddleware:
 
 def choose_language(request):
     """/ : the site's home page in the reader's best language among the site's."""
-    site = Site.find_for_request(request)
+    site = site_for(request)
     if site is None:
         raise Http404("No site answers on this host name.")
     homes = home_pages(site, request)
@@ -228,7 +224,7 @@ def refuse_other_languages(page, request, serve_args, serve_kwargs):
     own; this turns that fallback into a 404.
     """
     language = translation.get_language()
-    site = Site.find_for_request(request)
+    site = site_for(request)
     if site is not None and not Page.locale.is_cached(page):
         # The site's home pages carry their language (and the language links need them):
         # the page's own costs no query then.

@@ -27,13 +27,12 @@ from .agencies.forms import AgencyPageForm
 from .api.preview import HeadlessPreviewMixin
 from .caching.tags import children, depends_on, model, one, tree
 from .caching.tags import page as page_tag
-from .prepared import Prepared, Written, plans_kept
 from .privacy import consent
 from .privacy.gate import PrivacyGateMixin
 from .routing import ReaderPageMixin
 from .sharing import partner_stories
 from .specific import cards, prefetch_hero_renditions, specific_queryset, specific_rows
-from .visibility import readable, within
+from .visibility import readable
 
 STORY_PAGE_TYPES = ["agency_sites.NewsStoryPage", "agency_sites.AwarenessArticlePage"]
 TAGGING_ROWS = "_lantern_tagging_rows"  # a routed story's tags (NewsStoryPage.routed_with)
@@ -130,12 +129,13 @@ def story_types() -> list:
     return [NewsStoryPage, AwarenessArticlePage]
 
 
-def _newest_stories(path, now):
-    """The three newest stories and articles under the page at `path`, as cards."""
+def newest_stories(path: str, now):
+    """The three newest stories and articles under the page at `path`, as cards (rows for
+    `sites.specific.specific_rows`)."""
     # The three newest of each type, walking its table's index by date. The site's pages are
     # matched by prefix, which SQLite looks up in no index: it walks the dates, newest first,
     # and stops at the third of the site's, rather than sorting every story of the site.
-    under = within(path) if type(path) is Written else Q(path__startswith=path)
+    under = Q(path__startswith=path)
     each = [
         readable(story_type.objects, now).filter(under).order_by("-date", "-pk").values("pk")[:3]
         for story_type in story_types()
@@ -150,22 +150,6 @@ def _newest_stories(path, now):
             newest |= Q(pk__in=ids)
     stories = by_story_date(Page.objects.filter(newest))[:3]
     return specific_queryset(stories, story_types(), bodies=False)[0]
-
-
-# Every home page asks: compiled once per worker (sites.prepared).
-_newest_stories_query = Prepared(Page, _newest_stories)
-
-
-def newest_stories(path: str, now):
-    """The three newest stories and articles under the page at `path`, as cards (rows for
-    `sites.specific.specific_rows`).
-
-    On PostgreSQL the site's path is written into the SQL: a generic plan made without it took
-    the site for a sliver of the install and scanned every page (2 ms at 1 site), so PostgreSQL
-    planned the query afresh on every home page instead (1 ms, against 0.1 ms to run it)."""
-    if plans_kept(Page):
-        path = Written(path)
-    return _newest_stories_query.run(path=path, now=now)
 
 
 def story_cards(pages) -> list:
@@ -271,14 +255,14 @@ class NewsStoryTag(TaggedItemBase):
     )
 
 
-_tag_rows = Prepared(
-    NewsStoryTag,
-    lambda ids: (
+def tag_rows(ids):
+    """(story id, tag id, name, slug) for the tags of the stories `ids`, in the order they
+    were added in, as `story.tags.all()` gives them."""
+    return (
         NewsStoryTag.objects.filter(content_object_id__in=ids)
-        .order_by("pk")  # the order they were added in, as `story.tags.all()` gives them
+        .order_by("pk")
         .values_list("content_object_id", "tag_id", "tag__name", "tag__slug")
-    ),
-)
+    )
 
 
 class TaggingRows(models.Aggregate):
@@ -325,7 +309,7 @@ def tags_of(story_ids) -> dict[int, list[tuple[str, str]]]:
     found, shown = {}, set()
     ids = sorted(set(story_ids))
     if ids:
-        for story, tag, name, slug in _tag_rows.run(ids=ids):
+        for story, tag, name, slug in tag_rows(ids):
             found.setdefault(story, []).append((name, slug))
             shown.add(one(Tag, tag))
         depends_on(*shown)

@@ -8,14 +8,14 @@ it is private: a public page then needs no query at all to be checked.
 """
 
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 
+from wagtail import hooks
 from wagtail.models import Page, PageViewRestriction
 
-from .addresses import url_parts
+from .addresses import page_url, url_parts
 from .caching.tags import depends_on, model
-from .chrome import fresh
-from .prepared import Prepared
+from .chrome import chrome_for, fresh, site_for
 from .specific import specific_queryset, specific_rows
 from .visibility import RESTRICTED, UNDER_ALIAS, privacy
 
@@ -27,40 +27,61 @@ def known_privacy(page, loaded) -> None:
             setattr(page, name, getattr(loaded, name))
 
 
-_child_queries: dict[type, tuple[Prepared, list]] = {}
+# Where a home page routed from a site's chrome keeps its children (`ReaderPageMixin.child_at`).
+KEPT_CHILDREN = "lantern_kept_children"
+# Where a page found by routing keeps the page it was routed through (`routed_parent`).
+ROUTED_FROM = "lantern_routed_from"
 
 
-def child_query(parent_class) -> tuple[Prepared, list]:
-    """The query finding a child of a page of `parent_class` by its slug, as a page of any
-    type that may be its child, prepared once (sites.prepared); and those types."""
-    if parent_class not in _child_queries:
-        types = specific_queryset(Page.objects.none(), parent_class.allowed_subpage_models())[1]
+def serve(request, path):
+    """Wagtail's `serve` view, running the same hooks in the same order (`on_serve_page`,
+    `before_serve_page`), with a reader's request routed from the home page and its children
+    that the site's chrome keeps: Wagtail's own routing would load the site, the language, the
+    home page and the child again."""
+    route_result = route_for_request(request, path)
+    if route_result is None:
+        raise Http404
+    page, args, kwargs = route_result
 
-        # What a page type shows from other tables, brought with it (a story's tags).
-        shown = {
-            name: expression
-            for model in types
-            for name, expression in getattr(model, "routed_with", dict)().items()
-        }
+    def serve_chain(page, request, args, kwargs):
+        return page.serve(request, *args, **kwargs)
 
-        def build(path, depth, slug):
-            children = Page.objects.filter(path__startswith=path, depth=depth, slug=slug)
-            return specific_queryset(
-                children.select_related("locale").annotate(**privacy(), **shown), types
-            )[0]
-
-        _child_queries[parent_class] = (Prepared(Page, build), types)
-    return _child_queries[parent_class]
+    for wrap in reversed(hooks.get_hooks("on_serve_page")):
+        serve_chain = wrap(serve_chain)
+    for fn in hooks.get_hooks("before_serve_page"):
+        result = fn(page, request, args, kwargs)
+        if isinstance(result, HttpResponse):
+            return result
+    return serve_chain(page, request, args, kwargs)
 
 
-def known_empty(queryset):
-    """`queryset.none()`, known to be empty without asking: Django compiles an empty queryset
-    before finding it has nothing to ask (2% of an uncached story, for the check of its view
-    restrictions that Wagtail makes on every page it serves). Chained (`.order_by()`,
-    `.exists()` in the admin), it is an ordinary empty queryset."""
-    queryset._result_cache = []
-    queryset._prefetch_done = True
-    return queryset
+def route_for_request(request, path: str):
+    """(page, args, kwargs) for `path` on the request's site, or None: as Wagtail's
+    `Page.route_for_request`, from the site's chrome when the request has one."""
+    chrome = chrome_for(request)
+    if chrome is None:
+        return Page.route_for_request(request, path)
+    root = fresh(chrome.root)
+    setattr(root, KEPT_CHILDREN, chrome.root_children)
+    try:
+        return root.route(request, [component for component in path.split("/") if component])
+    except Http404:
+        return None
+
+
+def child_query(parent_class, path, depth, slug):
+    """The query finding the child at `slug` of the page of `parent_class` at `path`, as a
+    page of any type that may be its child (not run yet); and those types."""
+    types = specific_queryset(Page.objects.none(), parent_class.allowed_subpage_models())[1]
+    # What a page type shows from other tables, brought with it (a story's tags).
+    shown = {
+        name: expression
+        for model in types
+        for name, expression in getattr(model, "routed_with", dict)().items()
+    }
+    children = Page.objects.filter(path__startswith=path, depth=depth, slug=slug)
+    query = children.select_related("locale").annotate(**privacy(), **shown)
+    return specific_queryset(query, types)[0], types
 
 
 class ReaderPageMixin:
@@ -73,21 +94,34 @@ class ReaderPageMixin:
         child = self.child_at(path_components[0])
         if child is None:
             raise Http404
-        child._cached_parent_obj = self  # its get_parent() costs nothing (as in Wagtail's route)
+        setattr(child, ROUTED_FROM, self)
         return child.route(request, path_components[1:])
 
+    def routed_parent(self):
+        """The page above this one: the one routing came through (no query), else Wagtail's
+        `get_parent()`."""
+        return getattr(self, ROUTED_FROM, None) or self.get_parent()
+
     def get_url_parts(self, request=None):
-        return url_parts(self, request, super().get_url_parts)
+        return url_parts(self.url_path, request, super().get_url_parts)
+
+    def get_url(self, request=None, current_site=None):
+        """Wagtail's answer (relative on the request's site, full on another), from the
+        addresses a worker keeps and the site roots the request has (sites.addresses)."""
+        if request is None:
+            return super().get_url(request, current_site)
+        site = current_site or site_for(request)
+        return page_url(self.url_path, request, site.pk if site is not None else None)
 
     def child_at(self, slug):
         """The child page at `slug`, specific, with its locale and privacy, or None: one query,
         or none for the children of a home page a worker keeps (sites.chrome)."""
-        kept = getattr(self, "_lantern_children", None)
+        kept = getattr(self, KEPT_CHILDREN, None)
         if kept is not None:
             child = kept.get(slug)
             return fresh(child) if child is not None else None
-        prepared, types = child_query(self.specific_class)
-        found = specific_rows(prepared.run(path=self.path, depth=self.depth + 1, slug=slug), types)
+        query, types = child_query(self.specific_class, self.path, self.depth + 1, slug)
+        found = specific_rows(query, types)
         return found[0] if found else None
 
     def get_view_restrictions(self):
@@ -95,7 +129,7 @@ class ReaderPageMixin:
         above it (for an alias, its source's). None to look up when routing found none."""
         depends_on(model(PageViewRestriction))  # made private later: the page cache must know
         if getattr(self, RESTRICTED, None) is False and getattr(self, UNDER_ALIAS, None) is False:
-            return known_empty(PageViewRestriction.objects.none())
+            return PageViewRestriction.objects.none()
         # One query, where Wagtail takes two (the ancestors, then their restrictions).
         step = self.steplen
         paths = [self.path[:end] for end in range(step, len(self.path) + 1, step)]

@@ -8,13 +8,12 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import translation
 
-from wagtail.models import Site
-
+from .chrome import site_for
 from .languages import offered_languages
 
 
 def browse_safely(request):
-    site = Site.find_for_request(request)
+    site = site_for(request)
     if site is not None and translation.get_language() not in offered_languages(site, request):
         raise Http404("This site is not published in this language.")
     return TemplateResponse(request, "sites/browse_safely.html", {"page": None})

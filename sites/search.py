@@ -11,8 +11,9 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import translation
 
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
+from .chrome import site_for
 from .languages import home_pages
 from .visibility import expired
 
@@ -27,7 +28,7 @@ def words(query: str) -> str:
 
 
 def search(request):
-    site = Site.find_for_request(request)
+    site = site_for(request)
     home = home_pages(site, request).get(translation.get_language()) if site else None
     if home is None:
         raise Http404("This site is not published in this language.")

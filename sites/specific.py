@@ -9,13 +9,12 @@ the objects each type's own foreign keys name, and the sizes of all the pictures
 come in one more query.
 """
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import prefetch_related_objects
 
 from wagtail.fields import StreamField
-from wagtail.images import get_image_model
 from wagtail.models import Page, get_page_models
-
-from .prepared import Prepared
 
 
 def page_types() -> list[type[Page]]:
@@ -25,6 +24,13 @@ def page_types() -> list[type[Page]]:
         for model in get_page_models()
         if model is not Page and model._meta.get_parent_list() == [Page]
     ]
+
+
+def type_ids(*types) -> list[int]:
+    """The content type ids of `types` and their subclasses, as Wagtail's `.type()` filters
+    by them."""
+    models = {model for model in apps.get_models() if issubclass(model, types)}
+    return sorted(ct.pk for ct in ContentType.objects.get_for_models(*models).values())
 
 
 def own_foreign_keys(model) -> list[str]:
@@ -120,39 +126,10 @@ def prefetch_renditions(images) -> None:
     markup this worker keeps are left out: they are shown without their sizes."""
     from .templatetags.lantern_images import pictured
 
-    fresh = [
-        image
-        for image in images
-        if image is not None
-        and "renditions" not in image.__dict__.get("_prefetched_objects_cache", {})
-        and not pictured(image)
-    ]
-    if not fresh:
-        return
-    rendition_model = get_image_model().get_rendition_model()
-    found = {image.pk: [] for image in fresh}
-    for rendition in _renditions(rendition_model).run(ids=sorted(found)):
-        found[rendition.image_id].append(rendition)
-    for image in fresh:
-        # As prefetch_related_objects(fresh, "renditions") leaves them, with the query's
-        # SQL compiled once per worker (sites.prepared).
-        for rendition in found[image.pk]:
-            rendition_model.image.field.set_cached_value(rendition, image)
-        renditions = image.renditions.get_queryset()
-        renditions._result_cache = found[image.pk]
-        renditions._prefetch_done = True
-        image.__dict__.setdefault("_prefetched_objects_cache", {})["renditions"] = renditions
-
-
-_rendition_queries: dict[type, Prepared] = {}
-
-
-def _renditions(rendition_model) -> Prepared:
-    if rendition_model not in _rendition_queries:
-        _rendition_queries[rendition_model] = Prepared(
-            rendition_model, lambda ids: rendition_model.objects.filter(image_id__in=ids)
-        )
-    return _rendition_queries[rendition_model]
+    # Django's prefetch leaves out the images whose sizes it already brought.
+    wanted = [image for image in images if image is not None and not pictured(image)]
+    if wanted:
+        prefetch_related_objects(wanted, "renditions")
 
 
 def prefetch_hero_renditions(pages) -> None:

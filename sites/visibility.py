@@ -10,8 +10,7 @@ own `.public()` first loads every restriction of the install, one more query eac
 used, and a reader page used it three to six times.
 """
 
-from django.db.models import CharField, Exists, IntegerField, OuterRef, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.utils import timezone
@@ -19,7 +18,6 @@ from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
 from .caching.tags import depends_on, model
-from .prepared import Written
 
 # Above every character of a tree path (0-9, A-Z), in SQLite's byte order and in the "C"
 # collation Wagtail gives the path column on PostgreSQL.
@@ -30,38 +28,17 @@ def within(path: str, *, inclusive: bool = False) -> Q:
     """Pages under the page at `path` (and that page itself when `inclusive`), as a range of
     paths. The same pages as `path__startswith`, but a range is one the path's index can walk:
     SQLite never uses an index for LIKE, and scanned every page of the install (50,000 at 50
-    sites) to find one site's.
-
-    A `Written` path (sites.prepared) is written into the SQL, the range's ends both: a
-    prepared query's generic plan on PostgreSQL then knows how much of the install they take
-    in."""
+    sites) to find one site's."""
     upper = path + PAST_PATH
-    if type(path) is Written:
-        path, upper = written(path), written(upper)
     lower = {"path__gte": path} if inclusive else {"path__gt": path}
     return Q(**lower, path__lt=upper)
-
-
-def written(path: str) -> RawSQL:
-    """A tree path (or one just past a page's, ending in PAST_PATH) as an SQL string."""
-    Written.check(path.removesuffix(PAST_PATH))  # a tree path's characters: nothing to quote
-    return RawSQL(f"'{path}'", (), output_field=CharField())  # noqa: S611 (checked)
-
-
-def literal(number: int) -> RawSQL:
-    """`number` written into the SQL, not passed as a value. PostgreSQL keeps a generic plan for
-    a prepared query (sites.prepared), made without its values: a constant passed as a value is
-    then unknown to it. `alias_of > $5` looked to it like a third of every page, and it scanned
-    every page of the install (50,000 at 50 sites: 17 ms) where `alias_of > 0` walks the index
-    of a handful of aliases."""
-    return RawSQL(str(int(number)), (), output_field=IntegerField())  # noqa: S611 (an int)
 
 
 def over(path, field: str = "path") -> Q:
     """Rows whose `field` (a tree path) is `path` or one of its ancestors' paths.
 
     `path` may be an expression, such as OuterRef("path") in a subquery."""
-    return Q(**{field: Substr(path, literal(1), Length(field))})
+    return Q(**{field: Substr(path, Value(1), Length(field))})
 
 
 def restrictions_over(path):
@@ -73,7 +50,7 @@ def aliases_over(path):
     """The pages at `path` or above it that are aliases (whose privacy is their source's)."""
     # `alias_of > 0` rather than "is not null": the same rows, but the databases then walk the
     # index of aliases (a handful) instead of every page of the install for each page checked.
-    return Page.objects.filter(over(path), alias_of_id__gt=literal(0))
+    return Page.objects.filter(over(path), alias_of_id__gt=0)
 
 
 # What a page loaded with `privacy()` knows: a view restriction on it or above it; it or a

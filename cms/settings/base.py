@@ -166,9 +166,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # each worker reconnects on its next request, with no restart of gunicorn.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# The queries every reader page runs are kept prepared by PostgreSQL, per connection
-# (sites.prepared.on_server). Off for a pooler that cannot keep statements prepared.
-LANTERN_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Wagtail's search index uses PostgreSQL's full-text fields, which Django 6.0's system
     # checks refuse without this app (postgres.E005).
@@ -177,10 +174,12 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # A server out of reach fails a request (503, cms.health) in seconds rather than holding a
     # worker; `?connect_timeout=N` in DATABASE_URL says otherwise.
     options.setdefault("connect_timeout", 3)
-    if LANTERN_PREPARED_STATEMENTS:
-        # psycopg's own default, which Django turns off: a query run five times on a
-        # connection is prepared. Only the cursors of sites.prepared bind on the server, and
-        # only those can be prepared; Django's own bind on the client and never are.
+    if env.bool("DB_SERVER_SIDE_BINDING", default=False):
+        # Django's documented option: values sent apart from the SQL, and psycopg's own
+        # default of preparing a query run five times on a connection, parsed and planned
+        # once. Off by default: some of Django's SQL needs client-side binding (Django
+        # ticket #34255), and a pooler must be able to keep statements prepared.
+        options["server_side_binding"] = True
         options.setdefault("prepare_threshold", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -427,7 +426,10 @@ LOGGING = {
         "text": {"format": "%(levelname)s %(name)s %(message)s"},
         "json": {"()": "cms.observability.JsonFormatter"},
     },
-    "filters": {"request": {"()": "cms.observability.RequestContextFilter"}},
+    "filters": {
+        "request": {"()": "cms.observability.RequestContextFilter"},
+        "already_logged": {"()": "cms.observability.AlreadyLoggedFilter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -437,5 +439,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL")},
     # Wagtail runs its search-index and reference-index updates as tasks: one line per save.
-    "loggers": {"django_tasks": {"level": "WARNING"}},
+    "loggers": {
+        "django_tasks": {"level": "WARNING"},
+        # A 503 that cms.health has explained once is not logged again with a traceback.
+        "django.request": {"filters": ["already_logged"]},
+    },
 }

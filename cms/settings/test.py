@@ -19,7 +19,14 @@ LANTERN_CHROME_CACHE = False
 MEDIA_ROOT = tempfile.mkdtemp(prefix="lantern-test-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="lantern-test-static-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Lines go to pytest's capture; Django's line for a 503 already explained is left out, as in
+# production (cms.observability.AlreadyLoggedFilter).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"already_logged": {"()": "cms.observability.AlreadyLoggedFilter"}},
+    "loggers": {"django.request": {"filters": ["already_logged"]}},
+}
 # Sign-in throttling (django-axes) stays on, as in production. Client.force_login() is not
 # affected; Client.login() must pass the request django-axes checks each sign-in against:
 # client.login(request=RequestFactory().post("/admin/login/"), username=..., password=...).

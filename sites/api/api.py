@@ -21,9 +21,9 @@ from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
 from blocks.regions import US_STATES
 
+from .. import chrome
 from ..branding import SiteBranding
 from ..caching.tags import depends_on, model
-from ..chrome import chrome_for
 from ..context_processors import SiteContext
 from ..help.models import LANGUAGES as HELP_LANGUAGES
 from ..help.models import Service
@@ -31,8 +31,7 @@ from ..help.search import find_help
 from ..help.zips import ZipError, normalise_zip, state_for_zip
 from ..languages import SOURCE_LANGUAGE, home_pages, home_paths, live_pages, pages_under
 from ..pages import NewsStoryTag, tagging_rows, tags_in
-from ..prepared import Prepared, Written, plans_kept, type_ids
-from ..specific import page_types, specific_pages
+from ..specific import page_types, specific_pages, type_ids
 from ..visibility import within
 from . import schemas, serializers
 from .preview import DraftPreview
@@ -70,8 +69,7 @@ def site_for(request: HttpRequest, site: str | None) -> Site:
         if found is None:
             raise HttpError(404, f"No site answers on '{site}'.")
         return found
-    chrome_for(request)  # a reader's: the site and its home pages as the worker keeps them
-    return Site.find_for_request(request)
+    return chrome.site_for(request)  # a reader's: as the worker keeps it (sites.chrome)
 
 
 def site_or_network(site: Site, locale: str | None = None) -> Q:
@@ -89,7 +87,7 @@ def serializer_for(request) -> PageSerializer:
 
 def branding_for(request, site: Site) -> SiteBranding:
     """The site's branding: the request's own is loaded once a request (Wagtail keeps it)."""
-    if site == Site.find_for_request(request):
+    if site == chrome.site_for(request):
         return SiteBranding.for_request(request)
     return SiteBranding.for_site(site)
 
@@ -242,41 +240,17 @@ def listing(
     return pages.order_by(*ORDERINGS[filters.order])
 
 
-_window_queries: dict[tuple, Prepared] = {}
-MAX_WINDOW_QUERIES = 500  # kinds of listing kept compiled (beyond: compiled each time)
-
-
-def window_query(filters, languages: int) -> Prepared:
-    """The query of one window of a listing, prepared for its kind: the filters used (not
-    their values), the order, the window and the number of languages."""
-    kind = (
-        filters.type,
-        filters.parent is not None,
-        bool(filters.tag),
-        filters.order,
-        filters.offset,
-        filters.limit,
-        languages,
-    )
-    prepared = _window_queries.get(kind)
-    if prepared is None:
-
-        def build(**values):
-            # Each row also carries how many pages the listing has in all (a subquery the
-            # database runs once): no second query, compiled afresh, to count them.
-            counted = listing(filters, **values).order_by().values(n=Func("pk", function="COUNT"))
-            window = listing(filters, walk_order=True, **values)
-            # Rows, not objects: a page and its specific page made for each were half a
-            # listing's time. What the summaries show, from whichever type's table has it,
-            # and each story's tags (no query of their own).
-            plain, own = serializers.listed_columns(page_types())
-            window = window.values(*plain, **own, listed=Subquery(counted), tagging=tagging_rows())
-            return window[filters.offset : filters.offset + filters.limit]
-
-        prepared = Prepared(Page, build)
-        if len(_window_queries) < MAX_WINDOW_QUERIES:
-            _window_queries[kind] = prepared
-    return prepared
+def window_query(filters, **values):
+    """The rows of one window of a listing (not run yet), each also carrying how many pages
+    the listing has in all (a subquery the database runs once, not a second query)."""
+    counted = listing(filters, **values).order_by().values(n=Func("pk", function="COUNT"))
+    window = listing(filters, walk_order=True, **values)
+    # Rows, not objects: a page and its specific page made for each were half a listing's
+    # time. What the summaries show, from whichever type's table has it, and each story's
+    # tags (no query of their own).
+    plain, own = serializers.listed_columns(page_types())
+    window = window.values(*plain, **own, listed=Subquery(counted), tagging=tagging_rows())
+    return window[filters.offset : filters.offset + filters.limit]
 
 
 @api.get(
@@ -288,8 +262,6 @@ def window_query(filters, languages: int) -> Prepared:
 def list_pages(request, response: HttpResponse, filters: Query[PageFilters]):
     site = site_for(request, filters.site)
     paths = home_paths(site, request, filters.locale or SOURCE_LANGUAGE)
-    if plans_kept(Page):  # PostgreSQL: each site's listing planned for it (sites.prepared)
-        paths = [Written(path) for path in paths]
     values = {f"path{number}": path for number, path in enumerate(paths)}
     values["now"] = timezone.now()
     if filters.parent is not None:
@@ -305,9 +277,8 @@ def list_pages(request, response: HttpResponse, filters: Query[PageFilters]):
     if values is None:
         count, window = 0, []
     else:
-        # The window's pages in their own types, whatever the types, in one query
-        # (sites.specific), compiled once per worker for each kind of listing (sites.prepared).
-        window = list(window_query(filters, len(paths)).run(**values))
+        # The window's pages in their own types, whatever the types, in one query.
+        window = list(window_query(filters, **values))
         if window:
             count = window[0]["listed"]
         elif filters.offset:  # past the end: the count is still the listing's

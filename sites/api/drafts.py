@@ -6,8 +6,10 @@ and images refused), saved as a revision like an admin draft, and submitted to t
 workflow as the admin's "Submit for moderation" does. Nothing here publishes.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.utils.text import slugify
 
 from wagtail.admin.panels import get_form_for_model
 from wagtail.api.v3.form_data import build_form_data
@@ -117,6 +119,18 @@ def required_fields(model: type[Model], fields: list[str]) -> list[str]:
     ]
 
 
+def free_slug(parent: Page, title: str) -> str:
+    """A slug from `title` that no child of `parent` has, as Wagtail's editor makes one
+    (title-2, title-3… when taken)."""
+    base = slugify(str(title), allow_unicode=getattr(settings, "WAGTAIL_ALLOW_UNICODE_SLUGS", True))
+    taken = set(parent.get_children().filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
 def create_draft(user, kind: str, parent: Page, data) -> Page:
     model, fields = WRITABLE[kind]
     if not parent.permissions_for_user(user).can_add_subpage():
@@ -132,10 +146,7 @@ def create_draft(user, kind: str, parent: Page, data) -> Page:
     form_fields = sorted(set(payload) | set(required_fields(model, fields)))
     page = model(owner=user, locale=parent.locale)
     if "slug" not in payload and payload.get("title"):
-        page.title = payload["title"]
-        page._cached_parent_obj = parent  # lets Wagtail pick a free slug among the siblings
-        page.minimal_clean()
-        payload["slug"] = page.slug
+        payload["slug"] = free_slug(parent, payload["title"])
         form_fields.append("slug")
     form = bind(model, page, parent, payload, form_fields, user)
     page = form.save(commit=False)

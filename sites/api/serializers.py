@@ -1,7 +1,5 @@
 """Pages, blocks and snippets as the public API's plain data (shapes in schemas.py)."""
 
-from functools import partial
-
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -16,7 +14,7 @@ from blocks.chosen import site_of
 from blocks.hotline import Hotline
 from blocks.regions import parse_states
 
-from ..addresses import url_parts
+from ..addresses import address_parts
 from ..help.models import HelpResource
 from ..help.pages import FindHelpPage
 from ..pages import (
@@ -173,22 +171,6 @@ def listed_columns(types) -> tuple[list[str], dict]:
     return plain, own
 
 
-class Address:
-    """A page's address as Wagtail works it out (`Page.get_url_parts`, the same code) from its
-    `url_path` alone: for a page read as a row, with no page object made for it."""
-
-    __slots__ = ("url_path",)
-
-    def __init__(self, url_path: str):
-        self.url_path = url_path
-
-    _get_site_root_paths = Page._get_site_root_paths
-    _get_relevant_site_root_paths = Page._get_relevant_site_root_paths
-
-    def get_url_parts(self, request=None):
-        return url_parts(self, request, partial(Page.get_url_parts, self))
-
-
 class PageSerializer:
     """Serialises pages for one request, sharing per-request lookups (site roots, tags).
 
@@ -241,7 +223,7 @@ class PageSerializer:
         fields = {name: row[column] for name, column in LISTED.items()}
         fields["type"] = PAGE_TYPES.get(model, "page")
         fields["summary"] = fields["summary"] or ""
-        return self._summary(Address(row["url_path"]).get_url_parts(self.request), fields, tags)
+        return self._summary(address_parts(row["url_path"], self.request), fields, tags)
 
     def _summary(self, url_parts, fields: dict, tags) -> dict:
         _, root_url, path = url_parts or (None, "", fields["url_path"])

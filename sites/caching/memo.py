@@ -51,19 +51,12 @@ def enabled() -> bool:
     return bool(settings.LANTERN_CHROME_CACHE)
 
 
-def check(key) -> None:
-    """None: a kept value's versions are read when it is used (`remembered`), not asked ahead.
-    `sites.chrome` calls this as a request comes in and hands the result to `remembered`."""
-    return None
-
-
-def remembered(key, build, check=None):
+def remembered(key, build):
     """`build()`'s value, kept under `key` while the tags recorded building it hold.
 
     `build` returns None for nothing to keep (a host name no site answers on): that is never
     kept. The value is shared by every request of this process: what uses it must not change
-    it (`sites.chrome.fresh` copies what a request may change). `check`: what `check` gave
-    (None); the versions are read here.
+    it (`sites.chrome.fresh` copies what a request may change).
     """
     if not enabled():
         return build()

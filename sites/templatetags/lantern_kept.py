@@ -16,8 +16,8 @@ is worked out before it and named as a value, as `story_url` above.
 
 `{% keep_with_site %}…{% endkeep_with_site %}` keeps what shows only the site's chrome (its
 branding, home page, help lines: `sites.chrome`) and the reader's language, on the kept
-chrome itself (`Chrome.pieces`): the help bar, the brand, the footer. An editor's change to
-any of them makes a new chrome, and the old one's pieces go with it. Where no chrome is kept
+chrome itself (`Chrome.fragments`): the help bar, the brand, the footer. An editor's change to
+any of them makes a new chrome, and the old one's fragments go with it. Where no chrome is kept
 (an editor, a preview) the piece is written afresh.
 
 Kept while `LANTERN_CHROME_CACHE` is on (what workers keep between requests, `sites.chrome`).
@@ -112,7 +112,7 @@ class KeepWithSiteNode(KeepNode):
         if chrome is None:
             return self.nodelist.render(context)
         key = (self.position, translation.get_language(), context.autoescape)
-        return self.kept(key, context, chrome.pieces)
+        return self.kept(key, context, chrome.fragments)
 
 
 def kept_at_all() -> bool:

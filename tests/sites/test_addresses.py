@@ -26,7 +26,7 @@ def test_every_page_has_the_address_wagtail_gives_it_in_every_language():
             for page in pages:
                 assert page.get_url_parts(request) == wagtails(page, request), page.url_path
                 assert page.get_url_parts() == wagtails(page), page.url_path
-    assert addresses._kept
+    assert addresses.kept
 
 
 def test_a_site_given_a_new_host_name_gives_its_pages_new_addresses(change):

@@ -96,7 +96,7 @@ def test_keep_names_what_it_shows():
 def kept_with_site() -> list:
     """Each piece kept with a site's chrome: its key, and last the chrome it is kept on."""
     chromes = [entry.value for entry in memo._entries.values() if isinstance(entry.value, Chrome)]
-    return [(*key, chrome) for chrome in chromes for key in chrome.pieces]
+    return [(*key, chrome) for chrome in chromes for key in chrome.fragments]
 
 
 def test_what_shows_only_the_site_is_kept_with_its_chrome_per_site_and_language():

@@ -253,8 +253,7 @@ def test_an_unknown_or_misspelt_parameter_is_refused_not_ignored():
 
 @pytest.mark.parametrize("order", ["-first_published_at", "title", "path"])
 def test_paging_through_a_listing_gives_every_page_once_in_order(order):
-    """Each window (limit and offset) is its own compiled query (sites.prepared): paged two
-    at a time, a listing is the same pages in the same order as in one window, in every
+    """Paged two at a time, a listing is the same pages in the same order as in one window, in every
     language and for each filter."""
     listings = [{}, {"type": "news_story"}, {"locale": "es"}, {"parent": harbor_index().pk}]
     for params in listings:
