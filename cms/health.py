@@ -18,7 +18,7 @@ from django.template import loader
 from django.utils import translation
 from django.views import defaults
 
-from cms.observability import class_name
+from cms.observability import class_name, logged_already
 from sites.caching.store import raising
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class HealthCheckMiddleware:
                 response.content = b""
             # A failing check has said which part, at WARNING; Django's own error line for a
             # 503 would repeat it at ERROR for every probe, every few seconds.
-            response._has_been_logged = True
+            logged_already(request)
         response["Cache-Control"] = "no-store"
         return response
 
@@ -150,7 +150,7 @@ def database_unavailable(request, error) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     # The line above is the whole story: Django's own "Service Unavailable" error line, with its
     # traceback, would say it again at ERROR on every request while the database is away.
-    response._has_been_logged = True
+    logged_already(request)
     return response
 
 

@@ -58,11 +58,8 @@ def class_name(kind: type) -> str:
 
 
 def site_of(request) -> str | None:
-    """The Wagtail site the request was routed to once it is known, else its Host name (never
-    a client's address). Reads only what is already there: a log line must not query."""
-    site = getattr(request, "_wagtail_site", None)  # cached by Site.find_for_request
-    if site is not None:
-        return site.hostname
+    """The host name the request asked for (never a client's address): the site it reads.
+    Read from the request alone: a log line must not query."""
     host = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
     return split_domain_port(host)[0] or None
 
@@ -84,6 +81,23 @@ class RequestContextFilter(logging.Filter):
     def filter(self, record):
         record.request_id, record.site = request_context(record)
         return True
+
+
+# Set on a request whose answer has been logged already, with the reason (cms.health).
+LOGGED = "lantern_answer_logged"
+
+
+def logged_already(request) -> None:
+    """The request's answer is explained by a line already written: Django's own
+    `django.request` line for it (an ERROR with a traceback for a 503) is left out."""
+    setattr(request, LOGGED, True)
+
+
+class AlreadyLoggedFilter(logging.Filter):
+    """On `django.request`: drops the line for a request marked `logged_already`."""
+
+    def filter(self, record):
+        return not getattr(getattr(record, "request", None), LOGGED, False)
 
 
 class JsonFormatter(logging.Formatter):

@@ -56,6 +56,8 @@ from django.contrib.contenttypes.models import ContentType
 from wagtail import hooks
 from wagtail.documents import get_document_model
 
+from .media import new_upload
+
 logger = logging.getLogger(__name__)
 # pypdf logs each repair it makes to a file; a damaged upload is not an error of Lantern's.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -146,7 +148,7 @@ def warn_of_authors_in_upload(sender, instance, raw=False, **kwargs):
 
 def _warn(field_file, title):
     request = _request.get()
-    if request is None or not field_file or field_file._committed:
+    if request is None or not new_upload(field_file):
         return  # no one to tell, or no new file (an edit of the title or tags)
     try:
         field_file.open("rb")

@@ -95,11 +95,19 @@ def strip_uploaded_image_metadata(sender, instance, raw=False, **kwargs):
         _clean_new_file(instance, "file")
 
 
+def new_upload(field_file) -> bool:
+    """Whether `field_file` holds a file being saved, not one already in storage: Django keeps
+    a file given to a model open until it stores it, and opens a stored one only when it is
+    read. A stored file that was read before the save counts as new: cleaned again, which is
+    harmless."""
+    return bool(field_file) and not field_file.closed
+
+
 def _clean_new_file(instance, field_name):
     """Replace the instance's not-yet-stored file with a clean copy; (bytes, size) as stored,
     or None if there is no new file or Pillow cannot read it."""
     field_file = getattr(instance, field_name)
-    if not field_file or field_file._committed:
+    if not new_upload(field_file):
         return None  # no file, or the one already in storage (an edit of title or tags)
     field_file.open("rb")
     field_file.seek(0)
