@@ -19,8 +19,10 @@ class SiteSitemap(Sitemap):
             .specific()
         )
 
-    def _urls(self, page, protocol, domain):
-        """Wagtail's, with each page's translations in the sitemap as its alternates."""
+    def get_urls(self, page=1, site=None, protocol=None):
+        """The entries of one page of the sitemap, as Wagtail's sitemap lists them (each page's
+        own `get_sitemap_urls`), with each page's translations in the sitemap as its
+        alternates; `latest_lastmod` for Django's sitemap view, as Wagtail sets it."""
         entries, last_mods, by_key = [], set(), {}
         for item in self.paginator.page(page).object_list:
             for info in item.get_sitemap_urls(self.request):

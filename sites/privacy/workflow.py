@@ -109,7 +109,7 @@ class PrivacyScreenTask(AbstractGroupApprovalTask):
         return state if isinstance(state, PrivacyScreenState) else None
 
     def get_actions(self, obj, user):
-        if not (user.is_superuser or self._user_in_groups(user)):
+        if not self.user_can_access_editor(obj, user):  # a superuser or one of its groups
             return []
         state = self.current_state(obj)
         if state is not None and state.open_findings:
