@@ -5,7 +5,7 @@ stories of a page's related-stories blocks in one query, the page of its calls t
 another, each when the first block of its kind is shown. A stream of these blocks
 (`ChosenPagesStreamBlock`) instead gathers the ids of every page chosen in it, in every kind of
 block, from its stored data, and the first chooser to need a page loads them all, each in its
-own type with what a card shows (`blocks.news.chosen_stories`) and whether it is private. The
+own type with what a card shows (`chosen_stories`) and whether it is private. The
 other choosers take theirs from the same batch.
 
 Every chosen page is loaded, whatever its state: the admin edits the same values, and an
@@ -16,6 +16,7 @@ is shown, by `readers_may_follow`, the one rule every block holding a page asks.
 import copy
 from contextvars import ContextVar
 
+from django.apps import apps
 from django.utils.functional import cached_property
 
 from wagtail import blocks
@@ -23,7 +24,21 @@ from wagtail.blocks import StreamValue
 from wagtail.models import Page, PageViewRestriction
 
 from sites.caching.tags import depends_on, model
-from sites.visibility import RESTRICTED, readable_now
+from sites.specific import specific_queryset, specific_rows
+from sites.visibility import RESTRICTED, privacy, readable_now
+
+STORY_TYPES = ["agency_sites.NewsStoryPage", "agency_sites.AwarenessArticlePage"]
+
+
+def story_types():
+    return [apps.get_model(label) for label in STORY_TYPES]
+
+
+def chosen_stories(ids):
+    """The stories `ids` (one query, not run yet): each in its type, with its language and
+    privacy, as cards show them."""
+    pages = Page.objects.filter(pk__in=ids).select_related("locale").annotate(**privacy())
+    return specific_queryset(pages, story_types(), bodies=False)[0]
 
 
 class ChosenPages:
@@ -64,10 +79,6 @@ def chosen(ids) -> dict | None:
 
 
 def load(ids) -> dict:
-    from sites.specific import specific_rows
-
-    from .news import chosen_stories, story_types
-
     if not ids:
         return {}
     rows = chosen_stories(sorted(ids))

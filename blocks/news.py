@@ -1,31 +1,23 @@
 """Blocks that point readers at other stories."""
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 
 from wagtail import blocks
-from wagtail.models import Page
 
 from sites.caching.tags import depends_on
 from sites.caching.tags import page as page_tag
-from sites.specific import specific_queryset, specific_rows
-from sites.visibility import privacy
+from sites.specific import specific_rows
 
-from .chosen import LoadsWithStream, chosen, readers_may_follow, reading_site
+from .chosen import (
+    STORY_TYPES,
+    LoadsWithStream,
+    chosen,
+    chosen_stories,
+    readers_may_follow,
+    reading_site,
+    story_types,
+)
 from .translated import PageBatch, chosen_in_order
-
-STORY_TYPES = ["agency_sites.NewsStoryPage", "agency_sites.AwarenessArticlePage"]
-
-
-def story_types():
-    return [apps.get_model(label) for label in STORY_TYPES]
-
-
-def chosen_stories(ids):
-    """The stories `ids` (one query, not run yet): each in its type, with its language and
-    privacy, as cards show them."""
-    pages = Page.objects.filter(pk__in=ids).select_related("locale").annotate(**privacy())
-    return specific_queryset(pages, story_types(), bodies=False)[0]
 
 
 class StoryChooserBlock(LoadsWithStream, blocks.PageChooserBlock):

@@ -15,10 +15,24 @@ from django.utils.functional import cached_property
 from wagtail.models import Page
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from sites.caching.copies import request_copy
 from sites.caching.tags import depends_on, object_tags
-from sites.chrome import fresh, kept_chosen
 from sites.specific import prefetch_hero_renditions, specific_pages
 from sites.visibility import RESTRICTED, readable, readable_now
+
+# Where serving keeps the snippets blocks chose for the reader being served, by model: a
+# function serving registers (sites.chrome.kept_chosen) that returns a dict to keep them in, or
+# None (no chrome kept, or a model it does not keep).
+_kept_chosen = None
+
+
+def keeps_chosen_in(where) -> None:
+    global _kept_chosen
+    _kept_chosen = where
+
+
+def kept_chosen(model_class) -> dict | None:
+    return _kept_chosen(model_class) if _kept_chosen is not None else None
 
 
 def active_language(language: str | None = None) -> str:
@@ -143,7 +157,7 @@ class TranslatedChooserBlock(SnippetChooserBlock):
         values = list(values)
         language = active_language()
         ids = {pk for pk in values if pk is not None}
-        kept = kept_chosen(self.model_class)  # what the site's chrome keeps, for a reader
+        kept = kept_chosen(self.model_class)  # what serving keeps for a reader (`keeps_chosen_in`)
         found = self.loaded(ids, language) if kept is None else self.from_kept(kept, ids, language)
         return chosen_in_order(values, found)
 
@@ -179,12 +193,12 @@ class TranslatedChooserBlock(SnippetChooserBlock):
             loaded = self.loaded(missing, language)
             for pk in missing:
                 obj = loaded.get(pk)
-                kept[label, language, pk] = None if obj is None else fresh_with_translation(obj)
+                kept[label, language, pk] = None if obj is None else copy_with_translations(obj)
         found = {}
         for pk in ids:
             obj = kept[label, language, pk]
             if obj is not None:
-                found[pk] = obj = fresh_with_translation(obj)
+                found[pk] = obj = copy_with_translations(obj)
                 depends_on(*object_tags(obj))
                 translation = obj.__dict__.get(TRANSLATIONS, {}).get(language)
                 if translation is not None:
@@ -192,14 +206,14 @@ class TranslatedChooserBlock(SnippetChooserBlock):
         return found
 
 
-def fresh_with_translation(obj):
-    """A copy of a snippet for one request or for keeping (sites.chrome.fresh), with copies of
+def copy_with_translations(obj):
+    """A copy of a snippet for one request or for keeping (`request_copy`), with copies of
     the translations loaded with it."""
-    copied = fresh(obj)
+    copied = request_copy(obj)
     loaded = copied.__dict__.get(TRANSLATIONS)
     if loaded is not None:
         copied.__dict__[TRANSLATIONS] = {
-            language: None if translation is None else fresh(translation)
+            language: None if translation is None else request_copy(translation)
             for language, translation in loaded.items()
         }
     return copied

@@ -11,6 +11,16 @@ class SitesConfig(AppConfig):
     default = True  # this module holds a second AppConfig, below
 
     def ready(self):
+        from blocks import translated
+
+        from . import chrome
+        from .context_processors import build_chrome
+
+        # The site's chrome is built from everything a page shows, and keeps the snippets
+        # blocks choose (sites.chrome): registered here, so that neither imports the other.
+        chrome.builds_with(build_chrome)
+        translated.keeps_chosen_in(chrome.kept_chosen)
+
         from django.db.models.signals import post_migrate
 
         from .languages import ensure_locales

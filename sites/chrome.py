@@ -14,24 +14,22 @@ Only anonymous readers' requests use it (`caching.middleware.may_use_cache`): ed
 previews and the admin load everything afresh, as before. `LANTERN_CHROME_CACHE=False` turns
 it off.
 
-What is kept is shared by every request of the worker, so a request gets copies (`fresh`) of
+What is kept is shared by every request of the worker, so a request gets copies (`request_copy`) of
 what it may change: the pages it is served or routed through, the site and the branding.
 """
 
 from contextvars import ContextVar
 
+from django.apps import apps
 from django.http.request import split_domain_port
 from django.utils import translation
 
-from wagtail.blocks import StreamValue
-from wagtail.images import get_image_model
-from wagtail.models import PageViewRestriction, Site
+from wagtail.models import Site
 
+from .addresses import keep_site_root_paths
 from .caching import memo
+from .caching.copies import request_copy
 from .caching.middleware import may_use_cache
-from .caching.tags import children, depends_on, model, one, site_roots
-from .specific import specific_pages
-from .visibility import privacy
 
 REQUEST_ATTRIBUTE = "_lantern_chrome"
 
@@ -44,9 +42,17 @@ _serving: ContextVar[list | None] = ContextVar("lantern_chrome", default=None)
 def kept_snippet_models() -> tuple:
     """Snippets that blocks choose and the chrome keeps once loaded (`Chrome.chosen`): each
     chrome depends on every change to them (their model's tag), as it does for the help lines."""
-    from blocks.hotline import Hotline
+    return (apps.get_model("blocks", "Hotline"),)
 
-    return (Hotline,)
+
+# What builds a chrome for a request (None where no site answers): registered when the app is
+# ready (sites.context_processors.build_chrome), which needs everything a page shows.
+_builder = None
+
+
+def builds_with(builder) -> None:
+    global _builder
+    _builder = builder
 
 
 class Chrome:
@@ -78,7 +84,7 @@ class Chrome:
 def kept_chosen(model_class) -> dict | None:
     """Where the request's chrome keeps the snippets of `model_class` that blocks chose (by
     (label, language, id)), or None when it has no chrome or does not keep them. What is in it
-    is shared by every request of the worker: hand out copies (`fresh`)."""
+    is shared by every request of the worker: hand out copies (`request_copy`)."""
     holder = _serving.get()
     chrome = holder[0] if holder is not None else None
     if chrome is None or model_class not in kept_snippet_models():
@@ -93,7 +99,7 @@ def chrome_for(request) -> Chrome | None:
         return getattr(request, REQUEST_ATTRIBUTE)
     chrome = None
     if memo.enabled() and may_use_cache(request):
-        chrome = memo.remembered(chrome_key(request), lambda: build(request))
+        chrome = memo.remembered(chrome_key(request), lambda: _builder(request))
     setattr(request, REQUEST_ATTRIBUTE, chrome)
     if chrome is not None:
         holder = _serving.get()
@@ -120,51 +126,14 @@ def hand_over(request, chrome: Chrome) -> None:
     """Give the request what Lantern would otherwise load for it: every site's root
     (`addresses.site_root_paths`), the branding (`SiteBranding.for_request` reads it from where
     Wagtail's settings keep it on the request) and the home pages (`languages.home_pages`)."""
-    from .addresses import keep_site_root_paths
-    from .branding import SiteBranding
-
     keep_site_root_paths(request, chrome.site_roots)
-    attribute = SiteBranding.get_cache_attr_name()
+    attribute = apps.get_model("agency_sites", "SiteBranding").get_cache_attr_name()
     if not hasattr(request, attribute):
-        setattr(request, attribute, fresh(chrome.branding))
+        setattr(request, attribute, request_copy(chrome.branding))
     homes = getattr(request, "_lantern_home_pages", None)
     if homes is None:
         request._lantern_home_pages = homes = {}
     homes.setdefault(chrome.site.pk, chrome.homes)
-
-
-def build(request) -> Chrome | None:
-    from .addresses import keep_site_root_paths
-    from .branding import SiteBranding
-    from .context_processors import help_hotlines, menu_pages
-    from .languages import SOURCE_LANGUAGE, home_pages
-
-    site = Site.find_for_request(request)
-    if site is None:
-        return None
-    branding = SiteBranding.for_site(site)
-    homes = home_pages(site)
-    root = site.root_page.localized.specific
-    depends_on(children(root), model(PageViewRestriction))  # a child published, a page made private
-    depends_on(site_roots())  # bumped whenever Wagtail forgets its own copy (caching.invalidation)
-    depends_on(*(model(kept) for kept in kept_snippet_models()))  # Chrome.chosen
-    if branding.logo_id:
-        # The logo's {% image %} is in markup kept with the chrome, which never loads the image
-        # itself: a new file (a new rendition address) must make a new chrome.
-        depends_on(one(get_image_model(), branding.logo_id))
-    roots = shared_roots(Site.get_site_root_paths())
-    keep_site_root_paths(request, roots)  # for the menu's links below
-    found = specific_pages(
-        root.get_children().select_related("locale").annotate(**privacy()),
-        root.specific_class.allowed_subpage_models(),
-    )
-    root_children = {child.slug: child for child in found}
-    language = translation.get_language()
-    home = homes.get(language) if language != SOURCE_LANGUAGE else None
-    home = home or site.root_page.specific
-    navigation = [(page.title, page.get_url(request)) for page in menu_pages(home)]
-    hotlines = help_hotlines(branding)
-    return Chrome(site, branding, homes, root, root_children, home, navigation, hotlines, roots)
 
 
 _roots: list = []
@@ -177,39 +146,6 @@ def shared_roots(roots: list) -> list:
     if roots != _roots:
         _roots = roots
     return _roots
-
-
-def fresh(obj, depth: int = 2):
-    """A copy of a kept model instance for one request to use as its own: its own attributes,
-    its own copies of the objects loaded with it, and its StreamFields unread, so nothing a
-    request reads or caches on it (a block's prefetched pages, an image's sizes) reaches the
-    next request. Objects loaded with it are copied `depth` levels down (their own, beyond,
-    are shared: a page's locale's objects, say)."""
-    copied = obj.__class__.__new__(obj.__class__)
-    values = {}
-    for name, value in obj.__dict__.items():
-        if value is obj:
-            continue  # `specific` and the like, pointing back at the kept object
-        if isinstance(value, StreamValue):
-            value = unread(obj, name, value)
-        elif isinstance(value, dict):
-            value = dict(value)  # what Django caches on an object (prefetched rows): its own
-        values[name] = value
-    copied.__dict__ = values
-    state = obj._state.__class__()
-    state.db, state.adding = obj._state.db, obj._state.adding
-    state.fields_cache = {
-        name: fresh(related, depth - 1) if depth and hasattr(related, "_state") else related
-        for name, related in obj._state.fields_cache.items()
-    }
-    copied._state = state
-    return copied
-
-
-def unread(obj, name: str, value: StreamValue) -> StreamValue:
-    """The stream `obj.name`, as it came from the database: nothing parsed or cached on it."""
-    raw = value.raw_text if value.raw_text is not None else list(value.raw_data)
-    return obj._meta.get_field(name).to_python(raw)
 
 
 class ChromeMiddleware:

@@ -8,14 +8,19 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.functional import cached_property
 
+from wagtail.images import get_image_model
+from wagtail.models import PageViewRestriction, Site
+
 from blocks.hotline import Hotline
 from blocks.translated import found_in_language
 
+from .addresses import keep_site_root_paths
 from .branding import SiteBranding
-from .caching.tags import children, depends_on, model
-from .chrome import chrome_for, site_for
+from .caching.tags import children, depends_on, model, one, site_roots
+from .chrome import Chrome, chrome_for, kept_snippet_models, shared_roots, site_for
 from .languages import SOURCE_LANGUAGE, home_pages
-from .visibility import readable
+from .specific import specific_pages
+from .visibility import privacy, readable
 
 
 def help_hotlines(branding) -> list:
@@ -103,3 +108,33 @@ class SiteContext:
 
 def site_context(request):
     return {"lantern": SiteContext(request)}
+
+
+def build_chrome(request) -> Chrome | None:
+    """The chrome of the request's site in the language being read (sites.chrome)."""
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    branding = SiteBranding.for_site(site)
+    homes = home_pages(site)
+    root = site.root_page.localized.specific
+    depends_on(children(root), model(PageViewRestriction))  # a child published, a page made private
+    depends_on(site_roots())  # bumped whenever Wagtail forgets its own copy (caching.invalidation)
+    depends_on(*(model(kept) for kept in kept_snippet_models()))  # Chrome.chosen
+    if branding.logo_id:
+        # The logo's {% image %} is in markup kept with the chrome, which never loads the image
+        # itself: a new file (a new rendition address) must make a new chrome.
+        depends_on(one(get_image_model(), branding.logo_id))
+    roots = shared_roots(Site.get_site_root_paths())
+    keep_site_root_paths(request, roots)  # for the menu's links below
+    found = specific_pages(
+        root.get_children().select_related("locale").annotate(**privacy()),
+        root.specific_class.allowed_subpage_models(),
+    )
+    root_children = {child.slug: child for child in found}
+    language = translation.get_language()
+    home = homes.get(language) if language != SOURCE_LANGUAGE else None
+    home = home or site.root_page.specific
+    navigation = [(page.title, page.get_url(request)) for page in menu_pages(home)]
+    hotlines = help_hotlines(branding)
+    return Chrome(site, branding, homes, root, root_children, home, navigation, hotlines, roots)

@@ -1,5 +1,6 @@
 """RSS and Atom feeds of a site's live stories, and of each stories index."""
 
+from django.apps import apps
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 
@@ -8,11 +9,12 @@ from wagtail.models import Page
 from .branding import SiteBranding
 from .caching.tags import depends_on, tree
 from .chrome import site_for
-from .pages import AwarenessArticlePage, NewsStoryPage, by_story_date
 from .specific import specific_pages
+from .stories import by_story_date
 from .visibility import readable
 
 FEED_LENGTH = 20
+STORY_MODELS = ("NewsStoryPage", "AwarenessArticlePage")
 
 
 class StoriesFeed(Feed):
@@ -42,13 +44,12 @@ class StoriesFeed(Feed):
 
     def items(self, root):
         depends_on(tree(root))
-        stories = (
-            readable(Page.objects).type(NewsStoryPage, AwarenessArticlePage).descendant_of(root)
-        )
+        types = [apps.get_model("agency_sites", name) for name in STORY_MODELS]
+        stories = readable(Page.objects).type(*types).descendant_of(root)
         # In their own types in one query, whatever the types (sites.specific).
         return specific_pages(
             by_story_date(stories)[:FEED_LENGTH],
-            [NewsStoryPage, AwarenessArticlePage],
+            types,
             related=False,
             bodies=False,
         )

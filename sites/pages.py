@@ -6,7 +6,6 @@ import math
 from django.core.paginator import Paginator
 from django.db import connections, models, router
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,11 +26,13 @@ from .agencies.forms import AgencyPageForm
 from .api.preview import HeadlessPreviewMixin
 from .caching.tags import children, depends_on, model, one, tree
 from .caching.tags import page as page_tag
+from .feeds import AtomStoriesFeed, StoriesFeed
 from .privacy import consent
 from .privacy.gate import PrivacyGateMixin
 from .routing import ReaderPageMixin
 from .sharing import partner_stories
 from .specific import cards, prefetch_hero_renditions, specific_queryset, specific_rows
+from .stories import by_story_date
 from .visibility import readable
 
 STORY_PAGE_TYPES = ["agency_sites.NewsStoryPage", "agency_sites.AwarenessArticlePage"]
@@ -158,13 +159,6 @@ def story_cards(pages) -> list:
     return cards(pages, [NewsStoryPage, AwarenessArticlePage])
 
 
-def by_story_date(pages):
-    """Order a mixed queryset of stories and articles by their own date, newest first."""
-    return pages.annotate(
-        story_date=Coalesce("newsstorypage__date", "awarenessarticlepage__date")
-    ).order_by("-story_date", "-pk")
-
-
 class NewsIndexPage(
     PrivacyGateMixin, HeadlessPreviewMixin, RoutablePageMixin, ReaderPageMixin, Page
 ):
@@ -203,14 +197,10 @@ class NewsIndexPage(
 
     @path("feed/")
     def rss_feed(self, request):
-        from .feeds import StoriesFeed  # feeds import this module
-
         return StoriesFeed(self)(request)
 
     @path("feed/atom/")
     def atom_feed(self, request):
-        from .feeds import AtomStoriesFeed
-
         return AtomStoriesFeed(self)(request)
 
 

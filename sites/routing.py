@@ -15,7 +15,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from .addresses import page_url, url_parts
 from .caching.tags import depends_on, model
-from .chrome import chrome_for, fresh, site_for
+from .chrome import chrome_for, request_copy, site_for
 from .specific import specific_queryset, specific_rows
 from .visibility import RESTRICTED, UNDER_ALIAS, privacy
 
@@ -61,7 +61,7 @@ def route_for_request(request, path: str):
     chrome = chrome_for(request)
     if chrome is None:
         return Page.route_for_request(request, path)
-    root = fresh(chrome.root)
+    root = request_copy(chrome.root)
     setattr(root, KEPT_CHILDREN, chrome.root_children)
     try:
         return root.route(request, [component for component in path.split("/") if component])
@@ -119,7 +119,7 @@ class ReaderPageMixin:
         kept = getattr(self, KEPT_CHILDREN, None)
         if kept is not None:
             child = kept.get(slug)
-            return fresh(child) if child is not None else None
+            return request_copy(child) if child is not None else None
         query, types = child_query(self.specific_class, self.path, self.depth + 1, slug)
         found = specific_rows(query, types)
         return found[0] if found else None

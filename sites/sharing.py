@@ -5,6 +5,7 @@ there is no duplicate to drift. Wagtail's aliases cannot be scheduled per site (
 hence a placement of Lantern's own, with its own show-from and show-until times.
 """
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Subquery
@@ -87,8 +88,7 @@ def partner_stories(index, now=None):
         return []
     # A story that is not live now is not loaded, yet it comes back here when republished.
     depends_on(*(page_tag(pk) for pk in story_ids))
-    from .pages import NewsStoryPage  # pages imports this module
-
+    NewsStoryPage = apps.get_model("agency_sites", "NewsStoryPage")
     # The stories with their pictures and the names of their sites, in one query (a site
     # renamed renames the source of its stories here).
     depends_on(model_tag(Site))

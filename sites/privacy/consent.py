@@ -25,6 +25,7 @@ import datetime
 import logging
 import zoneinfo
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -213,8 +214,7 @@ def withdraw(page, on: datetime.date | None = None, user=None) -> list:
     """Record that consent for `page` was withdrawn on `on` (today by default), on the live page
     and its latest revision and on those of its translations, so that nothing publishes it
     again; unpublish them all at once if that day has come. The pages unpublished."""
-    from ..pages import NewsStoryPage
-
+    NewsStoryPage = apps.get_model("agency_sites", "NewsStoryPage")
     on = on or today()
     if on > today():
         raise ValidationError(
