@@ -44,32 +44,37 @@ class Entry:
 
 
 _entries: LRUCache = LRUCache(maxsize=MAX_ENTRIES)
-_lock = threading.Lock()  # every use of `_entries`: cachetools' caches are not thread-safe
+# Pages' rendered bodies (sites.templatetags.lantern_kept.include_body), a few KB each: the
+# pages read most, kept apart so that they never push the chromes out.
+BODIES: LRUCache = LRUCache(maxsize=500)
+_lock = threading.Lock()  # every use of either store: cachetools' caches are not thread-safe
 
 
 def enabled() -> bool:
     return bool(settings.LANTERN_CHROME_CACHE)
 
 
-def remembered(key, build):
+def remembered(key, build, keep=None, entries=None):
     """`build()`'s value, kept under `key` while the tags recorded building it hold.
 
     `build` returns None for nothing to keep (a host name no site answers on): that is never
     kept. The value is shared by every request of this process: what uses it must not change
-    it (`sites.chrome.fresh` copies what a request may change).
+    it (`sites.chrome.request_copy` copies what a request may change). `keep(value)` False:
+    used this once, not kept. `entries`: a bounded store of its own (`BODIES`), not the chromes'.
     """
+    entries = _entries if entries is None else entries
     if not enabled():
         return build()
     with _lock:
-        entry = _entries.get(key)
+        entry = entries.get(key)
     if entry is not None:
         if _holds(entry):
             tags.depends_on(*entry.versions)
             tags.changes_at(entry.until)
             return entry.value
         with _lock:
-            if _entries.get(key) is entry:
-                del _entries[key]
+            if entries.get(key) is entry:
+                del entries[key]
 
     started = time.time()
     recording, token = tags.start()
@@ -79,8 +84,8 @@ def remembered(key, build):
         tags.stop(token)
     tags.depends_on(*recording.tags)
     tags.changes_at(recording.until)
-    if value is not None:
-        _keep(key, value, recording, started)
+    if value is not None and (keep is None or keep(value)):
+        _keep(key, value, recording, started, entries)
     return value
 
 
@@ -94,7 +99,7 @@ def _holds(entry: Entry) -> bool:
         return False
 
 
-def _keep(key, value, recording, started: float) -> None:
+def _keep(key, value, recording, started: float, entries) -> None:
     try:
         versions = store.versions_for_storing(recording.tags)
     except store.Unavailable as error:
@@ -103,12 +108,13 @@ def _keep(key, value, recording, started: float) -> None:
     if versions is None or not store.fresh_since(versions, started):
         return  # changed while it was being built: the next request builds it again
     with _lock:
-        _entries[key] = Entry(value, versions, recording.until)
+        entries[key] = Entry(value, versions, recording.until)
 
 
 def clear() -> None:
     with _lock:
         _entries.clear()
+        BODIES.clear()
 
 
 def _settings_changed(setting, **kwargs) -> None:

@@ -137,7 +137,7 @@ def clear(**kwargs) -> None:
 
 
 def clear_all() -> None:
-    """With the pictures, the pieces kept around them (`lantern_kept`): a card kept never
+    """With the pictures, the fragments kept around them (`lantern_kept`): a card kept never
     shows its picture again, which would leave the picture's sizes fetched for nothing."""
     _kept.clear()
     _pictured.clear()

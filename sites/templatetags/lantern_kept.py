@@ -1,8 +1,8 @@
 """`{% keep a b … %}…{% endkeep %}`: markup each worker keeps, keyed by what it shows.
 
-A story card, a hotline: the same small piece of markup appears on page after page (every
+A story card, a hotline: the same small fragment of markup appears on page after page (every
 listing, every related-stories block, every hotline panel) and is written afresh each time,
-about a third of a millisecond apiece in Django's templates. A piece that depends only on the
+about a third of a millisecond apiece in Django's templates. A fragment that depends only on the
 objects and values it names is kept under them as they are now:
 
     {% pageurl story as story_url %}
@@ -11,14 +11,20 @@ objects and values it names is kept under them as they are now:
 An object is named by all of its loaded fields' values, so a story published again, a hotline
 with a new number, an image with a new focal point is a new key, and its old markup is never
 used again: nothing has to be purged. The reader's language is part of every key. What the
-piece shows must come from what it names: anything else (the request, the page around it)
+fragment shows must come from what it names: anything else (the request, the page around it)
 is worked out before it and named as a value, as `story_url` above.
 
 `{% keep_with_site %}…{% endkeep_with_site %}` keeps what shows only the site's chrome (its
 branding, home page, help lines: `sites.chrome`) and the reader's language, on the kept
 chrome itself (`Chrome.fragments`): the help bar, the brand, the footer. An editor's change to
 any of them makes a new chrome, and the old one's fragments go with it. Where no chrome is kept
-(an editor, a preview) the piece is written afresh.
+(an editor, a preview) the fragment is written afresh.
+
+`{% include_body page %}` is `{% include_block page.body %}` for a live page read by a
+reader: the rendered stream kept per worker under the page, the site and the language,
+checked on each use against the tags of the page and of everything it showed (`caching.memo`, as
+the chrome is), so a chosen story unpublished or a hotline renumbered is shown on the next
+request.
 
 Kept while `LANTERN_CHROME_CACHE` is on (what workers keep between requests, `sites.chrome`).
 """
@@ -33,19 +39,23 @@ from django.core.signals import setting_changed
 from django.db import models
 from django.utils import translation
 
+from ..caching import memo
+from ..caching.tags import depends_on
+from ..caching.tags import page as page_tag
+
 register = template.Library()
 
-MAX_KEPT = 2048  # pieces a worker keeps (a card is about 1 KB, its key about as much)
+MAX_KEPT = 2048  # fragments a worker keeps (a card is about 1 KB, its key about as much)
 _kept: dict[tuple, str] = {}
 _lock = threading.Lock()
 
-# Set by what a piece shows that must not be kept (a picture whose file is missing).
+# Set by what a fragment shows that must not be kept (a picture whose file is missing).
 _spoiled: ContextVar[bool] = ContextVar("lantern_kept_spoiled", default=False)
 
 _DEFERRED = object()  # a field not loaded: its value is not known here
 _fields: dict[type, tuple[str, ...]] = {}  # a model's fields' attribute names
 # settings.LANTERN_CHROME_CACHE, read once: a lazy setting's every read costs, and a page has
-# a dozen pieces. Read again when the setting changes (tests).
+# a dozen fragments. Read again when the setting changes (tests).
 _on: list[bool | None] = [None]
 
 
@@ -94,7 +104,7 @@ class KeepNode(template.Node):
             finally:
                 _spoiled.reset(token)
             if spoiled:
-                dont_keep()  # nor any piece around this one
+                dont_keep()  # nor any fragment around this one
             elif store is not None:
                 store[key] = markup
             else:
@@ -115,6 +125,36 @@ class KeepWithSiteNode(KeepNode):
         return self.kept(key, context, chrome.fragments)
 
 
+@register.simple_tag(takes_context=True)
+def include_body(context, page):
+    site = context.get("lantern")
+    chrome = site.chrome if site is not None and kept_at_all() else None
+    request = context.get("request")
+    if chrome is None or not page.live or getattr(request, "is_preview", False):
+        return page.body.render_as_block(context=context.flatten())
+    key = ("body", page.pk, chrome.site.pk, translation.get_language())
+
+    def build():
+        depends_on(page_tag(page.pk))  # loaded before this: any save of it is a change of it
+        return render_stream(page.body, context)
+
+    markup, _ = memo.remembered(
+        (*key, context.autoescape), build, keep=lambda built: not built[1], entries=memo.BODIES
+    )
+    return markup
+
+
+def render_stream(stream, context) -> tuple[str, bool]:
+    """The stream as `{% include_block %}` renders it, and whether what it showed must be
+    worked out again next time (`dont_keep`)."""
+    token = _spoiled.set(False)
+    try:
+        markup = stream.render_as_block(context=context.flatten())
+        return markup, _spoiled.get()
+    finally:
+        _spoiled.reset(token)
+
+
 def kept_at_all() -> bool:
     on = _on[0]
     if on is None:
@@ -124,7 +164,7 @@ def kept_at_all() -> bool:
 
 def dont_keep() -> None:
     """What is being written shows something that must be worked out again next time: the
-    pieces being written around it are not kept."""
+    fragments being written around it are not kept."""
     _spoiled.set(True)
 
 
