@@ -108,7 +108,7 @@ def home_paths(site: Site, request=None, locale: str | None = None) -> list[str]
     return paths
 
 
-def pages_under(paths: list[str], now=None, *, walk_order: bool = False):
+def pages_under(paths: list[str], now=None, *, walk_order: bool = False, pages=None):
     """The pages readers may see at or under the pages at `paths`.
 
     Found through the path's index (`within`), as counting them needs. `walk_order` for a
@@ -121,7 +121,7 @@ def pages_under(paths: list[str], now=None, *, walk_order: bool = False):
             in_site |= Q(path__startswith=path)
         else:
             in_site |= within(path, inclusive=True)
-    return readable(Page.objects, now).filter(in_site)
+    return readable(Page.objects if pages is None else pages, now).filter(in_site)
 
 
 def best_language(accept_language: str, offered: list[str]) -> str:
