@@ -26,6 +26,8 @@ Load it after `wagtailimages_tags`: `{% load wagtailimages_tags lantern_images %
 
 import threading
 
+from cachetools import LRUCache
+
 from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -38,10 +40,11 @@ from . import lantern_kept
 
 register = template.Library()
 
-MAX_KEPT = 4096  # pictures' markup a worker keeps (about 1 KB each); then it starts again
-_kept: dict[tuple, str] = {}
-_pictured: set[tuple] = set()  # the images, as they are now, of which some markup is kept
-_lock = threading.Lock()
+MAX_KEPT = 4096  # pictures' markup a worker keeps (about 1 KB each), the least used dropped
+_kept: LRUCache = LRUCache(maxsize=MAX_KEPT)
+# The images, as they are now, of which some markup is kept (a key each: a bounded set).
+_pictured: LRUCache = LRUCache(maxsize=MAX_KEPT)
+_lock = threading.Lock()  # every use of either: cachetools' caches are not thread-safe
 
 
 def identity(image) -> tuple:
@@ -78,7 +81,8 @@ class KeptPictureNode(wagtailimages_tags.PictureNode):
             tuple(self.filter_specs),
             tuple(sorted((name, str(value)) for name, value in attrs.items())),
         )
-        markup = _kept.get(key)
+        with _lock:
+            markup = _kept.get(key)
         if markup is None:
             filters = self.get_filters()
             renditions = get_renditions_or_not_found(image, filters)
@@ -87,10 +91,8 @@ class KeptPictureNode(wagtailimages_tags.PictureNode):
             markup = Picture(renditions, attrs).__html__()
             if all(rendition.pk for rendition in renditions.values()):
                 with _lock:
-                    if len(_kept) >= MAX_KEPT:
-                        clear_all()
                     _kept[key] = markup
-                    _pictured.add(key[0])
+                    _pictured[key[0]] = True
             else:  # not found, or sizes another process won: nor the card around it
                 lantern_kept.dont_keep()
         return markup

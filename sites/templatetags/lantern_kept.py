@@ -33,6 +33,8 @@ import threading
 from contextvars import ContextVar
 from itertools import repeat
 
+from cachetools import LRUCache
+
 from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -46,8 +48,8 @@ from ..caching.tags import page as page_tag
 register = template.Library()
 
 MAX_KEPT = 2048  # fragments a worker keeps (a card is about 1 KB, its key about as much)
-_kept: dict[tuple, str] = {}
-_lock = threading.Lock()
+_kept: LRUCache = LRUCache(maxsize=MAX_KEPT)  # the least used dropped first
+_lock = threading.Lock()  # cachetools' caches are not thread-safe
 
 # Set by what a fragment shows that must not be kept (a picture whose file is missing).
 _spoiled: ContextVar[bool] = ContextVar("lantern_kept_spoiled", default=False)
@@ -93,7 +95,8 @@ class KeepNode(template.Node):
         """The markup kept under `key` in `store` (the worker's, bounded, unless another is
         given), or written now and kept there."""
         try:
-            markup = (_kept if store is None else store).get(key)
+            with _lock:
+                markup = (_kept if store is None else store).get(key)
         except TypeError:  # a value that cannot be hashed: written afresh
             return self.nodelist.render(context)
         if markup is None:
@@ -109,8 +112,6 @@ class KeepNode(template.Node):
                 store[key] = markup
             else:
                 with _lock:
-                    if len(_kept) >= MAX_KEPT:
-                        _kept.clear()
                     _kept[key] = markup
         return markup
 
