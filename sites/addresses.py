@@ -70,11 +70,19 @@ def address_parts(url_path: str, request=None):
     )
 
 
+def routable_parts(url_path: str, request):
+    """`address_parts`, or None for a page with no address (as `Page.get_url` tells)."""
+    parts = address_parts(url_path, request)
+    if parts is None or (parts[1] is None and parts[2] is None):
+        return None
+    return parts
+
+
 def page_url(url_path: str, request, site_id: int | None) -> str | None:
     """The address of the page at `url_path` as `Page.get_url(request)` gives it, for a page
     shown on the site `site_id`: relative on that site, full on another; None if it has none."""
-    parts = address_parts(url_path, request)
-    if parts is None or (parts[1] is None and parts[2] is None):
+    parts = routable_parts(url_path, request)
+    if parts is None:
         return None
     found_site, root_url, path = parts
     if found_site == site_id or len({root.site_id for root in site_root_paths(request)}) == 1:
@@ -84,10 +92,8 @@ def page_url(url_path: str, request, site_id: int | None) -> str | None:
 
 def full_page_url(url_path: str, request) -> str | None:
     """The full address of the page at `url_path`, as `Page.get_full_url(request)` gives it."""
-    parts = address_parts(url_path, request)
-    if parts is None or (parts[1] is None and parts[2] is None):
-        return None
-    return parts[1] + parts[2]
+    parts = routable_parts(url_path, request)
+    return None if parts is None else parts[1] + parts[2]
 
 
 def clear(**kwargs) -> None:

@@ -7,6 +7,8 @@ the page in its specific type, its language and hero image, and whether it or an
 it is private: a public page then needs no query at all to be checked.
 """
 
+import functools
+
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 
@@ -69,10 +71,17 @@ def route_for_request(request, path: str):
         return None
 
 
+@functools.cache
+def child_types(parent_class) -> list:
+    """The page types a child of a page of `parent_class` may be, as the routing query joins
+    them: worked out once per worker, not at every step of every address."""
+    return specific_queryset(Page.objects.none(), parent_class.allowed_subpage_models())[1]
+
+
 def child_query(parent_class, path, depth, slug):
     """The query finding the child at `slug` of the page of `parent_class` at `path`, as a
     page of any type that may be its child (not run yet); and those types."""
-    types = specific_queryset(Page.objects.none(), parent_class.allowed_subpage_models())[1]
+    types = child_types(parent_class)
     # What a page type shows from other tables, brought with it (a story's tags).
     shown = {
         name: expression

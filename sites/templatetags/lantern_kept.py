@@ -100,12 +100,7 @@ class KeepNode(template.Node):
         except TypeError:  # a value that cannot be hashed: written afresh
             return self.nodelist.render(context)
         if markup is None:
-            token = _spoiled.set(False)
-            try:
-                markup = self.nodelist.render(context)
-                spoiled = _spoiled.get()
-            finally:
-                _spoiled.reset(token)
+            markup, spoiled = written(lambda: self.nodelist.render(context))
             if spoiled:
                 dont_keep()  # nor any fragment around this one
             elif store is not None:
@@ -133,24 +128,22 @@ def include_body(context, page):
     request = context.get("request")
     if chrome is None or not page.live or getattr(request, "is_preview", False):
         return page.body.render_as_block(context=context.flatten())
-    key = ("body", page.pk, chrome.site.pk, translation.get_language())
+    key = ("body", page.pk, chrome.site.pk, translation.get_language(), context.autoescape)
 
     def build():
         depends_on(page_tag(page.pk))  # loaded before this: any save of it is a change of it
-        return render_stream(page.body, context)
+        return written(lambda: page.body.render_as_block(context=context.flatten()))
 
-    markup, _ = memo.remembered(
-        (*key, context.autoescape), build, keep=lambda built: not built[1], entries=memo.BODIES
-    )
+    markup, _ = memo.remembered(key, build, keep=lambda built: not built[1], entries=memo.BODIES)
     return markup
 
 
-def render_stream(stream, context) -> tuple[str, bool]:
-    """The stream as `{% include_block %}` renders it, and whether what it showed must be
-    worked out again next time (`dont_keep`)."""
+def written(render) -> tuple[str, bool]:
+    """`render()`'s markup, and whether what it showed must be worked out again next time
+    (`dont_keep`)."""
     token = _spoiled.set(False)
     try:
-        markup = stream.render_as_block(context=context.flatten())
+        markup = render()
         return markup, _spoiled.get()
     finally:
         _spoiled.reset(token)
