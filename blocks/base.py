@@ -7,7 +7,7 @@ from wagtail.blocks import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock
 from wagtail.models import Page
 
-from sites.specific import prefetch_renditions
+from sites.content.specific import prefetch_renditions
 
 from .chosen import LoadsWithStream, chosen, load, readers_may_follow, reading_site
 from .translated import chosen_in_order

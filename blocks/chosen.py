@@ -24,8 +24,8 @@ from wagtail.blocks import StreamValue
 from wagtail.models import Page, PageViewRestriction
 
 from sites.caching.tags import depends_on, model
-from sites.specific import specific_queryset, specific_rows
-from sites.visibility import RESTRICTED, privacy, readable_now
+from sites.content.specific import specific_queryset, specific_rows
+from sites.content.visibility import RESTRICTED, privacy, readable_now
 
 STORY_TYPES = ["agency_sites.NewsStoryPage", "agency_sites.AwarenessArticlePage"]
 

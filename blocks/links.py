@@ -10,7 +10,7 @@ its own way and is unchanged.
 from wagtail.models import Page
 from wagtail.rich_text.pages import PageLinkHandler
 
-from sites.visibility import readable
+from sites.content.visibility import readable
 
 
 class ReaderPageLinkHandler(PageLinkHandler):

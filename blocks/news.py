@@ -6,7 +6,7 @@ from wagtail import blocks
 
 from sites.caching.tags import depends_on
 from sites.caching.tags import page as page_tag
-from sites.specific import specific_rows
+from sites.content.specific import specific_rows
 
 from .chosen import (
     STORY_TYPES,

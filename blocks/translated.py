@@ -17,11 +17,11 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 
 from sites.caching.copies import request_copy
 from sites.caching.tags import depends_on, object_tags
-from sites.specific import prefetch_hero_renditions, specific_pages
-from sites.visibility import RESTRICTED, readable, readable_now
+from sites.content.specific import prefetch_hero_renditions, specific_pages
+from sites.content.visibility import RESTRICTED, readable, readable_now
 
 # Where serving keeps the snippets blocks chose for the reader being served, by model: a
-# function serving registers (sites.chrome.kept_chosen) that returns a dict to keep them in, or
+# function serving registers (sites.serving.chrome.kept_chosen) that returns a dict to keep them in, or
 # None (no chrome kept, or a model it does not keep).
 _kept_chosen = None
 
@@ -184,7 +184,7 @@ class TranslatedChooserBlock(SnippetChooserBlock):
         return found
 
     def from_kept(self, kept: dict, ids: set, language: str) -> dict:
-        """`loaded`, from what the request's chrome keeps (sites.chrome.Chrome.chosen): only
+        """`loaded`, from what the request's chrome keeps (sites.serving.chrome.Chrome.chosen): only
         snippets it does not hold yet are loaded, and kept. Each request gets its own copies,
         and its page the tags it would have noted loading them."""
         label = self.model_class._meta.label_lower

@@ -13,16 +13,16 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import media
 from cms.choosers import ExternalLink
-from sites import routing
 from sites.agencies import listings as agency_listings
 from sites.agencies import redirects as agency_redirects
 from sites.api.api import api as public_api
 from sites.api.manage import api as manage_api
-from sites.feeds import AtomStoriesFeed, StoriesFeed
-from sites.languages import choose_language, to_source_language
-from sites.safety import browse_safely
-from sites.search import search
-from sites.sitemap import SiteSitemap
+from sites.content.feeds import AtomStoriesFeed, StoriesFeed
+from sites.content.search import search
+from sites.content.sitemap import SiteSitemap
+from sites.serving import routing
+from sites.serving.languages import choose_language, to_source_language
+from sites.serving.safety import browse_safely
 from sites.translation import guards
 from sites.translation.report import translations_report
 from sites.translation.review import submit_translation_view
@@ -73,7 +73,7 @@ if settings.DEBUG:
 urlpatterns += media.urlpatterns()
 
 # Wagtail's page serving (its hooks, in its order) from each site's kept chrome
-# (sites.routing.serve), choosing the site by the request's host name and the language by the
+# (sites.serving.routing.serve), choosing the site by the request's host name and the language by the
 # address's prefix (/en/…, /es/…); / picks the reader's best language. Wagtail's own patterns
 # follow for the rest (a private page's password form).
 urlpatterns += [path("", choose_language, name="choose_language")]

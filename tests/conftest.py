@@ -15,7 +15,7 @@ from wagtail.models import Collection, Locale, Page, Site
 from blocks.hotline import Hotline
 from sites.agencies.onboarding import create_agency_site
 from sites.agencies.tenancy import NETWORK_ADMINS, Agency
-from sites.demo import load_network
+from sites.content.demo import load_network
 
 DEMO_HOSTS = [
     "localhost",
@@ -68,7 +68,7 @@ def site_client(hostname: str) -> Client:
 @pytest.fixture
 def kept_by_workers(settings):
     """What each worker keeps between requests (the site chrome, pictures' and pieces' markup,
-    sites.chrome) on, as in production, and the page cache off: every page is rendered. The
+    sites.serving.chrome) on, as in production, and the page cache off: every page is rendered. The
     workers' stores are emptied as the setting changes, before and after."""
     settings.LANTERN_CHROME_CACHE = True
     settings.LANTERN_PAGE_CACHE_SECONDS = 0

@@ -55,8 +55,17 @@ ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    # Lantern's own apps: what a site is, and what every site is composed from.
-    "sites",
+    # Lantern's own apps, one a capability (sites/__init__.py maps them), and the shared blocks.
+    # Serving's hooks come before caching's: a page is kept only once it may be served.
+    "sites.content",
+    "sites.serving",
+    "sites.caching",
+    "sites.agencies",
+    "sites.privacy",
+    "sites.help",
+    "sites.translation",
+    "sites.api",
+    "sites.backups",
     "blocks",
     # Translation (wagtail-localize) comes before wagtail so its templates win.
     "wagtail_localize",
@@ -70,7 +79,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
-    "sites.apps.LanternUsersConfig",  # wagtail.users, per agency
+    "sites.agencies.apps.LanternUsersConfig",  # wagtail.users, per agency
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -115,9 +124,9 @@ MIDDLEWARE = [
     "sites.accounts.headers.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language a URL's prefix names (/es/…), without cookies or Accept-Language.
-    "sites.languages.URLLanguageMiddleware",
-    # A reader's page is routed from the site's chrome each worker keeps (sites.chrome).
-    "sites.chrome.ChromeMiddleware",
+    "sites.serving.languages.URLLanguageMiddleware",
+    # A reader's page is routed from the site's chrome each worker keeps (sites.serving.chrome).
+    "sites.serving.chrome.ChromeMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETags on every GET, and 304 Not Modified when the client already has the answer.
@@ -152,7 +161,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "sites.context_processors.site_context",
+                "sites.serving.context_processors.site_context",
             ],
         },
     },
@@ -214,8 +223,8 @@ LANTERN_PAGE_CACHE_SECONDS = env("LANTERN_PAGE_CACHE_SECONDS")
 LANTERN_PAGE_CACHE_ALIAS = "default"
 LANTERN_PAGE_CACHE_CLOCK_SKEW = 1.0
 # Each worker keeps every site's chrome (site, branding, home page, menu, help lines), checked
-# against the same tags' versions on every request (sites.chrome), and each picture's markup
-# (sites.templatetags.lantern_images): False loads and writes them for every page.
+# against the same tags' versions on every request (sites.serving.chrome), and each picture's markup
+# (sites.serving.templatetags.lantern_images): False loads and writes them for every page.
 LANTERN_CHROME_CACHE = env("LANTERN_CHROME_CACHE")
 
 # A CDN in front (optional): readers' pages say it may keep them LANTERN_CDN_SECONDS (browsers
@@ -298,6 +307,8 @@ WAGTAIL_I18N_ENABLED = True
 # A translation of a live page starts as a draft and goes through review like any page.
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 USE_I18N = True
+# The interface strings of every app under sites/ and of templates/, translated in one catalogue.
+LOCALE_PATHS = [BASE_DIR / "sites" / "locale"]
 TIME_ZONE = "UTC"
 USE_TZ = True
 

@@ -1,5 +1,4 @@
-"""sites.accounts as a Django app, for its management command (two_factor_off); its admin
-hooks are registered from sites.wagtail_hooks."""
+"""Staff sign-in as a Django app: its management command (two_factor_off) and admin hooks."""
 
 from django.apps import AppConfig
 

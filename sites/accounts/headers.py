@@ -17,7 +17,7 @@ from csp.middleware import CSPMiddleware
 from django.core.signals import setting_changed
 from django.urls import get_script_prefix, reverse
 
-from ..templatetags.lantern_csp import HASHES
+from sites.serving.templatetags.lantern_csp import HASHES
 
 REFERRER_POLICY = "Referrer-Policy"
 
@@ -63,7 +63,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     def process_response(self, request, response):
         if getattr(request, "is_dummy", False):
             response._csp_exempt = True
-        # Inline styles allowed by their hashes ({% inline_style %}, sites.templatetags.lantern_csp).
+        # Inline styles allowed by their hashes ({% inline_style %}, sites.serving.templatetags.lantern_csp).
         hashes = getattr(request, HASHES, None)
         if hashes:
             response._csp_update = {"style-src": hashes}

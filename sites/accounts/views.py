@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from .forms import CodeForm
-from .two_factor import confirmed_device, needs_code
+from sites.accounts.forms import CodeForm
+from sites.accounts.two_factor import confirmed_device, needs_code
 
 DEVICE_NAME = "Authenticator app"
 

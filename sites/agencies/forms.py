@@ -20,9 +20,8 @@ from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
 from blocks.ownership import OwnedByAgency
-
-from .references import choosers, error_at, forget_refused, pages_usable_by, refusal
-from .tenancy import is_network_admin, usable_by_user_q
+from sites.agencies.references import choosers, error_at, forget_refused, pages_usable_by, refusal
+from sites.agencies.tenancy import is_network_admin, usable_by_user_q
 
 
 def usable_ids(user, model, pks) -> set[str] | None:

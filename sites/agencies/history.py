@@ -16,11 +16,10 @@ from wagtail.models import ModelLogEntry
 
 from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
-
-from ..branding import SiteBranding
-from .people import manageable_people
-from .tenancy import Agency, agency_site_ids, is_network_admin
-from .walls import visible_people
+from sites.agencies.people import manageable_people
+from sites.agencies.tenancy import Agency, agency_site_ids, is_network_admin
+from sites.agencies.walls import visible_people
+from sites.content.branding import SiteBranding
 
 
 def own_model_log_entries_q(user) -> Q:

@@ -28,10 +28,9 @@ from wagtail_localize.views.report import TranslationsReportView
 from wagtail_localize.views.snippets_api import SnippetViewSet
 
 from blocks.ownership import OwnedByAgency
-
-from .history import AgencySiteHistoryView
-from .tenancy import is_network_admin, usable_by_user_q
-from .walls import (
+from sites.agencies.history import AgencySiteHistoryView
+from sites.agencies.tenancy import is_network_admin, usable_by_user_q
+from sites.agencies.walls import (
     narrow_choices,
     own_collections,
     own_site_roots,

@@ -25,11 +25,11 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from ..branding import SiteBranding
-from ..help.pages import FindHelpPage
-from ..pages import HomePage
-from ..privacy.workflow import PrivacyScreenTask
-from .tenancy import NETWORK_ADMINS, Agency
+from sites.agencies.tenancy import NETWORK_ADMINS, Agency
+from sites.content.branding import SiteBranding
+from sites.content.pages import HomePage
+from sites.help.pages import FindHelpPage
+from sites.privacy.workflow import PrivacyScreenTask
 
 ADMIN_ACCESS = ["wagtailadmin.access_admin"]
 # Editors write and submit for review; moderators also publish, lock and delete.
@@ -60,12 +60,12 @@ COLLECTION_PERMISSIONS = {
 # Model-wide in Wagtail; narrowed to the agency's own snippets by agencies.permissions.
 HELP_DIRECTORY_PERMISSIONS = {
     "editors": [
-        "agency_sites.add_helpresource", "agency_sites.change_helpresource",
-        "agency_sites.view_helpresource",
+        "lantern_help.add_helpresource", "lantern_help.change_helpresource",
+        "lantern_help.view_helpresource",
     ],
     "moderators": [
-        "agency_sites.add_helpresource", "agency_sites.change_helpresource",
-        "agency_sites.view_helpresource", "agency_sites.delete_helpresource",
+        "lantern_help.add_helpresource", "lantern_help.change_helpresource",
+        "lantern_help.view_helpresource", "lantern_help.delete_helpresource",
     ],
 }  # fmt: skip
 SNIPPET_PERMISSIONS = {
@@ -253,6 +253,10 @@ def ensure_network_admins() -> Group:
                 content_type__app_label__in=[
                     "blocks",
                     "agency_sites",
+                    "lantern_help",
+                    "lantern_privacy",
+                    "lantern_api",
+                    "lantern_caching",
                     "wagtailredirects",
                     "wagtailsearchpromotions",
                     "wagtailforms",

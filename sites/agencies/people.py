@@ -14,8 +14,8 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.users import forms as user_forms
 from wagtail.users.views import users as user_views
 
-from .permissions import InstancePermissionMixin
-from .tenancy import is_network_admin, moderated_agencies
+from sites.agencies.permissions import InstancePermissionMixin
+from sites.agencies.tenancy import is_network_admin, moderated_agencies
 
 User = get_user_model()
 

@@ -15,7 +15,13 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 
-from .tenancy import agency_site_ids, is_network_admin, owned_by_user_q, sites_for, usable_by_user_q
+from sites.agencies.tenancy import (
+    agency_site_ids,
+    is_network_admin,
+    owned_by_user_q,
+    sites_for,
+    usable_by_user_q,
+)
 
 # Actions that only read: an agency may do these with the network's snippets too.
 READ_ACTIONS = {"view", "choose"}

@@ -13,8 +13,8 @@ from wagtail.contrib.redirects import views as redirect_views
 from wagtail.contrib.redirects.forms import RedirectForm
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from .permissions import InstancePermissionMixin
-from .tenancy import agency_site_ids, is_network_admin, sites_for
+from sites.agencies.permissions import InstancePermissionMixin
+from sites.agencies.tenancy import agency_site_ids, is_network_admin, sites_for
 
 
 class AgencyRedirectPermissionPolicy(ModelPermissionPolicy):

@@ -22,8 +22,8 @@ from wagtail.models import Page
 from wagtail.rich_text import RichText
 from wagtail.rich_text.rewriters import LinkRewriter
 
-from .tenancy import is_network_admin
-from .walls import own_tree_q
+from sites.agencies.tenancy import is_network_admin
+from sites.agencies.walls import own_tree_q
 
 
 def shared_stories():

@@ -28,6 +28,7 @@ class Agency(models.Model):
     workflow = models.ForeignKey("wagtailcore.Workflow", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        db_table = "agency_sites_agency"  # its table from before sites/ was split into apps
         verbose_name_plural = "agencies"
 
     def __str__(self):

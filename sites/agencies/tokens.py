@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from wagtail.users.views import api_tokens
 
-from .people import manageable_people
+from sites.agencies.people import manageable_people
 
 User = get_user_model()
 

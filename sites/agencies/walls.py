@@ -13,7 +13,7 @@ wagtail-localize or by Lantern, is walled by the argument names it takes; the ge
 test (tests/sites/agencies/test_walls.py) fails on any route whose arguments it cannot read.
 Listings cannot be walled from outside their views: those that list objects across agencies
 take their rows from `visible_pages`, `visible_people` and friends (sites.agencies.reports,
-the page-chooser and explorer hooks in sites/wagtail_hooks.py).
+the page-chooser and explorer hooks in sites/agencies/wagtail_hooks.py).
 """
 
 from functools import cache
@@ -49,8 +49,7 @@ from wagtail.models import (
 from wagtail_localize.models import Translation, TranslationSource
 
 from blocks.ownership import OwnedByAgency
-
-from .tenancy import Agency, agency_site_ids, is_network_admin, usable_by_user_q
+from sites.agencies.tenancy import Agency, agency_site_ids, is_network_admin, usable_by_user_q
 
 # URL arguments that name an object of a known model, in every admin route that takes one.
 PAGE_ARGUMENTS = {"page_id", "parent_page_id", "page_to_move_id", "destination_id", "page_pk"}
@@ -176,7 +175,7 @@ def visible_tags(user):
             ),
         )
     )
-    # Stories keep their tags in their own table (sites.pages.NewsStoryTag).
+    # Stories keep their tags in their own table (sites.content.pages.NewsStoryTag).
     story_tags = apps.get_model("agency_sites", "NewsStoryTag")
     stories = story_tags.objects.filter(content_object__in=visible_pages(user))
     return Tag.objects.filter(

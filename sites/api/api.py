@@ -21,23 +21,22 @@ from wagtail.models import Page, Site
 from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
 from blocks.regions import US_STATES
-
-from .. import chrome
-from ..branding import SiteBranding
-from ..caching.tags import depends_on, model
-from ..context_processors import SiteContext
-from ..help.models import LANGUAGES as HELP_LANGUAGES
-from ..help.models import Service
-from ..help.search import find_help
-from ..help.zips import ZipError, normalise_zip, state_for_zip
-from ..languages import SOURCE_LANGUAGE, home_pages, home_paths, live_pages, pages_under
-from ..pages import NewsStoryTag, tagging_rows, tags_in
-from ..specific import page_types, specific_pages, type_ids
-from ..visibility import within
-from . import schemas, serializers
-from .preview import DraftPreview
-from .serializers import TYPE_MODELS, PageSerializer
-from .strict import refuse_unknown_parameters
+from sites.api import schemas, serializers
+from sites.api.preview import DraftPreview
+from sites.api.serializers import TYPE_MODELS, PageSerializer
+from sites.api.strict import refuse_unknown_parameters
+from sites.caching.tags import depends_on, model
+from sites.content.branding import SiteBranding
+from sites.content.pages import NewsStoryTag, tagging_rows, tags_in
+from sites.content.specific import page_types, specific_pages, type_ids
+from sites.content.visibility import within
+from sites.help.resources import LANGUAGES as HELP_LANGUAGES
+from sites.help.resources import Service
+from sites.help.search import find_help
+from sites.help.zips import ZipError, normalise_zip, state_for_zip
+from sites.serving import chrome
+from sites.serving.context_processors import SiteContext
+from sites.serving.languages import SOURCE_LANGUAGE, home_pages, home_paths, live_pages, pages_under
 
 MAX_LIMIT = 100
 # Every endpoint: 404 for a site or page that is not there, 422 naming each invalid parameter.
@@ -70,7 +69,7 @@ def site_for(request: HttpRequest, site: str | None) -> Site:
         if found is None:
             raise HttpError(404, f"No site answers on '{site}'.")
         return found
-    return chrome.site_for(request)  # a reader's: as the worker keeps it (sites.chrome)
+    return chrome.site_for(request)  # a reader's: as the worker keeps it (sites.serving.chrome)
 
 
 def site_or_network(site: Site, locale: str | None = None) -> Q:

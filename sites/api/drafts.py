@@ -17,7 +17,12 @@ from wagtail.blocks.base import get_error_json_data
 from wagtail.models import Page, WorkflowState
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from ..pages import AwarenessArticlePage, DonationAppealPage, NewsStoryPage, StandardPage
+from sites.content.pages import (
+    AwarenessArticlePage,
+    DonationAppealPage,
+    NewsStoryPage,
+    StandardPage,
+)
 
 # The fields the API writes, per page type; the rest (scheduling, menus, the home and news
 # index pages) stay with the admin.

@@ -20,12 +20,20 @@ from django.urls import reverse
 from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.models import Page, Site, WorkflowState
 
-from ..agencies.tenancy import Agency, is_network_admin
-from . import inputs, schemas
-from .api import HOSTNAME, Window, serializer_for
-from .drafts import WRITABLE, Invalid, Refused, create_draft, editable_pages, submit, update_draft
-from .serializers import PAGE_TYPES, TYPE_MODELS
-from .strict import refuse_unknown_parameters
+from sites.agencies.tenancy import Agency, is_network_admin
+from sites.api import inputs, schemas
+from sites.api.api import HOSTNAME, Window, serializer_for
+from sites.api.drafts import (
+    WRITABLE,
+    Invalid,
+    Refused,
+    create_draft,
+    editable_pages,
+    submit,
+    update_draft,
+)
+from sites.api.serializers import PAGE_TYPES, TYPE_MODELS
+from sites.api.strict import refuse_unknown_parameters
 
 ERRORS = {
     400: schemas.Error,

@@ -28,7 +28,7 @@ class DraftPreview(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
-        app_label = "agency_sites"
+        db_table = "agency_sites_draftpreview"  # its table from before sites/ was split into apps
 
     def __str__(self):
         return f"Preview made {self.created_at:%Y-%m-%d %H:%M}"
@@ -57,7 +57,7 @@ class HeadlessPreviewMixin:
     """Adds a "Partner front end" preview to pages of sites that have one."""
 
     def frontend_url(self) -> str:
-        from ..branding import SiteBranding  # branding imports pages
+        from sites.content.branding import SiteBranding  # branding imports pages
 
         # A page not yet saved has no place in the tree to tell its site: save a draft first.
         site = self.get_site() if self.pk else None

@@ -13,11 +13,7 @@ from blocks.appeals import DonationAppeal
 from blocks.chosen import site_of
 from blocks.hotline import Hotline
 from blocks.regions import parse_states
-
-from ..addresses import address_parts
-from ..help.models import HelpResource
-from ..help.pages import FindHelpPage
-from ..pages import (
+from sites.content.pages import (
     AwarenessArticlePage,
     DonationAppealPage,
     HomePage,
@@ -25,7 +21,10 @@ from ..pages import (
     NewsStoryPage,
     StandardPage,
 )
-from ..sharing import partner_stories
+from sites.content.sharing import partner_stories
+from sites.help.pages import FindHelpPage
+from sites.help.resources import HelpResource
+from sites.serving.addresses import address_parts
 
 PAGE_TYPES = {
     HomePage: "home",

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 
 import wagtail
 
-from . import (
+from sites.backups.archive import (
     DATABASE_FILES,
     FORMAT,
     FORMAT_VERSION,

@@ -21,8 +21,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, Revision
 
-from ..caching.models import PageCacheTag
-from . import (
+from sites.backups.archive import (
     CHUNK,
     FORMAT,
     FORMAT_VERSION,
@@ -36,6 +35,7 @@ from . import (
     run,
     tool,
 )
+from sites.caching.models import PageCacheTag
 
 
 @dataclass

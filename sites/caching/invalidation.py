@@ -21,7 +21,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save, pre_m
 from wagtail.models import Locale, Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from . import store, tags
+from sites.caching import store, tags
 
 # Bookkeeping on a page that readers never see: a save of only these is a draft's.
 DRAFT_FIELDS = {

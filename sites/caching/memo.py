@@ -1,6 +1,6 @@
 """Objects a worker keeps between requests, good only while the tags they were built from hold.
 
-What every page of a site shows (its site, home page, branding, menu, help lines: `sites.chrome`)
+What every page of a site shows (its site, home page, branding, menu, help lines: `sites.serving.chrome`)
 is the same from one request to the next until an editor changes one of them, yet loading it
 takes a good share of an uncached page's queries. A worker keeps it in its own memory instead,
 under a key, with the versions of the tags it was built from (`tags`, recorded the same way as
@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.utils import timezone
 
-from . import store, tags
+from sites.caching import store, tags
 
 # Keys are a site and a language: a network's worth is a few hundred entries at most. Past
 # this many (host names nobody serves, say) the least recently used is dropped.
@@ -44,7 +44,7 @@ class Entry:
 
 
 _entries: LRUCache = LRUCache(maxsize=MAX_ENTRIES)
-# Pages' rendered bodies (sites.templatetags.lantern_kept.include_body), a few KB each: the
+# Pages' rendered bodies (sites.serving.templatetags.lantern_kept.include_body), a few KB each: the
 # pages read most, kept apart so that they never push the chromes out.
 BODIES: LRUCache = LRUCache(maxsize=500)
 _lock = threading.Lock()  # every use of either store: cachetools' caches are not thread-safe
@@ -59,7 +59,7 @@ def remembered(key, build, keep=None, entries=None):
 
     `build` returns None for nothing to keep (a host name no site answers on): that is never
     kept. The value is shared by every request of this process: what uses it must not change
-    it (`sites.chrome.request_copy` copies what a request may change). `keep(value)` False:
+    it (`sites.serving.chrome.request_copy` copies what a request may change). `keep(value)` False:
     used this once, not kept. `entries`: a bounded store of its own (`BODIES`), not the chromes'.
     """
     entries = _entries if entries is None else entries

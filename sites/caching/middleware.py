@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 
-from . import store, tags
+from sites.caching import store, tags
 
 # Paths that are never readers' pages or public API answers: no lookup is spent on them. The
 # health checks (cms.health) answer above this middleware; named here too, so that an answer

@@ -15,6 +15,7 @@ class PageCacheTag(models.Model):
     version = models.CharField(max_length=40)
 
     class Meta:
+        db_table = "agency_sites_pagecachetag"  # its table from before sites/ was split into apps
         verbose_name = "page cache tag"
 
     def __str__(self):

@@ -42,7 +42,7 @@ from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.signals import setting_changed
 
-from .models import PageCacheTag
+from sites.caching.models import PageCacheTag
 
 logger = logging.getLogger(__name__)
 

@@ -100,7 +100,7 @@ def object_tags(obj) -> list[str]:
 # Models no reader page shows, saved all the time: sessions, sign-in attempts, logs, drafts.
 IGNORED_APPS = {"sessions", "axes", "admin", "contenttypes", "otp_totp", "django_otp"}
 IGNORED_MODELS = {
-    "agency_sites.pagecachetag",
+    "lantern_caching.pagecachetag",
     "wagtailcore.revision",
     "wagtailcore.pagelogentry",
     "wagtailcore.modellogentry",

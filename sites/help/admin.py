@@ -2,8 +2,12 @@
 
 from wagtail.permissions import register_permission_policy
 
-from ..agencies.permissions import OwnedSnippetPermissionPolicy, OwnedSnippetViewSet, owner_column
-from .models import HelpResource
+from sites.agencies.permissions import (
+    OwnedSnippetPermissionPolicy,
+    OwnedSnippetViewSet,
+    owner_column,
+)
+from sites.help.resources import HelpResource
 
 
 class HelpResourceViewSet(OwnedSnippetViewSet):

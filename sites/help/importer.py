@@ -22,7 +22,7 @@ from django.db import transaction
 
 from wagtail.models import Locale, Site
 
-from .models import LANGUAGES, HelpResource, Service
+from sites.help.resources import LANGUAGES, HelpResource, Service
 
 COLUMNS = [
     "reference",

@@ -8,12 +8,11 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from blocks.stream import BodyBlock
-
-from ..agencies.forms import AgencyPageForm
-from ..api.preview import HeadlessPreviewMixin
-from ..privacy.gate import PrivacyGateMixin
-from ..routing import ReaderPageMixin
-from .search import FindHelpForm, find_help
+from sites.agencies.forms import AgencyPageForm
+from sites.api.preview import HeadlessPreviewMixin
+from sites.help.search import FindHelpForm, find_help
+from sites.privacy.gate import PrivacyGateMixin
+from sites.serving.routing import ReaderPageMixin
 
 
 class FindHelpPage(PrivacyGateMixin, HeadlessPreviewMixin, ReaderPageMixin, Page):
@@ -35,6 +34,7 @@ class FindHelpPage(PrivacyGateMixin, HeadlessPreviewMixin, ReaderPageMixin, Page
     template = "sites/pages/find_help_page.html"
 
     class Meta:
+        db_table = "agency_sites_findhelppage"  # its table from before sites/ was split into apps
         verbose_name = "find help page"
 
     def get_context(self, request, *args, **kwargs):

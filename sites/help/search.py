@@ -16,11 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from blocks.hotline import Hotline
 from blocks.regions import US_STATES
 from blocks.translated import found_in_language
-
-from ..caching.tags import depends_on, model
-from .fields import has_choice
-from .models import LANGUAGES, HelpResource, Service
-from .zips import ZipError, normalise_zip, state_for_zip
+from sites.caching.tags import depends_on, model
+from sites.help.fields import has_choice
+from sites.help.resources import LANGUAGES, HelpResource, Service
+from sites.help.zips import ZipError, normalise_zip, state_for_zip
 
 
 class FindHelpForm(forms.Form):

@@ -5,7 +5,7 @@ it ends: at most three years later, as published anti-trafficking media policies
 The record drives Wagtail's scheduled expiry: `settle()`, called from the page's `clean()`
 (which the admin's form, `save_revision()` and publishing all go through), sets the page's
 `expire_at` to the moment consent ends, so `manage.py publish_scheduled` (run every minute)
-unpublishes it. Partner sites show a shared story only while it is live (sites.sharing), so it
+unpublishes it. Partner sites show a shared story only while it is live (sites.content.sharing), so it
 leaves them with it.
 
 Consent ends at the start of the day after "consent ends on", or at the start of the day it was

@@ -13,7 +13,7 @@ stored or logged.
 
 Wagtail 8 has no hook after a document is created or edited (there are such hooks for pages and
 snippets only), and a model signal does not know the request. So the pre_save receivers below
-(connected in sites.apps) find the details, and the request comes from a context variable that
+(connected in sites.privacy.apps) find the details, and the request comes from a context variable that
 Wagtail's document admin views set: `remember_requests_in_document_views` wraps them, the way
 Wagtail itself wraps every admin view in `require_admin_access`. A document saved outside those
 views (in code, by the API) warns no one.
@@ -56,7 +56,7 @@ from django.contrib.contenttypes.models import ContentType
 from wagtail import hooks
 from wagtail.documents import get_document_model
 
-from .media import new_upload
+from sites.privacy.media import new_upload
 
 logger = logging.getLogger(__name__)
 # pypdf logs each repair it makes to a file; a damaged upload is not an error of Lantern's.

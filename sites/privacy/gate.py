@@ -6,10 +6,10 @@ not covered by an override recorded for that revision. Wagtail's own paths end i
 `Page.publish()` (`Revision.publish()`, the create view, bulk publish, workflow approval,
 scheduled go-live, wagtail-localize's translation editor), except two that run Wagtail's
 publish action directly: the edit view (which asks the `before_publish_page` hook first:
-sites.privacy.hooks refuses there with the findings) and the admin API's publish action. For
+sites.privacy.wagtail_hooks refuses there with the findings) and the admin API's publish action. For
 those, `save()` screens again whenever a page row is given a new live revision. Copying a page
 "published" sets no live revision through either; the copy view is walled in
-sites.privacy.hooks.
+sites.privacy.wagtail_hooks.
 
 An override is per revision: a moderator (anyone who may publish the page) writes why the
 findings are safe, through `record_override()`, which keeps the reason, the findings it covers,
@@ -26,7 +26,7 @@ from wagtail.actions.publish_revision import PublishPermissionError
 from wagtail.log_actions import log
 from wagtail.models import Page
 
-from .screen import KINDS, screen
+from sites.privacy.screen import KINDS, screen
 
 OVERRIDE_LOG_ACTION = "lantern.privacy_override"
 HELD_LOG_ACTION = "lantern.privacy_held"
@@ -75,7 +75,9 @@ class PrivacyOverride(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        app_label = "agency_sites"
+        db_table = (
+            "agency_sites_privacyoverride"  # its table from before sites/ was split into apps
+        )
         verbose_name = _("privacy override")
         ordering = ["created_at", "pk"]
 

@@ -6,7 +6,7 @@ in its EXIF, XMP and IPTC metadata, and Wagtail keeps all of it: in the original
 JPEG and PNG renditions) in every rendition, which Willow writes with the original's EXIF. One
 photo of a shelter's kitchen can lead someone to the shelter.
 
-So every new image file is cleaned in a `pre_save` receiver (connected in sites.apps), which runs
+So every new image file is cleaned in a `pre_save` receiver (connected in sites.privacy.apps), which runs
 for the admin's upload views, the chooser, the API and `Image.objects.create()` alike, after
 Wagtail has validated the upload and before Django's FileField writes it to storage: the
 original bytes never reach storage. Wagtail's multiple uploader may park a file as an
@@ -68,7 +68,7 @@ class Malformed(Exception):
     """The file does not have the structure its format promises."""
 
 
-# --- Receivers (sites.apps connects them) --------------------------------------------------
+# --- Receivers (sites.privacy.apps connects them) --------------------------------------------------
 
 
 def strip_image_metadata(sender, instance, raw=False, **kwargs):

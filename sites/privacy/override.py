@@ -1,7 +1,7 @@
 """The override view: a moderator reads the findings of a page's latest revision, writes why they
 are safe, and publishes it (or schedules it, when its go-live time is still to come).
 
-At /admin/lantern/privacy/<page id>/override/ (registered in sites.privacy.hooks), for whoever
+At /admin/lantern/privacy/<page id>/override/ (registered in sites.privacy.wagtail_hooks), for whoever
 may publish the page: anyone else gets a 403.
 """
 
@@ -18,9 +18,9 @@ from django.views.defaults import permission_denied
 from wagtail.admin import messages
 from wagtail.models import Page
 
-from .gate import may_override, open_findings, record_override
-from .screen import labelled
-from .workflow import OverrideForm
+from sites.privacy.gate import may_override, open_findings, record_override
+from sites.privacy.screen import labelled
+from sites.privacy.workflow import OverrideForm
 
 URL_NAME = "lantern_privacy_override"
 

@@ -23,8 +23,7 @@ from wagtail.images.blocks import ImageBlock, ImageChooserBlock
 from wagtail.images.models import AbstractImage
 
 from blocks.phone import digits
-
-from .consent import ended_on
+from sites.privacy.consent import ended_on
 
 
 @dataclass(frozen=True)
@@ -275,8 +274,7 @@ def normalised(number: str) -> str:
 def known_contact_numbers() -> set[str]:
     """Numbers readers are meant to call: every hotline's and help resource's."""
     from blocks.hotline import Hotline
-
-    from ..help.models import HelpResource
+    from sites.help.resources import HelpResource
 
     numbers = set()
     for model in (Hotline, HelpResource):
@@ -286,7 +284,7 @@ def known_contact_numbers() -> set[str]:
 
 
 def known_contact_emails() -> set[str]:
-    from ..help.models import HelpResource
+    from sites.help.resources import HelpResource
 
     return {
         e.lower() for e in HelpResource.objects.exclude(email="").values_list("email", flat=True)

@@ -18,14 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 from wagtail.models import AbstractGroupApprovalTask, Page, TaskState
 
-from .gate import (
+from sites.privacy.gate import (
     OVERRIDE_LOG_ACTION,
     PrivacyHeld,
     finding_key,
     open_findings,
     record_override,
 )
-from .screen import labelled, screen
+from sites.privacy.screen import labelled, screen
 
 __all__ = ["OVERRIDE_LOG_ACTION", "OverrideForm", "PrivacyScreenState", "PrivacyScreenTask"]
 
@@ -40,6 +40,9 @@ class PrivacyScreenState(TaskState):
     override_reason = models.TextField(blank=True)
 
     class Meta:
+        db_table = (
+            "agency_sites_privacyscreenstate"  # its table from before sites/ was split into apps
+        )
         verbose_name = "privacy screen state"
 
     @property
@@ -69,6 +72,9 @@ class PrivacyScreenTask(AbstractGroupApprovalTask):
     task_state_class = PrivacyScreenState
 
     class Meta:
+        db_table = (
+            "agency_sites_privacyscreentask"  # its table from before sites/ was split into apps
+        )
         verbose_name = "privacy screen"
 
     @classmethod

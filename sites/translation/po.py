@@ -21,8 +21,8 @@ from django.utils.text import slugify
 from wagtail.models import Locale, Page, Site
 from wagtail_localize.models import Translation, TranslationSource
 
-from .review import submit_translation
-from .status import site_status, source_objects
+from sites.translation.review import submit_translation
+from sites.translation.status import site_status, source_objects
 
 
 @dataclass

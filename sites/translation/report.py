@@ -12,9 +12,9 @@ from django.urls import reverse
 from wagtail.admin.menu import MenuItem
 from wagtail.models import Page
 
-from ..agencies.tenancy import sites_for
-from ..languages import SOURCE_LANGUAGE
-from .status import MISSING, site_status, source_behind
+from sites.agencies.tenancy import sites_for
+from sites.serving.languages import SOURCE_LANGUAGE
+from sites.translation.status import MISSING, site_status, source_behind
 
 
 def admin_url(status) -> str:

@@ -15,8 +15,7 @@ from wagtail_localize.models import Translation
 
 from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
-
-from ..languages import SOURCE_LANGUAGE, configured_languages
+from sites.serving.languages import SOURCE_LANGUAGE, configured_languages
 
 MISSING, DRAFT, BEHIND, UP_TO_DATE = "missing", "draft", "behind", "up to date"
 

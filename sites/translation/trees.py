@@ -11,9 +11,9 @@ from django.db import transaction
 from wagtail.models import GroupPagePermission, Locale, Page, Site, WorkflowPage
 from wagtail_localize.operations import translate_object
 
-from ..agencies.onboarding import find_locale
-from ..agencies.tenancy import Agency
-from ..branding import SiteBranding
+from sites.agencies.onboarding import find_locale
+from sites.agencies.tenancy import Agency
+from sites.content.branding import SiteBranding
 
 
 def agency_for_home(page: Page) -> Agency | None:

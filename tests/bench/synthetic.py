@@ -49,11 +49,9 @@ from wagtail.models import Page, Site
 from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
 from sites.agencies.onboarding import create_agency_site
-from sites.branding import SiteBranding
-from sites.demo import read_network, upsert_hotline
-from sites.help.importer import COLUMNS as HELP_COLUMNS
-from sites.help.importer import import_resources
-from sites.pages import (
+from sites.content.branding import SiteBranding
+from sites.content.demo import read_network, upsert_hotline
+from sites.content.pages import (
     WORDS_PER_MINUTE,
     AwarenessArticlePage,
     DonationAppealPage,
@@ -63,6 +61,8 @@ from sites.pages import (
     NewsStoryTag,
     StandardPage,
 )
+from sites.help.importer import COLUMNS as HELP_COLUMNS
+from sites.help.importer import import_resources
 from sites.privacy.consent import MAX_YEARS, consent_end
 
 DOMAIN = "bench.localhost"

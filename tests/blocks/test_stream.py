@@ -14,7 +14,7 @@ from blocks.base import CallToActionBlock
 from blocks.hotline import Hotline
 from blocks.news import RelatedStoriesBlock
 from blocks.stream import BodyBlock
-from sites.pages import NewsStoryPage
+from sites.content.pages import NewsStoryPage
 from tests.conftest import site_client
 
 CTA_NEEDS_A_TARGET = "Choose a page or give a web address for the button."

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from sites.branding import SiteBranding
+from sites.content.branding import SiteBranding
 from tests.conftest import DEMO_HOSTS
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sites.pages import NewsStoryPage
+from sites.content.pages import NewsStoryPage
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "render_site.py"

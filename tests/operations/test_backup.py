@@ -41,7 +41,7 @@ from wagtail.models import Page, Site
 
 from sites.agencies.tenancy import Agency
 from sites.caching import store
-from sites.pages import NewsStoryPage
+from sites.content.pages import NewsStoryPage
 from tests.bench.run import free_port
 from tests.conftest import DEMO_HOSTS, load_demo_network, site_client
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from wagtail.models import Site
 
 from sites.caching import store
-from sites.pages import NewsIndexPage, NewsStoryPage
+from sites.content.pages import NewsIndexPage, NewsStoryPage
 from tests.admin_forms import published_story_form
 from tests.bench.run import free_port
 from tests.conftest import logged_in, site_client

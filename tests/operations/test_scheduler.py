@@ -17,12 +17,12 @@ from django.utils import timezone
 from wagtail.models import Site
 from wagtail.signals import published
 
-from sites.management.commands.run_scheduler import Command
-from sites.pages import NewsIndexPage, NewsStoryPage
+from sites.content.management.commands.run_scheduler import Command
+from sites.content.pages import NewsIndexPage, NewsStoryPage
 from tests.conftest import load_demo_network, site_client
 
 HARBOR = "harbor.localhost"
-LOGGER = "sites.management.commands.run_scheduler"
+LOGGER = "sites.content.management.commands.run_scheduler"
 HOUR = timedelta(hours=1)
 
 

@@ -17,7 +17,7 @@ from django.test import Client
 from wagtail.models import Site
 
 from sites.accounts import headers
-from sites.pages import NewsStoryPage
+from sites.content.pages import NewsStoryPage
 from tests.admin_forms import story_form
 
 pytestmark = pytest.mark.django_db

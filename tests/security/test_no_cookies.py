@@ -15,7 +15,7 @@ from django.test import Client
 
 from wagtail.models import Site
 
-from sites.pages import NewsStoryPage
+from sites.content.pages import NewsStoryPage
 from tests.test_settings import PROJECT_DIR
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Page addresses are Wagtail's own, though each worker remembers them (sites.addresses)."""
+"""Page addresses are Wagtail's own, though each worker remembers them (sites.serving.addresses)."""
 
 import pytest
 
@@ -7,7 +7,7 @@ from django.utils import translation
 
 from wagtail.models import Page, Site
 
-from sites import addresses
+from sites.serving import addresses
 from tests.conftest import site_client
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from wagtail.models import Site
 
-from sites.branding import SiteBranding
-from sites.contrast import contrast_ratio
+from sites.content.branding import SiteBranding
+from sites.content.contrast import contrast_ratio
 from tests.admin_forms import branding_form
 from tests.conftest import site_client
 

@@ -7,7 +7,7 @@ import pytest
 
 from wagtail.models import Page, Site
 
-from sites.pages import NewsIndexPage, NewsStoryPage
+from sites.content.pages import NewsIndexPage, NewsStoryPage
 from tests.conftest import DEMO_HOSTS, site_client
 
 pytestmark = pytest.mark.django_db

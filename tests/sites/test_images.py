@@ -25,8 +25,8 @@ from wagtail.images.models import Filter, Image, Rendition
 from wagtail.models import Site
 
 from sites.agencies.tenancy import Agency
-from sites.pages import AwarenessArticlePage, HomePage, NewsIndexPage, NewsStoryPage
-from sites.templatetags import lantern_images
+from sites.content.pages import AwarenessArticlePage, HomePage, NewsIndexPage, NewsStoryPage
+from sites.serving.templatetags import lantern_images
 from tests.conftest import site_client
 
 pytestmark = pytest.mark.django_db

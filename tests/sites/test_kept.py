@@ -1,4 +1,4 @@
-"""Markup each worker keeps under what it shows (`{% keep %}`, sites.templatetags.lantern_kept):
+"""Markup each worker keeps under what it shows (`{% keep %}`, sites.serving.templatetags.lantern_kept):
 story cards and hotlines follow every change on the next request, with the page cache off."""
 
 import pytest
@@ -8,11 +8,11 @@ from django.utils import translation
 from django.utils.html import escape
 
 from blocks.hotline import Hotline
-from sites.branding import SiteBranding
 from sites.caching import memo
-from sites.chrome import Chrome
-from sites.pages import NewsStoryPage
-from sites.templatetags import lantern_kept
+from sites.content.branding import SiteBranding
+from sites.content.pages import NewsStoryPage
+from sites.serving.chrome import Chrome
+from sites.serving.templatetags import lantern_kept
 from tests.conftest import logged_in, site_client
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("kept_by_workers")]

@@ -6,7 +6,7 @@ import pytest
 
 from wagtail.models import Page
 
-from sites.pages import StandardPage
+from sites.content.pages import StandardPage
 from tests.conftest import site_client
 
 pytestmark = pytest.mark.django_db

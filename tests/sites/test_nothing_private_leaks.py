@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 
-from sites.pages import NewsIndexPage, NewsStoryPage
-from sites.sharing import SharedStory
+from sites.content.pages import NewsIndexPage, NewsStoryPage
+from sites.content.sharing import SharedStory
 from tests.conftest import site_client
 
 pytestmark = pytest.mark.django_db

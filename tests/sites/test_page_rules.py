@@ -6,8 +6,7 @@ from django.urls import reverse
 
 from wagtail.models import Page, Site
 
-from sites.help.pages import FindHelpPage
-from sites.pages import (
+from sites.content.pages import (
     AwarenessArticlePage,
     DonationAppealPage,
     HomePage,
@@ -15,6 +14,7 @@ from sites.pages import (
     NewsStoryPage,
     StandardPage,
 )
+from sites.help.pages import FindHelpPage
 from tests.admin_forms import story_form
 from tests.conftest import site_client
 

@@ -8,7 +8,12 @@ from django.utils.html import escape
 
 from wagtail.models import Site
 
-from sites.pages import AwarenessArticlePage, DonationAppealPage, NewsIndexPage, NewsStoryPage
+from sites.content.pages import (
+    AwarenessArticlePage,
+    DonationAppealPage,
+    NewsIndexPage,
+    NewsStoryPage,
+)
 from tests.conftest import site_client
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from wagtail.models import Page, PageViewRestriction
 
-from sites.pages import by_story_date, newest_stories, story_types
-from sites.routing import child_query
-from sites.specific import specific_rows
-from sites.visibility import readable, within
+from sites.content.pages import by_story_date, newest_stories, story_types
+from sites.content.specific import specific_rows
+from sites.content.visibility import readable, within
+from sites.serving.routing import child_query
 
 pytestmark = pytest.mark.django_db
 

@@ -23,10 +23,10 @@ from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
-from sites.branding import SiteBranding
-from sites.help.models import HelpResource
-from sites.pages import AwarenessArticlePage, HomePage, NewsIndexPage, NewsStoryPage
-from sites.sharing import SharedStory
+from sites.content.branding import SiteBranding
+from sites.content.pages import AwarenessArticlePage, HomePage, NewsIndexPage, NewsStoryPage
+from sites.content.sharing import SharedStory
+from sites.help.resources import HelpResource
 from tests.conftest import DEMO_HOSTS, site_client
 
 pytestmark = pytest.mark.django_db

@@ -18,9 +18,9 @@ from django.test import Client
 from wagtail.models import Site
 
 from blocks.regions import US_STATES
-from sites.help.models import LANGUAGES as HELP_LANGUAGES
-from sites.help.models import Service
 from sites.help.pages import FindHelpPage
+from sites.help.resources import LANGUAGES as HELP_LANGUAGES
+from sites.help.resources import Service
 from tests.conftest import DEMO_HOSTS
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.utils.html import escape
 
 from wagtail.models import Page, Site
 
-from sites.branding import SiteBranding
-from sites.pages import AwarenessArticlePage, NewsIndexPage, NewsStoryPage
-from sites.sharing import SharedStory
+from sites.content.branding import SiteBranding
+from sites.content.pages import AwarenessArticlePage, NewsIndexPage, NewsStoryPage
+from sites.content.sharing import SharedStory
 from tests.conftest import DEMO_HOSTS, site_client
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import Site
 
-from sites.pages import NewsIndexPage, NewsStoryPage
+from sites.content.pages import NewsIndexPage, NewsStoryPage
 from tests.conftest import site_client
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from wagtail.models import Site
 
-from sites.demo import publish as publish_demo
-from sites.pages import NewsIndexPage, NewsStoryPage
-from sites.sharing import SharedStory
+from sites.content.demo import publish as publish_demo
+from sites.content.pages import NewsIndexPage, NewsStoryPage
+from sites.content.sharing import SharedStory
 from tests.conftest import logged_in, site_client
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from wagtail.models import Page, Site
 
-from sites.pages import NewsStoryPage
+from sites.content.pages import NewsStoryPage
 from tests.conftest import logged_in
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.urls import reverse
 from wagtail.models import Site
 
 from blocks.hotline import Hotline
-from sites.pages import DonationAppealPage
+from sites.content.pages import DonationAppealPage
 from tests.admin_forms import NO_COMMENTS, branding_form
 from tests.conftest import logged_in
 from tests.sites.agencies.test_permission_matrix import edit_story_form, make_story

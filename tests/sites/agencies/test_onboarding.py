@@ -18,8 +18,8 @@ from wagtail.models import (
 
 from sites.agencies.onboarding import SiteExists, create_agency_site
 from sites.agencies.tenancy import Agency
-from sites.branding import SiteBranding
-from sites.pages import HomePage
+from sites.content.branding import SiteBranding
+from sites.content.pages import HomePage
 from tests.conftest import site_client
 
 pytestmark = pytest.mark.django_db

@@ -41,8 +41,8 @@ from wagtail.test.utils.form_data import rich_text
 from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
 from sites.agencies.tenancy import Agency
-from sites.branding import SiteBranding
-from sites.pages import NewsIndexPage, NewsStoryPage
+from sites.content.branding import SiteBranding
+from sites.content.pages import NewsIndexPage, NewsStoryPage
 from tests.admin_forms import branding_form, hotline_form, story_form
 from tests.conftest import logged_in
 

@@ -22,7 +22,7 @@ from wagtail.blocks.base import get_error_json_data
 from wagtail.models import Locale, Page, PageViewRestriction, Revision, Site
 from wagtail.test.utils.form_data import rich_text
 
-from sites.pages import NewsIndexPage, NewsStoryPage, StandardPage
+from sites.content.pages import NewsIndexPage, NewsStoryPage, StandardPage
 from tests.conftest import logged_in, site_client
 from tests.sites.agencies.test_permission_matrix import edit_story_form
 

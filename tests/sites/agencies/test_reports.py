@@ -14,7 +14,7 @@ from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 
 from blocks.hotline import Hotline
-from sites.pages import NewsIndexPage, NewsStoryPage
+from sites.content.pages import NewsIndexPage, NewsStoryPage
 from tests.conftest import logged_in
 
 pytestmark = pytest.mark.django_db

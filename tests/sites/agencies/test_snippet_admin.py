@@ -19,7 +19,7 @@ from wagtail.test.utils.form_data import rich_text
 
 from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
-from sites.help.models import HelpResource
+from sites.help.resources import HelpResource
 from tests.admin_forms import hotline_edit_form
 from tests.conftest import logged_in
 

@@ -14,7 +14,7 @@ from wagtail_localize.models import StringTranslation, Translation
 from wagtail_localize.operations import translate_object
 
 from blocks.hotline import Hotline
-from sites.pages import NewsIndexPage, NewsStoryPage
+from sites.content.pages import NewsIndexPage, NewsStoryPage
 from tests.conftest import logged_in, site_client
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from wagtail.models import Locale, Page, Site
 from wagtail_localize.models import StringTranslation
 
-from sites.pages import NewsIndexPage, NewsStoryPage
+from sites.content.pages import NewsIndexPage, NewsStoryPage
 
 pytestmark = pytest.mark.django_db
 

@@ -55,9 +55,9 @@ from wagtail.snippets.models import get_snippet_models
 from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
 from sites.agencies.tenancy import Agency
-from sites.branding import SiteBranding
-from sites.help.models import HelpResource
-from sites.pages import NewsStoryPage
+from sites.content.branding import SiteBranding
+from sites.content.pages import NewsStoryPage
+from sites.help.resources import HelpResource
 from tests.conftest import logged_in
 
 from .walls_probe import (

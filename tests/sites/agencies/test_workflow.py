@@ -21,7 +21,7 @@ from wagtail.models import Comment, Page, Site, TaskState, WorkflowState
 
 from blocks.hotline import Hotline
 from sites.agencies.tenancy import Agency
-from sites.pages import NewsIndexPage, NewsStoryPage
+from sites.content.pages import NewsIndexPage, NewsStoryPage
 from tests.admin_forms import hotline_edit_form, story_form
 from tests.conftest import logged_in, site_client
 

@@ -59,9 +59,9 @@ from wagtail.models import (
 from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
 from sites.agencies.tenancy import Agency
-from sites.branding import SiteBranding
-from sites.help.models import HelpResource
-from sites.pages import NewsIndexPage, NewsStoryPage
+from sites.content.branding import SiteBranding
+from sites.content.pages import NewsIndexPage, NewsStoryPage
+from sites.help.resources import HelpResource
 from tests.conftest import member_of
 
 ROUTE_KWARG = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>")

@@ -17,8 +17,8 @@ from wagtail.models import Site
 
 from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
-from sites.help.models import HelpResource
-from sites.pages import AwarenessArticlePage, NewsIndexPage, NewsStoryPage
+from sites.content.pages import AwarenessArticlePage, NewsIndexPage, NewsStoryPage
+from sites.help.resources import HelpResource
 from tests.conftest import site_client
 from tests.sites.test_query_budgets import every_kind_of_block, photo, story, things_to_choose
 
@@ -155,7 +155,7 @@ def test_a_story_in_detail_costs_the_same_with_one_block_of_each_kind_or_twelve(
 
 
 def test_an_index_in_detail_costs_the_same_with_one_partner_story_or_six():
-    from sites.sharing import SharedStory
+    from sites.content.sharing import SharedStory
 
     site = Site.objects.get(hostname="pines.localhost")
     index = NewsIndexPage.objects.child_of(site.root_page).get()

@@ -20,7 +20,7 @@ from wagtail.models import APIToken, Page, Site, WorkflowState
 
 from blocks.hotline import Hotline
 from sites.agencies.tenancy import Agency
-from sites.pages import NewsIndexPage, NewsStoryPage
+from sites.content.pages import NewsIndexPage, NewsStoryPage
 from tests.conftest import logged_in, site_client
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.urls import reverse
 from wagtail.models import Site
 
 from sites.api.preview import PREVIEW_LIFETIME, DraftPreview
-from sites.branding import SiteBranding
-from sites.pages import NewsStoryPage
+from sites.content.branding import SiteBranding
+from sites.content.pages import NewsStoryPage
 from tests.admin_forms import story_form
 from tests.conftest import logged_in, site_client
 

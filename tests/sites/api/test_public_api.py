@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from wagtail.models import Page, PageViewRestriction, Site
 
-from sites.pages import NewsIndexPage, NewsStoryPage
+from sites.content.pages import NewsIndexPage, NewsStoryPage
 from tests.conftest import DEMO_HOSTS, site_client
 
 pytestmark = pytest.mark.django_db

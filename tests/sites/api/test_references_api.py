@@ -19,7 +19,7 @@ from django.test import Client
 from wagtail.models import APIToken, Page, Revision, Site
 
 from sites.api.api import api as public_api
-from sites.pages import NewsIndexPage, NewsStoryPage, StandardPage
+from sites.content.pages import NewsIndexPage, NewsStoryPage, StandardPage
 from tests.conftest import site_client
 from tests.sites.agencies.test_references import cta, make_private, new_story
 

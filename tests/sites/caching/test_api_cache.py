@@ -12,8 +12,8 @@ from wagtail.models import Site
 
 from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
-from sites.demo import publish as publish_demo
-from sites.pages import NewsIndexPage, NewsStoryPage
+from sites.content.demo import publish as publish_demo
+from sites.content.pages import NewsIndexPage, NewsStoryPage
 from tests.conftest import site_client
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Each worker's site chrome (sites.chrome): the same pages as without it, in fewer queries,
+"""Each worker's site chrome (sites.serving.chrome): the same pages as without it, in fewer queries,
 and every change an editor makes shows on the very next request, with the page cache off."""
 
 import pytest
@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 from blocks.hotline import Hotline
-from sites.branding import SiteBranding
 from sites.caching import memo
-from sites.languages import home_pages
-from sites.pages import StandardPage
+from sites.content.branding import SiteBranding
+from sites.content.pages import StandardPage
+from sites.serving.languages import home_pages
 from tests.conftest import logged_in, site_client
 
 pytestmark = pytest.mark.django_db
@@ -202,8 +202,8 @@ def help_bar(html: str) -> str:
 
 def pines_listing_of_a_harbor_story(change) -> tuple:
     """Harbor's story shared onto Pines' stories listing, which links to it on Harbor's site."""
-    from sites.pages import NewsIndexPage, NewsStoryPage
-    from sites.sharing import SharedStory
+    from sites.content.pages import NewsIndexPage, NewsStoryPage
+    from sites.content.sharing import SharedStory
 
     def index_of(hostname):
         return NewsIndexPage.objects.child_of(Site.objects.get(hostname=hostname).root_page).get()
@@ -259,7 +259,7 @@ def test_pages_and_the_api_read_no_site_roots_once_the_chrome_is_kept(monkeypatc
 def panel_story(change, hotlines, slug="with-a-panel"):
     """A live Harbor story whose body is a hotline panel choosing `hotlines`, with its Spanish
     translation published too."""
-    from sites.pages import NewsIndexPage, NewsStoryPage
+    from sites.content.pages import NewsIndexPage, NewsStoryPage
 
     index = NewsIndexPage.objects.child_of(Site.objects.get(hostname=HARBOR).root_page).get()
     panel = {"heading": "Call now", "hotlines": [line.pk for line in hotlines]}

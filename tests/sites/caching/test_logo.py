@@ -20,7 +20,7 @@ from wagtail.images.models import Image
 from wagtail.models import Site
 
 from sites.agencies.tenancy import Agency
-from sites.branding import SiteBranding
+from sites.content.branding import SiteBranding
 from tests.conftest import logged_in, site_client
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ from wagtail.models import Page, Site
 
 from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
-from sites.branding import SiteBranding
-from sites.pages import DonationAppealPage, NewsIndexPage, NewsStoryPage, StandardPage
+from sites.content.branding import SiteBranding
+from sites.content.pages import DonationAppealPage, NewsIndexPage, NewsStoryPage, StandardPage
 from tests.conftest import site_client
 
 pytestmark = pytest.mark.django_db

@@ -17,10 +17,10 @@ from django.utils.html import escape
 from wagtail.models import Site
 
 from blocks.hotline import Hotline
-from sites.branding import SiteBranding
-from sites.help.models import HelpResource
-from sites.pages import NewsIndexPage, NewsStoryPage
-from sites.sharing import SharedStory
+from sites.content.branding import SiteBranding
+from sites.content.pages import NewsIndexPage, NewsStoryPage
+from sites.content.sharing import SharedStory
+from sites.help.resources import HelpResource
 from tests.admin_forms import hotline_edit_form, published_story_form
 from tests.conftest import logged_in, site_client
 

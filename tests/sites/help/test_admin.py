@@ -6,17 +6,17 @@ from django.urls import reverse
 
 from wagtail.models import Site
 
-from sites.help.models import HelpResource
+from sites.help.resources import HelpResource
 from tests.conftest import logged_in
 
 pytestmark = pytest.mark.django_db
 
-LIST_URL = reverse("wagtailsnippets_agency_sites_helpresource:list")
-ADD_URL = reverse("wagtailsnippets_agency_sites_helpresource:add")
+LIST_URL = reverse("wagtailsnippets_lantern_help_helpresource:list")
+ADD_URL = reverse("wagtailsnippets_lantern_help_helpresource:add")
 
 
 def edit_url(resource):
-    return reverse("wagtailsnippets_agency_sites_helpresource:edit", args=[resource.pk])
+    return reverse("wagtailsnippets_lantern_help_helpresource:edit", args=[resource.pk])
 
 
 def refused(response) -> bool:

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from sites.help.models import HelpResource
+from sites.help.resources import HelpResource
 from tests.conftest import DEMO_HOSTS, site_client
 
 pytestmark = pytest.mark.django_db

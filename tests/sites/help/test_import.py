@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from wagtail.models import Locale, Site
 
 from sites.help.importer import COLUMNS, RowError, import_resources
-from sites.help.models import HelpResource
+from sites.help.resources import HelpResource
 
 pytestmark = pytest.mark.django_db
 

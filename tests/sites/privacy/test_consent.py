@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from wagtail.models import Locale, PageLogEntry
 
-from sites.pages import NewsStoryPage
+from sites.content.pages import NewsStoryPage
 from sites.privacy import consent
 from sites.privacy.gate import PrivacyHeld, record_override
 from sites.privacy.screen import screen

@@ -7,7 +7,7 @@ import pytest
 from wagtail.models import PageLogEntry
 
 from sites.agencies.tenancy import Agency
-from sites.pages import NewsStoryPage
+from sites.content.pages import NewsStoryPage
 from sites.privacy.workflow import OVERRIDE_LOG_ACTION, PrivacyScreenState, PrivacyScreenTask
 from tests.admin_forms import story_form
 from tests.conftest import logged_in

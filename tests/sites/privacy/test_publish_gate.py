@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from wagtail.models import PageLogEntry, TaskState, WorkflowState
 
-from sites.pages import NewsStoryPage
+from sites.content.pages import NewsStoryPage
 from sites.privacy.gate import (
     HELD_LOG_ACTION,
     OVERRIDE_LOG_ACTION,

@@ -9,7 +9,7 @@ from wagtail.models import Locale, PageLogEntry
 from wagtail_localize.models import StringTranslation, Translation
 
 from sites.agencies.tenancy import Agency
-from sites.pages import NewsStoryPage
+from sites.content.pages import NewsStoryPage
 from sites.privacy.gate import OVERRIDE_LOG_ACTION
 from tests.admin_forms import story_form
 from tests.conftest import load_demo_network, logged_in, member_of

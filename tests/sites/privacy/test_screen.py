@@ -3,7 +3,7 @@ Spanish, in every text field and block of a page; and its measure on a corpus of
 
 import pytest
 
-from sites.pages import NewsStoryPage
+from sites.content.pages import NewsStoryPage
 from sites.privacy.screen import known_contact_numbers, normalised, screen, screen_text
 
 from .corpus import CLEAN, PLANTED

@@ -1,0 +1,279 @@
+"""Help resources: the organisations and lines the find-help search offers readers."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.models import Locale, TranslatableMixin
+from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from blocks.channels import Reachable
+from blocks.ownership import OwnedByAgency
+from blocks.regions import US_STATES, parse_states
+from sites.help.fields import ChoiceListField
+from sites.help.zips import ZipError, state_for_zip, validate_zip_prefix
+
+
+class Service(models.TextChoices):
+    HOTLINE = "hotline", _("Hotline")
+    SHELTER = "shelter", _("Emergency shelter")
+    LEGAL = "legal", _("Legal aid")
+    MEDICAL = "medical", _("Medical care")
+    COUNSELLING = "counselling", _("Counselling")
+    YOUTH = "youth", _("Youth services")
+    IMMIGRATION = "immigration", _("Immigration help")
+    CASE_MANAGEMENT = "case_management", _("Case management")
+
+
+# Languages readers most often ask for in the United States, with the codes readers' filters use.
+LANGUAGES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("zh", _("Chinese")),
+    ("vi", _("Vietnamese")),
+    ("tl", _("Tagalog")),
+    ("ko", _("Korean")),
+    ("ar", _("Arabic")),
+    ("fr", _("French")),
+    ("ht", _("Haitian Creole")),
+    ("ru", _("Russian")),
+    ("pt", _("Portuguese")),
+    ("hi", _("Hindi")),
+    ("so", _("Somali")),
+    ("ase", _("American Sign Language")),
+]
+
+
+class HelpResource(TranslatableMixin, OwnedByAgency, Reachable, index.Indexed, models.Model):
+    """An organisation or line that helps: what it offers, how to reach it, where and when."""
+
+    class Area(models.TextChoices):
+        NATIONAL = "national", _("Nationwide")
+        STATES = "states", _("Whole states")
+        LOCAL = "local", _("Some ZIP codes")
+
+    reference = models.SlugField(
+        max_length=80,
+        help_text="A short unique name for imports to find it again, e.g. 'harbor-legal-clinic'. "
+        "Made from the organisation's name when left empty.",
+        blank=True,
+    )
+    organisation = models.CharField(
+        max_length=160, help_text="As readers know it, e.g. 'Harbor Light Legal Clinic'."
+    )
+    description = models.TextField(
+        blank=True, help_text="One or two sentences: who it is for and what happens when you call."
+    )
+    services = ChoiceListField(
+        options=Service.choices, blank=False, help_text="What it offers. Readers filter by these."
+    )
+    email = models.EmailField(blank=True)
+    website = models.URLField(blank=True)
+    languages = ChoiceListField(
+        options=LANGUAGES,
+        blank=True,
+        help_text="Languages its staff help people in. Readers filter by these.",
+    )
+    interpreters = models.BooleanField(
+        "other languages through interpreters",
+        default=False,
+        help_text="Tick when callers can be helped in any language through an interpreter.",
+    )
+    language_notes = models.CharField(
+        "languages by channel",
+        max_length=255,
+        blank=True,
+        help_text="When channels differ, say so as they are, e.g. 'Calls: 200+ languages. "
+        "Text and chat: English and Spanish.'",
+    )
+    area = models.CharField(
+        "service area", max_length=10, choices=Area.choices, default=Area.STATES
+    )
+    states = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Two-letter codes, comma-separated (e.g. CA, NV), for whole states. Filled in "
+        "from the ZIP codes for a local service.",
+    )
+    zip_prefixes = models.CharField(
+        "ZIP codes",
+        max_length=500,
+        blank=True,
+        help_text="For a local service: the ZIP codes or their first 3 or 4 digits, comma-separated "
+        "(e.g. 900, 9021, 90301).",
+    )
+    last_verified = models.DateField(
+        help_text="When someone last checked these details with the organisation. Shown to readers."
+    )
+
+    panels = [
+        FieldPanel("owner"),
+        FieldPanel("organisation"),
+        FieldPanel("description"),
+        FieldPanel("services"),
+        MultiFieldPanel(
+            [
+                FieldPanel("phone"),
+                FieldRowPanel([FieldPanel("sms_number"), FieldPanel("sms_keyword")]),
+                FieldPanel("tty"),
+                FieldPanel("chat_url"),
+                FieldRowPanel([FieldPanel("email"), FieldPanel("website")]),
+            ],
+            heading="How to reach it",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("hours"), FieldPanel("is_24_7")]),
+                FieldPanel("languages"),
+                FieldPanel("interpreters"),
+                FieldPanel("language_notes"),
+            ],
+            heading="When and in which languages",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("area"), FieldPanel("states"), FieldPanel("zip_prefixes")],
+            heading="Where it helps",
+        ),
+        FieldRowPanel([FieldPanel("last_verified"), FieldPanel("reference")]),
+    ]
+    # The admin's listing and chooser narrow to the user's agency, a language and their filters
+    # before they search, and may sort the results: the search backend applies only the
+    # filters and orderings declared here as FilterFields (else a FilterFieldError, a 500).
+    search_fields = [
+        index.SearchField("organisation"),
+        index.AutocompleteField("organisation"),
+        index.FilterField("owner"),
+        index.FilterField("locale"),
+        index.FilterField("area"),
+        index.FilterField("is_24_7"),
+        index.FilterField("organisation"),
+        index.FilterField("states"),
+        index.FilterField("last_verified"),
+    ]
+    translatable_fields = [
+        SynchronizedField("owner"),
+        SynchronizedField("reference"),
+        TranslatableField("organisation"),
+        TranslatableField("description"),
+        SynchronizedField("services"),
+        SynchronizedField("phone"),
+        SynchronizedField("sms_number"),
+        SynchronizedField("sms_keyword"),
+        SynchronizedField("tty"),
+        SynchronizedField("chat_url"),
+        SynchronizedField("email"),
+        SynchronizedField("website"),
+        TranslatableField("hours"),
+        SynchronizedField("is_24_7"),
+        SynchronizedField("languages"),
+        SynchronizedField("interpreters"),
+        TranslatableField("language_notes"),
+        SynchronizedField("area"),
+        SynchronizedField("states"),
+        SynchronizedField("zip_prefixes"),
+        SynchronizedField("last_verified"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        db_table = "agency_sites_helpresource"  # its table from before sites/ was split into apps
+        verbose_name = "help resource"
+        ordering = ["organisation"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference", "locale"], name="unique_help_resource_reference"
+            )
+        ]
+
+    def __str__(self):
+        return self.organisation
+
+    def save(self, *args, **kwargs):
+        self.ensure_reference()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        errors = self.channel_errors(other_ways=bool(self.email or self.website))
+        if "phone" in errors:
+            errors["phone"] = (
+                "Give at least one way to reach it: a phone or text number, a chat link, "
+                "an e-mail address or a website."
+            )
+        if self.last_verified and self.last_verified > datetime.date.today():
+            errors["last_verified"] = "This date is in the future: give the day it was checked."
+        try:
+            codes = parse_states(self.states)
+        except ValueError as exc:
+            errors["states"] = str(exc)
+            codes = []
+        try:
+            prefixes = [validate_zip_prefix(p) for p in self.zip_prefixes.split(",") if p.strip()]
+        except ZipError as exc:
+            errors["zip_prefixes"] = str(exc)
+            prefixes = []
+        if self.area == self.Area.NATIONAL and (codes or prefixes):
+            errors["area"] = (
+                "A nationwide service covers every state: leave states and ZIP codes empty."
+            )
+        elif self.area == self.Area.STATES:
+            if prefixes:
+                errors["zip_prefixes"] = "For whole states, leave ZIP codes empty."
+            elif not codes and "states" not in errors:
+                errors["states"] = "Name the state(s) it serves, e.g. CA."
+        elif self.area == self.Area.LOCAL and "zip_prefixes" not in errors:
+            if not prefixes:
+                errors["zip_prefixes"] = "Give the ZIP codes it serves, e.g. 900, 9021."
+            # The states a local service lies in, so that a search by state finds it.
+            codes = sorted({state_for_zip(prefix.ljust(5, "0")) for prefix in prefixes})
+        self.states = ", ".join(codes)
+        self.zip_prefixes = ", ".join(prefixes)
+        self.ensure_reference()
+        # Checked here, not left to the database: the admin's form has no locale field, so
+        # Django's own check of the constraint would be skipped and the save would fail.
+        locale_id = self.locale_id or Locale.get_default().pk
+        taken = HelpResource.objects.filter(reference=self.reference, locale_id=locale_id)
+        if taken.exclude(pk=self.pk).exists():
+            errors["reference"] = "Another help resource already has this reference."
+        if errors:
+            raise ValidationError(errors)
+
+    def ensure_reference(self):
+        """A reference made from the organisation's name, numbered if another has it."""
+        if self.reference:
+            return
+        base = slugify(self.organisation)[:70] or "resource"
+        taken = set(
+            HelpResource.objects.filter(reference__startswith=base)
+            .exclude(pk=self.pk)
+            .values_list("reference", flat=True)
+        )
+        self.reference = next(
+            ref
+            for n in range(1, len(taken) + 2)
+            if (ref := base if n == 1 else f"{base}-{n}") not in taken
+        )
+
+    @cached_property
+    def prefix_list(self) -> list[str]:
+        return [p.strip() for p in self.zip_prefixes.split(",") if p.strip()]
+
+    def serves_zip(self, zip5: str) -> bool:
+        return any(zip5.startswith(prefix) for prefix in self.prefix_list)
+
+    @property
+    def state_names(self) -> list[str]:
+        return [US_STATES[code] for code in parse_states(self.states)] if self.states else []
+
+    def get_services_display(self) -> list[str]:
+        labels = dict(Service.choices)
+        return [labels[code] for code in self.services if code in labels]
+
+    def get_languages_display(self) -> list[str]:
+        labels = dict(LANGUAGES)
+        return [labels[code] for code in self.languages if code in labels]

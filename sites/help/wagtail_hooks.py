@@ -1,0 +1,7 @@
+"""The help directory in the admin: its own menu item, each agency's resources walled off."""
+
+from wagtail.snippets.models import register_snippet
+
+from sites.help.admin import HelpResourceViewSet
+
+register_snippet(HelpResourceViewSet)

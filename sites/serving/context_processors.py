@@ -1,0 +1,139 @@
+"""What every reader page needs to know about its site: branding, help lines, navigation.
+
+Evaluated lazily: the admin renders templates through the same processors and must pay nothing.
+"""
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import translation
+from django.utils.functional import cached_property
+
+from wagtail.images import get_image_model
+from wagtail.models import PageViewRestriction, Site
+
+from blocks.hotline import Hotline
+from blocks.translated import found_in_language
+from sites.caching.tags import children, depends_on, model, one, site_roots
+from sites.content.branding import SiteBranding
+from sites.content.specific import specific_pages
+from sites.content.visibility import privacy, readable
+from sites.serving.addresses import keep_site_root_paths
+from sites.serving.chrome import Chrome, chrome_for, kept_snippet_models, shared_roots, site_for
+from sites.serving.languages import SOURCE_LANGUAGE, home_pages
+
+
+def help_hotlines(branding) -> list:
+    """The site's primary hotline, then the national line(s) every page shows: one query,
+    with their translations in the language being read."""
+    primary_id = branding.primary_hotline_id
+    depends_on(model(Hotline))  # a line pinned tomorrow shows on every page
+    hotlines = Hotline.objects.filter(
+        Q(pinned=True, owner__isnull=True, locale__language_code=SOURCE_LANGUAGE) | Q(pk=primary_id)
+    ).order_by("name")
+    found = sorted(found_in_language(hotlines), key=lambda pair: pair[0].pk != primary_id)
+    return [shown for _, shown in found]
+
+
+def menu_pages(home) -> list:
+    """The home page's children shown in menus."""
+    depends_on(children(home))
+    return list(readable(home.get_children()).in_menu())
+
+
+class SiteContext:
+    def __init__(self, request):
+        self.request = request
+
+    @cached_property
+    def chrome(self):
+        """What each worker keeps of the site (sites.serving.chrome), for anonymous readers."""
+        return chrome_for(self.request)
+
+    @cached_property
+    def site(self):
+        return site_for(self.request)
+
+    @cached_property
+    def branding(self):
+        if not self.site:
+            return SiteBranding()
+        if self.site == site_for(self.request):
+            return SiteBranding.for_request(self.request)  # shared with sites.serving.languages
+        return SiteBranding.for_site(self.site)
+
+    @cached_property
+    def help_hotlines(self):
+        if self.chrome is not None:
+            return self.chrome.help_hotlines
+        return help_hotlines(self.branding)
+
+    @property
+    def quick_exit_url(self):
+        return settings.QUICK_EXIT_URL
+
+    @cached_property
+    def home(self):
+        """The site's home page in the language being read (the source language's otherwise):
+        it also holds the words every page shows (tagline, donate button, footer, safety note)."""
+        if self.chrome is not None:
+            return self.chrome.home
+        if not self.site:
+            return None
+        language = translation.get_language()
+        if language != SOURCE_LANGUAGE:
+            home = home_pages(self.site, self.request).get(language)
+            if home is not None:
+                return home.specific
+        return self.site.root_page.specific
+
+    @cached_property
+    def home_url(self):
+        return self.home.get_url(self.request) if self.home else "/"
+
+    @cached_property
+    def navigation(self):
+        """The home page's children shown in menus, marking the section the reader is in."""
+        if self.chrome is not None:
+            links = self.chrome.navigation
+        elif not self.site:
+            return []
+        else:
+            links = [(page.title, page.get_url(self.request)) for page in menu_pages(self.home)]
+        return [
+            {"title": title, "url": url, "current": self.request.path.startswith(url)}
+            for title, url in links
+        ]
+
+
+def site_context(request):
+    return {"lantern": SiteContext(request)}
+
+
+def build_chrome(request) -> Chrome | None:
+    """The chrome of the request's site in the language being read (sites.serving.chrome)."""
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    branding = SiteBranding.for_site(site)
+    homes = home_pages(site)
+    root = site.root_page.localized.specific
+    depends_on(children(root), model(PageViewRestriction))  # a child published, a page made private
+    depends_on(site_roots())  # bumped whenever Wagtail forgets its own copy (caching.invalidation)
+    depends_on(*(model(kept) for kept in kept_snippet_models()))  # Chrome.chosen
+    if branding.logo_id:
+        # The logo's {% image %} is in markup kept with the chrome, which never loads the image
+        # itself: a new file (a new rendition address) must make a new chrome.
+        depends_on(one(get_image_model(), branding.logo_id))
+    roots = shared_roots(Site.get_site_root_paths())
+    keep_site_root_paths(request, roots)  # for the menu's links below
+    found = specific_pages(
+        root.get_children().select_related("locale").annotate(**privacy()),
+        root.specific_class.allowed_subpage_models(),
+    )
+    root_children = {child.slug: child for child in found}
+    language = translation.get_language()
+    home = homes.get(language) if language != SOURCE_LANGUAGE else None
+    home = home or site.root_page.specific
+    navigation = [(page.title, page.get_url(request)) for page in menu_pages(home)]
+    hotlines = help_hotlines(branding)
+    return Chrome(site, branding, homes, root, root_children, home, navigation, hotlines, roots)
