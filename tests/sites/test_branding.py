@@ -114,7 +114,7 @@ def test_changing_the_primary_hotline_changes_the_help_bar(admin_client, nationa
 def test_words_kept_in_branding_before_move_to_the_home_page_and_its_revisions():
     """The data migration that moved tagline, donate label and footer to the home page, run on
     a branding as it was before (a stand-in with the old fields)."""
-    migration = importlib.import_module("sites.migrations.0009_site_words_on_the_home_page")
+    migration = importlib.import_module("sites.content.migrations.0009_site_words_on_the_home_page")
     site = Site.objects.get(hostname="ridge.localhost")
     home = site.root_page.specific
     home.save_revision()  # a draft, whose content must get the words too

@@ -5,8 +5,9 @@ import re
 
 import pytest
 
-from django.apps import apps
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.test import Client
 from django.urls import reverse
 
@@ -93,11 +94,15 @@ def test_a_network_admin_issues_tokens_for_any_agency(network_admin, editor_b):
 
 def test_agencies_onboarded_before_tokens_existed_are_given_the_permissions():
     """The data migration that grants token permissions to existing agencies' groups."""
-    migration = importlib.import_module("sites.migrations.0006_api_token_permissions")
+    migration = importlib.import_module("sites.content.migrations.0006_api_token_permissions")
     agency = Agency.objects.get(site__hostname="harbor.localhost")
     tokens = Permission.objects.filter(codename__in=migration.TOKEN_CODENAMES)
     for group in (agency.editors, agency.moderators):
         group.permissions.remove(*tokens)
-    migration.grant_token_permissions(apps, None)
+    # The models as that migration knows them (Agency was agency_sites' then).
+    state = MigrationLoader(connection).project_state(
+        ("agency_sites", "0006_api_token_permissions")
+    )
+    migration.grant_token_permissions(state.apps, None)
     for group in (agency.editors, agency.moderators):
         assert set(group.permissions.filter(pk__in=tokens)) == set(tokens)
