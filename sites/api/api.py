@@ -177,8 +177,13 @@ def site_info(request, response: HttpResponse, params: Query[SiteLanguageParam])
     language = params.locale if params.locale in homes else SOURCE_LANGUAGE
     names = dict(settings.LANGUAGES)
     cacheable(response)
+    # The chrome a worker keeps for this request (sites.chrome) is the request's own site's in
+    # the request's language: for another site or language, the menu and help lines are loaded.
+    request_chrome_fits = not params.site and language == translation.get_language()
     with translation.override(language):
         context = SiteContext(request)
+        if not request_chrome_fits:
+            context.chrome = None
         context.site, context.branding = site, branding_for(request, site)
         context.home = home = homes.get(language, site.root_page).specific
         branding = context.branding

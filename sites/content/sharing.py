@@ -75,6 +75,9 @@ def home_path(page: Page) -> str:
 def partner_stories(index, now=None):
     """(story, source site name) for the partner stories this index shows now: live, public and still shared."""
     now = now or timezone.now()
+    # Read as rows (nothing noted as it loads): a placement saved or deleted by itself must
+    # reach the listing too, as the index page's publishing does.
+    depends_on(model_tag(SharedStory))
     placements = index.shared_stories.order_by("sort_order").values_list(
         "story_id", "show_from", "show_until"
     )
