@@ -177,7 +177,7 @@ def site_info(request, response: HttpResponse, params: Query[SiteLanguageParam])
     language = params.locale if params.locale in homes else SOURCE_LANGUAGE
     names = dict(settings.LANGUAGES)
     cacheable(response)
-    # The chrome a worker keeps for this request (sites.chrome) is the request's own site's in
+    # The chrome a worker keeps for this request (sites.serving.chrome) is the request's own site's in
     # the request's language: for another site or language, the menu and help lines are loaded.
     request_chrome_fits = not params.site and language == translation.get_language()
     with translation.override(language):

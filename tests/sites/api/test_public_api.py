@@ -54,7 +54,7 @@ def test_every_site_describes_itself_with_branding_navigation_and_help_lines(hos
 
 def test_a_site_named_by_site_is_described_with_its_own_menu_and_help_lines():
     """Asked on another site's address: the named site's menu and help lines, not those the
-    asking host's worker keeps for its own pages (sites.chrome)."""
+    asking host's worker keeps for its own pages (sites.serving.chrome)."""
     own = get("pines.localhost", "/api/site").json()
     named = get("harbor.localhost", "/api/site", site="pines.localhost").json()
     assert named["hostname"] == "pines.localhost"
