@@ -11,11 +11,12 @@ from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 
 from django.conf import settings
-from django.db.models import Func, Q, Subquery
+from django.db.models import Count, F, Min, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
+from taggit.models import Tag
 from wagtail.models import Page, Site
 
 from blocks.appeals import DonationAppeal
@@ -25,10 +26,11 @@ from sites.api import schemas, serializers
 from sites.api.preview import DraftPreview
 from sites.api.serializers import TYPE_MODELS, PageSerializer
 from sites.api.strict import refuse_unknown_parameters
-from sites.caching.tags import depends_on, model
+from sites.caching import memo
+from sites.caching.tags import changes_at, depends_on, model, tree
 from sites.content.branding import SiteBranding
-from sites.content.pages import NewsStoryTag, tagging_rows, tags_in
-from sites.content.specific import page_types, specific_pages, type_ids
+from sites.content.pages import NewsStoryTag
+from sites.content.specific import specific_pages, type_ids
 from sites.content.visibility import within
 from sites.help.resources import LANGUAGES as HELP_LANGUAGES
 from sites.help.resources import Service
@@ -247,12 +249,38 @@ def listing(
 
 
 def window_query(filters, **values):
-    """The rows of one window of a listing (not run yet), each also carrying how many pages
-    the listing has in all (a subquery the database runs once, not a second query)."""
-    counted = listing(filters, **values).order_by().values(n=Func("pk", function="COUNT"))
+    """The rows of one window of a listing (not run yet): Wagtail's page table only."""
     window = listing(filters, walk_order=True, pages=listed_rows(), **values)
-    window = window.annotate(listed=Subquery(counted))
     return window[filters.offset : filters.offset + filters.limit]
+
+
+def count_key(values: dict) -> tuple:
+    """What a listing's count is kept under (`listed_count`): the listing's filters."""
+    return ("count", *sorted((name, str(value)) for name, value in values.items() if name != "now"))
+
+
+def listed_count(filters, kept: dict, **values) -> int:
+    """How many pages the listing has in all.
+
+    Counting means reading every page the listing has, not a window's: a worker keeps the
+    count (`caching.memo`, found in `kept`) while the listing's tags hold (a page published,
+    unpublished, moved or made private anywhere under its home pages, a tag renamed) and until
+    the next of its pages expires."""
+    key = count_key(values)
+    if key in kept:
+        return kept[key]
+
+    def count():
+        # What it lists (`tags`): every page under the home pages, as `home_paths` declares.
+        depends_on(*(tree(value) for name, value in values.items() if name.startswith("path")))
+        if "tag" in values:
+            depends_on(model(Tag))  # which stories a tag's slug finds
+        pages = listing(filters, **values).order_by()
+        counted = pages.aggregate(n=Count("pk"), next_expiry=Min("expire_at"))
+        changes_at(counted["next_expiry"])
+        return {key: counted["n"]}
+
+    return memo.remembered_together(count, memo.LISTED)[key]
 
 
 @functools.cache
@@ -260,11 +288,13 @@ def listed_rows():
     """Every page as a row of a listing (never run itself: each request filters a copy).
 
     Rows, not objects: a page and its specific page made for each were half a listing's time.
-    What the summaries show, from whichever type's table has it, and each story's tags (no
-    query of their own). Built once per worker: working out these columns' subqueries was
-    half of what a listing cost."""
-    plain, own = serializers.listed_columns(page_types())
-    return Page.objects.values(*plain, **own, tagging=tagging_rows())
+    Only Wagtail's page table (and the locale's code): each page type's own fields and the
+    stories' tags come after, for the window's pages alone (`PageSerializer.listed`)."""
+    return Page.objects.values(
+        "content_type_id",
+        *(column for column in serializers.LISTED.values() if column != "language"),
+        language=F("locale__language_code"),
+    )
 
 
 @api.get(
@@ -289,25 +319,17 @@ def list_pages(request, response: HttpResponse, filters: Query[PageFilters]):
     if filters.type and values is not None:
         values["types"] = type_ids(TYPE_MODELS[filters.type])
     if values is None:
-        count, window = 0, []
+        count, window, kept = 0, [], {}
     else:
-        # The window's pages in their own types, whatever the types, in one query.
         window = list(window_query(filters, **values))
-        if window:
-            count = window[0]["listed"]
-        elif filters.offset:  # past the end: the count is still the listing's
-            count = listing(filters, **values).count()
-        else:
-            count = 0
-    tags = {row["id"]: [name for name, _ in tags_in(row["tagging"])] for row in window}
-    serializer = serializer_for(request)
+        whole = filters.offset == 0 and len(window) < filters.limit  # the whole listing
+        # What workers keep of the answer (its count, its pages' summaries), in one read.
+        keys = serializers.listed_keys(window) + ([] if whole else [count_key(values)])
+        kept = memo.recalled(keys, memo.LISTED)
+        count = len(window) if whole else listed_count(filters, kept, **values)
+    items = serializer_for(request).listed(window, kept)
     cacheable(response)
-    return {
-        "count": count,
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [serializer.listed(row, tags) for row in window],
-    }
+    return {"count": count, "limit": filters.limit, "offset": filters.offset, "items": items}
 
 
 @api.get(

@@ -1,8 +1,8 @@
 """Pages, blocks and snippets as the public API's plain data (shapes in schemas.py)."""
 
+import functools
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, F, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.functional import cached_property
 
@@ -13,6 +13,9 @@ from blocks.appeals import DonationAppeal
 from blocks.chosen import site_of
 from blocks.hotline import Hotline
 from blocks.regions import parse_states
+from sites.caching import memo
+from sites.caching.tags import depends_on
+from sites.caching.tags import page as page_tag
 from sites.content.pages import (
     AwarenessArticlePage,
     DonationAppealPage,
@@ -20,6 +23,7 @@ from sites.content.pages import (
     NewsIndexPage,
     NewsStoryPage,
     StandardPage,
+    tags_of,
 )
 from sites.content.sharing import partner_stories
 from sites.help.pages import FindHelpPage
@@ -124,50 +128,89 @@ def image(img) -> dict | None:
     }
 
 
-# What a listing reads of each page, as a row (sites.api.api.window_query): summary field ->
-# column. `date`, `summary`, `kind` and `reading_minutes` are from the page type's own table
-# (`listed_columns`).
+# What a listing reads of each page from Wagtail's page table (sites.api.api.window_query):
+# summary field -> column (`language` is its locale's code).
 LISTED = {
     "id": "id",
     "title": "title",
     "slug": "slug",
     "url_path": "url_path",
     "locale": "language",
-    "date": "date",
-    "summary": "summary",
-    "kind": "kind",
-    "reading_minutes": "reading_minutes",
     "first_published_at": "first_published_at",
     "last_published_at": "last_published_at",
 }
-# Columns from the page type's own table: the first of these fields the type has.
+# What it reads from the page type's own table: summary field -> the first of these fields the
+# type has (`own_columns`); None (or "" for a summary) for a type with none of them.
 LISTED_OWN = {
     "date": ["date"],
     "summary": ["summary", "intro"],
     "kind": ["kind"],
     "reading_minutes": ["reading_minutes"],
 }
+NOT_LISTED = {"date": None, "summary": "", "kind": None, "reading_minutes": None}
 
 
-def listed_columns(types) -> tuple[list[str], dict]:
-    """The columns `LISTED` names, for a page query's `.values()`: Wagtail's page fields, and
-    expressions over the tables of page `types` for the others."""
+@functools.cache
+def own_columns(model) -> dict[str, str]:
+    """`LISTED_OWN` for one page type: summary field -> the type's own field, for those it has."""
     page_fields = {field.name for field in Page._meta.concrete_fields}
-    plain = ["content_type_id", *(name for name in LISTED.values() if name in page_fields)]
-    own = {"language": F("locale__language_code")}
+    own = {field.name for field in model._meta.concrete_fields} - page_fields
+    found = {}
     for name, fields in LISTED_OWN.items():
-        found = []
-        for model in types:
-            local = {field.name for field in model._meta.local_concrete_fields}
-            field = next((field for field in fields if field in local), None)
-            if field is not None:
-                own_row = model._base_manager.filter(pk=OuterRef("pk")).order_by()
-                found.append(Subquery(own_row.values(field)[:1]))
-        if len(found) > 1:
-            own[name] = Coalesce(*found)
-        else:
-            own[name] = found[0] if found else Value(None, output_field=CharField())
-    return plain, own
+        field = next((field for field in fields if field in own), None)
+        if field is not None:
+            found[name] = field
+    return found
+
+
+def listed_keys(rows: list[dict]) -> list[tuple]:
+    """What `listed_own` keeps the pages `rows` under."""
+    return [("listed", row["id"]) for row in rows]
+
+
+def listed_own(rows: list[dict], kept: dict) -> dict[int, dict]:
+    """What the summaries of the pages `rows` (of `LISTED` columns and `content_type_id`) show
+    from beyond Wagtail's page table, by page id: their type, their type's `LISTED_OWN` fields
+    and a story's tags.
+
+    Kept per worker while each page and its tags are unchanged (`caching.memo`: `kept` has
+    what `memo.recalled` found of `listed_keys`); the others are read together: a query for
+    each page type among them that has own fields, and one for the stories' tags. Never a
+    query for each page."""
+    found = {key: kept[key] for key in listed_keys(rows) if key in kept}
+    missing = [row for row in rows if ("listed", row["id"]) not in found]
+    if missing:
+        found.update(memo.remembered_together(lambda: read_own(missing), memo.LISTED))
+    return {key[1]: value for key, value in found.items()}
+
+
+def read_own(rows: list[dict]) -> dict[tuple, dict]:
+    """`listed_own` of `rows`, read from the database, under their keys."""
+    models = {
+        row["id"]: ContentType.objects.get_for_id(row["content_type_id"]).model_class()
+        for row in rows
+    }
+    by_type: dict[type, list[int]] = {}
+    for pk, model in models.items():
+        depends_on(page_tag(pk))  # read as rows, not loaded: any save of it is a change of it
+        if model is not None and own_columns(model):
+            by_type.setdefault(model, []).append(pk)
+    own = {}
+    for model, ids in by_type.items():
+        columns = own_columns(model)
+        for pk, *values in model._base_manager.filter(pk__in=ids).values_list(
+            "pk", *columns.values()
+        ):
+            own[pk] = dict(zip(columns, values, strict=True))
+    stories = [pk for pk, model in models.items() if model and issubclass(model, NewsStoryPage)]
+    tags = tags_of(stories)
+    found = {}
+    for pk, model in models.items():
+        fields = {**NOT_LISTED, **own.get(pk, {}), "type": PAGE_TYPES.get(model, "page")}
+        fields["summary"] = fields["summary"] or ""
+        fields["tags"] = [name for name, _ in tags.get(pk, [])]
+        found[("listed", pk)] = fields
+    return found
 
 
 class PageSerializer:
@@ -216,13 +259,19 @@ class PageSerializer:
             tags,
         )
 
-    def listed(self, row: dict, tags: dict[int, list[str]] | None = None) -> dict:
-        """`summary` of a page read as a row of `LISTED` columns, not as objects."""
-        model = ContentType.objects.get_for_id(row["content_type_id"]).model_class()
-        fields = {name: row[column] for name, column in LISTED.items()}
-        fields["type"] = PAGE_TYPES.get(model, "page")
-        fields["summary"] = fields["summary"] or ""
-        return self._summary(address_parts(row["url_path"], self.request), fields, tags)
+    def listed(self, rows: list[dict], kept: dict) -> list[dict]:
+        """`summary` of each page of a listing read as a row of `LISTED` columns (with its
+        `content_type_id`), not as objects, with what `listed_own` adds (`kept`: what workers
+        keep of it, as `memo.recalled` found it)."""
+        own = listed_own(rows, kept)
+        summaries = []
+        for row in rows:
+            fields = {name: row[column] for name, column in LISTED.items()}
+            fields.update(own[row["id"]])
+            tags = {row["id"]: fields.pop("tags")}
+            parts = address_parts(row["url_path"], self.request)
+            summaries.append(self._summary(parts, fields, tags))
+        return summaries
 
     def _summary(self, url_parts, fields: dict, tags) -> dict:
         _, root_url, path = url_parts or (None, "", fields["url_path"])

@@ -47,6 +47,9 @@ _entries: LRUCache = LRUCache(maxsize=MAX_ENTRIES)
 # Pages' rendered bodies (sites.serving.templatetags.lantern_kept.include_body), a few KB each: the
 # pages read most, kept apart so that they never push the chromes out.
 BODIES: LRUCache = LRUCache(maxsize=500)
+# What the API's listings show of each page beyond Wagtail's page table, and their counts
+# (sites.api): small, and as many as the pages listed.
+LISTED: LRUCache = LRUCache(maxsize=5000)
 _lock = threading.Lock()  # every use of either store: cachetools' caches are not thread-safe
 
 
@@ -85,8 +88,54 @@ def remembered(key, build, keep=None, entries=None):
     tags.depends_on(*recording.tags)
     tags.changes_at(recording.until)
     if value is not None and (keep is None or keep(value)):
-        _keep(key, value, recording, started, entries)
+        _keep({key: value}, recording, started, entries)
     return value
+
+
+def recalled(keys, entries=None) -> dict:
+    """What is kept under each of `keys` and still good, by key (the others left out): as
+    `remembered` uses it, with the versions of all their tags read in one go (one query, or one
+    Redis call) rather than one read a key. Build the others with `remembered_together`."""
+    entries = _entries if entries is None else entries
+    if not enabled():
+        return {}
+    with _lock:
+        kept = {key: entry for key in keys if (entry := entries.get(key)) is not None}
+    now = timezone.now()
+    kept = {key: entry for key, entry in kept.items() if entry.until is None or entry.until > now}
+    if not kept:
+        return {}
+    try:
+        current = store.current_versions({tag for entry in kept.values() for tag in entry.versions})
+    except store.Unavailable as error:
+        store.warn_unavailable(error)
+        return {}
+    found = {}
+    for key, entry in kept.items():
+        if all(current.get(tag) == version for tag, version in entry.versions.items()):
+            tags.depends_on(*entry.versions)
+            tags.changes_at(entry.until)
+            found[key] = entry.value
+    return found
+
+
+def remembered_together(build, entries=None) -> dict:
+    """`build()`'s values (key -> value), built together in one go (one query for many) and
+    each kept under its key with every tag recorded building them all: a change to what any of
+    them showed builds them again. Kept values are found with `recalled`."""
+    entries = _entries if entries is None else entries
+    if not enabled():
+        return build()
+    started = time.time()
+    recording, token = tags.start()
+    try:
+        values = build()
+    finally:
+        tags.stop(token)
+    tags.depends_on(*recording.tags)
+    tags.changes_at(recording.until)
+    _keep(values, recording, started, entries)
+    return values
 
 
 def _holds(entry: Entry) -> bool:
@@ -99,7 +148,7 @@ def _holds(entry: Entry) -> bool:
         return False
 
 
-def _keep(key, value, recording, started: float, entries) -> None:
+def _keep(values: dict, recording, started: float, entries) -> None:
     try:
         versions = store.versions_for_storing(recording.tags)
     except store.Unavailable as error:
@@ -108,13 +157,15 @@ def _keep(key, value, recording, started: float, entries) -> None:
     if versions is None or not store.fresh_since(versions, started):
         return  # changed while it was being built: the next request builds it again
     with _lock:
-        entries[key] = Entry(value, versions, recording.until)
+        for key, value in values.items():
+            entries[key] = Entry(value, versions, recording.until)
 
 
 def clear() -> None:
     with _lock:
         _entries.clear()
         BODIES.clear()
+        LISTED.clear()
 
 
 def _settings_changed(setting, **kwargs) -> None:
