@@ -1,5 +1,7 @@
 """Shared test fixtures: the demo network in every test database, sites, users and a client per host."""
 
+from contextlib import contextmanager
+
 import pytest
 
 from django.conf import settings
@@ -7,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import translation
 
 from wagtail.models import Collection, Locale, Page, Site
@@ -15,7 +17,10 @@ from wagtail.models import Collection, Locale, Page, Site
 from blocks.hotline import Hotline
 from sites.agencies.onboarding import create_agency_site
 from sites.agencies.tenancy import NETWORK_ADMINS, Agency
+from sites.caching import memo, store
 from sites.content.demo import load_network
+from sites.serving import addresses
+from sites.serving.templatetags import lantern_images, lantern_kept
 
 DEMO_HOSTS = [
     "localhost",
@@ -36,11 +41,19 @@ def source_language():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test's database is rolled back, and so is what it left in the cache. Wagtail keeps
-    the sites' root addresses there: a test that renames a site and then serves a page would
-    otherwise leave the new name for whichever test runs next in that process."""
+    """Each test's database is rolled back, and so is what it left in the cache and in what
+    this worker keeps, as a restart would empty them. Wagtail keeps the sites' root addresses
+    in the cache: a test that renames a site and then serves a page would otherwise leave the
+    new name for whichever test runs next in that process. The page cache and the workers'
+    chromes, bodies, fragments, pictures and addresses are checked against tag versions that
+    the rollback puts back as they were: what a test kept could match them again."""
     yield
-    cache.clear()
+    cache.clear()  # pages, tag versions, Wagtail's own
+    store.forget()
+    memo.clear()
+    lantern_images.clear()
+    lantern_kept.clear()
+    addresses.clear()
 
 
 @pytest.fixture(scope="session")
@@ -73,6 +86,25 @@ def kept_by_workers(settings):
     settings.LANTERN_CHROME_CACHE = True
     settings.LANTERN_PAGE_CACHE_SECONDS = 0
     settings.LANTERN_PAGE_CACHE_CLOCK_SKEW = 0
+
+
+@pytest.fixture
+def caches_off(settings):
+    """The page cache and what workers keep both off, for a test that counts what rendering a
+    page costs with nothing kept (a stored page answers in one query, whatever it shows)."""
+    settings.LANTERN_PAGE_CACHE_SECONDS = 0
+    settings.LANTERN_CHROME_CACHE = False
+
+
+@contextmanager
+def committed():
+    """What it wraps, committed as an editor's request or a command is: the purges it sends
+    (sites.caching.invalidation), sent once it commits, reach the page cache and the workers.
+    In a plain `django_db` test nothing commits, so without this a reader is served the page
+    stored before the change. (The `change` fixture, for a test that takes fixtures.) Never
+    inside another such capture: the outer one would run the same callbacks again."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        yield
 
 
 @pytest.fixture

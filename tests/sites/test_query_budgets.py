@@ -1,9 +1,10 @@
 """Database queries per reader page: a fixed budget that does not grow with the content.
 
-Every count is of a page as a reader's browser asks for it (the page cache is off in tests),
-after one request that warms what each process keeps (content types, Wagtail's site root
-paths, the sizes of images made on a first view). "Does not grow" is proved by asking for the
-same kind of page with little and with much in it, and finding the same count.
+Every count is of a page as a reader's browser asks for it, rendered afresh (the page cache
+and the workers' chrome cache are off here: `caches_off`), after one request that warms what
+each process keeps regardless (content types, Wagtail's site root paths, the sizes of images
+made on a first view). "Does not grow" is proved by asking for the same kind of page with
+little and with much in it, and finding the same count.
 """
 
 import datetime
@@ -29,7 +30,8 @@ from sites.content.sharing import SharedStory
 from sites.help.resources import HelpResource
 from tests.conftest import DEMO_HOSTS, site_client
 
-pytestmark = pytest.mark.django_db
+# Counts what rendering costs with nothing kept: a stored page would answer in one query.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("caches_off")]
 
 HOST = "harbor.localhost"
 

@@ -14,7 +14,7 @@ from wagtail.models import Site
 from sites.content.demo import publish as publish_demo
 from sites.content.pages import NewsIndexPage, NewsStoryPage
 from sites.content.sharing import SharedStory
-from tests.conftest import logged_in, site_client
+from tests.conftest import committed, logged_in, site_client
 
 pytestmark = pytest.mark.django_db
 
@@ -66,11 +66,13 @@ def test_a_placement_waits_for_its_start_and_ends_at_its_end():
 
     placement.show_from = timezone.now() - datetime.timedelta(hours=2)
     placement.show_until = timezone.now() - datetime.timedelta(hours=1)
-    placement.save()
+    with committed():
+        placement.save()
     assert story.title not in pines_listing()
 
     placement.show_until = None
-    placement.save()
+    with committed():
+        placement.save()
     assert "From Harbor Light Alliance" in pines_listing()
 
 
@@ -79,13 +81,16 @@ def test_unpublishing_or_unsharing_the_original_removes_it_everywhere():
     SharedStory.objects.create(index=index_of("pines.localhost"), story=story)
     assert "From Harbor Light Alliance" in pines_listing()
 
-    story.unpublish()
+    with committed():
+        story.unpublish()
     assert "From Harbor Light Alliance" not in pines_listing()
 
-    story.save_revision().publish()
+    with committed():
+        story.save_revision().publish()
     assert "From Harbor Light Alliance" in pines_listing()
     story.share_with_network = False
-    story.save_revision().publish()
+    with committed():
+        story.save_revision().publish()
     assert "From Harbor Light Alliance" not in pines_listing()
 
 

@@ -12,6 +12,7 @@ public API shows the same as readers' pages).
 """
 
 import datetime
+import time
 
 import pytest
 
@@ -19,11 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wagtail.blocks.base import get_error_json_data
-from wagtail.models import Locale, Page, PageViewRestriction, Revision, Site
+from wagtail.models import Locale, PageViewRestriction, Revision, Site
 from wagtail.test.utils.form_data import rich_text
 
 from sites.content.pages import NewsIndexPage, NewsStoryPage, StandardPage
-from tests.conftest import logged_in, site_client
+from tests.conftest import committed, logged_in, site_client
 from tests.sites.agencies.test_permission_matrix import edit_story_form
 
 pytestmark = pytest.mark.django_db
@@ -245,21 +246,23 @@ def test_a_related_story_must_be_a_story(editor_a, harbor_story):
 
 
 def make_private(page, kind):
-    """Make a live page one readers may not follow, the way each happens."""
-    if kind == "unpublished":
-        page.unpublish()
-    elif kind in ("login", "password"):
-        PageViewRestriction.objects.create(
-            page=page,
-            restriction_type=(
-                PageViewRestriction.LOGIN if kind == "login" else PageViewRestriction.PASSWORD
-            ),
-            password="pw" if kind == "password" else "",
-        )
-    elif kind == "expired":
-        Page.objects.filter(pk=page.pk).update(
-            expire_at=timezone.now() - datetime.timedelta(minutes=1)
-        )
+    """Make a live page one readers may not follow, the way each happens (committed)."""
+    with committed():
+        if kind == "unpublished":
+            page.unpublish()
+        elif kind in ("login", "password"):
+            PageViewRestriction.objects.create(
+                page=page,
+                restriction_type=(
+                    PageViewRestriction.LOGIN if kind == "login" else PageViewRestriction.PASSWORD
+                ),
+                password="pw" if kind == "password" else "",
+            )
+        elif kind == "expired":
+            # Published again with an expiry that has passed (the moment after: its time coming
+            # while readers look is test_a_chosen_page_is_no_longer_linked_once_it_expires).
+            page.expire_at = timezone.now() - datetime.timedelta(minutes=1)
+            page.save_revision().publish()
 
 
 def reader_html(page, hostname=HARBOR) -> str:
@@ -294,6 +297,34 @@ def test_a_chosen_page_that_stops_being_public_is_no_longer_linked(kind):
     assert "Read <a>this</a>." in after  # the link's words, without its address
 
 
+def test_a_chosen_page_is_no_longer_linked_once_it_expires():
+    """Nobody purges anything when an expiry comes: what showed the page was kept only until
+    then, on readers' pages and in the API alike."""
+    target = new_story(news_index(), "Gullhaven")
+    target_path = target.get_url_parts()[2]
+    page = new_story(
+        news_index(),
+        "Reader",
+        body=[
+            {"type": "related_stories", "value": related(target)},
+            {"type": "call_to_action", "value": cta(target)},
+            {"type": "text", "value": f'<p>Read <a linktype="page" id="{target.pk}">this</a>.</p>'},
+        ],
+    )
+    target.expire_at = expiry = timezone.now() + datetime.timedelta(seconds=2)
+    with committed():
+        target.save_revision().publish()
+    reader = site_client(HARBOR)
+    for _ in range(2):  # rendered, then as it was kept
+        assert reader_html(page).count(f'{target_path}"') == 3
+        assert "Gullhaven" in reader.get(f"/api/pages/{page.pk}").content.decode()
+    # Waiting for the expiry, not timing anything.
+    time.sleep(max(0, (expiry - timezone.now()).total_seconds()) + 0.2)
+    assert target_path not in reader_html(page)
+    api = reader.get(f"/api/pages/{page.pk}").content.decode()
+    assert "Gullhaven" not in api.replace("Reader", "")
+
+
 def test_a_draft_chosen_by_its_own_agency_is_not_linked_until_published():
     draft = new_story(news_index(), "Sealight", live=False)
     page = new_story(
@@ -307,7 +338,8 @@ def test_a_draft_chosen_by_its_own_agency_is_not_linked_until_published():
     html = reader_html(page)
     assert "Sealight" not in html and "sealight-story" not in html
 
-    draft.get_latest_revision().publish()
+    with committed():
+        draft.get_latest_revision().publish()
 
     assert "Sealight" in reader_html(page)
 

@@ -23,7 +23,7 @@ from blocks.hotline import Hotline
 from sites.agencies.tenancy import Agency
 from sites.content.pages import NewsIndexPage, NewsStoryPage
 from tests.admin_forms import hotline_edit_form, story_form
-from tests.conftest import logged_in, site_client
+from tests.conftest import committed, logged_in, site_client
 
 pytestmark = pytest.mark.django_db
 
@@ -419,7 +419,8 @@ def test_a_story_expires_when_its_time_comes(moderator_a, monkeypatch):
     assert story.live
 
     move_clock_forward(monkeypatch, timedelta(hours=1, minutes=1))
-    run_publish_scheduled()
+    with committed():  # as the command's own transactions are: readers then see it come down
+        run_publish_scheduled()
 
     story.refresh_from_db()
     assert not story.live
@@ -433,13 +434,17 @@ def test_a_story_expires_when_its_time_comes(moderator_a, monkeypatch):
 def test_history_compare_and_rollback(moderator_a, moderator_b):
     story = published_story(moderator_a, "Versioned story", "versioned-story", "First words.")
     moderator = logged_in(moderator_a)
-    response = edit_page(
-        moderator,
-        story,
-        story_form(
-            "Versioned story", "versioned-story", "Second words.", **{"action-publish": "Publish"}
-        ),
-    )
+    with committed():  # as the request's transaction is: readers then see what it published
+        response = edit_page(
+            moderator,
+            story,
+            story_form(
+                "Versioned story",
+                "versioned-story",
+                "Second words.",
+                **{"action-publish": "Publish"},
+            ),
+        )
     assert response.status_code == 302, response.content.decode()[-3000:]
     first, second = story.revisions.order_by("created_at", "pk")
     path = path_of(story)
@@ -464,12 +469,16 @@ def test_history_compare_and_rollback(moderator_a, moderator_b):
     assert revert.status_code == 200
     assert "First words." in revert.content.decode()
     # The revert screen is the editor, filled with the old version: publishing it rolls back.
-    response = moderator.post(
-        revert_url,
-        story_form(
-            "Versioned story", "versioned-story", "First words.", **{"action-publish": "Publish"}
-        ),
-    )
+    with committed():
+        response = moderator.post(
+            revert_url,
+            story_form(
+                "Versioned story",
+                "versioned-story",
+                "First words.",
+                **{"action-publish": "Publish"},
+            ),
+        )
     assert response.status_code == 302, response.content.decode()[-3000:]
     story.refresh_from_db()
     assert story.revisions.count() == 3

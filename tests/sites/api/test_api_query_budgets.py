@@ -1,7 +1,8 @@
 """Database queries per answer of the public API: the same for one item as for many.
 
 Each answer is asked for twice as a partner's front end would (the first warms per-process
-caches: content types, Wagtail's site root paths), and the second is counted.
+caches: content types, Wagtail's site root paths), and the second is counted, rendered afresh:
+the page cache and the workers' chrome cache are off here (`caches_off`).
 """
 
 import datetime
@@ -22,7 +23,8 @@ from sites.help.resources import HelpResource
 from tests.conftest import site_client
 from tests.sites.test_query_budgets import every_kind_of_block, photo, story, things_to_choose
 
-pytestmark = pytest.mark.django_db
+# Counts what rendering costs with nothing kept: a stored page would answer in one query.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("caches_off")]
 
 HOST = "harbor.localhost"
 

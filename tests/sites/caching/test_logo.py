@@ -32,7 +32,7 @@ LOGO = re.compile(r'<img[^>]*class="site-brand__logo"[^>]*src="([^"]+)"')
 
 @pytest.fixture(autouse=True)
 def caches_on(settings):
-    """The chrome and page caches on, as in production (test settings keep them off)."""
+    """The chrome and page caches on, as in production and the test settings."""
     settings.LANTERN_PAGE_CACHE_SECONDS = 600
     settings.LANTERN_CHROME_CACHE = True
     settings.LANTERN_PAGE_CACHE_CLOCK_SKEW = 0

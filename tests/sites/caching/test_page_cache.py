@@ -28,7 +28,7 @@ STORY = "/en/stories/eight-children-safe-in-two-weeks/"
 
 @pytest.fixture(autouse=True)
 def page_cache(settings):
-    """The cache on, as in production (test settings keep it off), and empty."""
+    """The cache on, as in production and the test settings, and empty."""
     settings.LANTERN_PAGE_CACHE_SECONDS = 600
     settings.LANTERN_CHROME_CACHE = True  # as in production: both use the tag versions
     settings.LANTERN_PAGE_CACHE_CLOCK_SKEW = 0  # one machine: no allowance needed
