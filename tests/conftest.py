@@ -20,7 +20,7 @@ from sites.agencies.tenancy import NETWORK_ADMINS, Agency
 from sites.caching import memo, store
 from sites.content.demo import load_network
 from sites.serving import addresses
-from sites.serving.templatetags import lantern_images, lantern_kept
+from sites.serving.templatetags import lantern_images
 
 DEMO_HOSTS = [
     "localhost",
@@ -51,8 +51,7 @@ def empty_cache():
     cache.clear()  # pages, tag versions, Wagtail's own
     store.forget()
     memo.clear()
-    lantern_images.clear()
-    lantern_kept.clear()
+    lantern_images.clear()  # and the fragments it keeps with them (lantern_kept)
     addresses.clear()
 
 

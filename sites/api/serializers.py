@@ -177,8 +177,9 @@ def listed_own(rows: list[dict], kept: dict) -> dict[int, dict]:
     what `memo.recalled` found of `listed_keys`); the others are read together: a query for
     each page type among them that has own fields, and one for the stories' tags. Never a
     query for each page."""
-    found = {key: kept[key] for key in listed_keys(rows) if key in kept}
-    missing = [row for row in rows if ("listed", row["id"]) not in found]
+    keys = listed_keys(rows)
+    found = {key: kept[key] for key in keys if key in kept}
+    missing = [row for row, key in zip(rows, keys, strict=True) if key not in found]
     if missing:
         found.update(memo.remembered_together(lambda: read_own(missing), memo.LISTED))
     return {key[1]: value for key, value in found.items()}

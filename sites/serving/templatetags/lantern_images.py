@@ -134,15 +134,11 @@ def picture(parser, token):
 
 
 def clear(**kwargs) -> None:
-    with _lock:
-        clear_all()
-
-
-def clear_all() -> None:
     """With the pictures, the fragments kept around them (`lantern_kept`): a card kept never
     shows its picture again, which would leave the picture's sizes fetched for nothing."""
-    _kept.clear()
-    _pictured.clear()
+    with _lock:
+        _kept.clear()
+        _pictured.clear()
     lantern_kept.clear()
 
 
