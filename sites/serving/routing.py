@@ -72,25 +72,27 @@ def route_for_request(request, path: str):
 
 
 @functools.cache
-def child_types(parent_class) -> list:
-    """The page types a child of a page of `parent_class` may be, as the routing query joins
-    them: worked out once per worker, not at every step of every address."""
-    return specific_queryset(Page.objects.none(), parent_class.allowed_subpage_models())[1]
-
-
-def child_query(parent_class, path, depth, slug):
-    """The query finding the child at `slug` of the page of `parent_class` at `path`, as a
-    page of any type that may be its child (not run yet); and those types."""
-    types = child_types(parent_class)
-    # What a page type shows from other tables, brought with it (a story's tags).
+def children_query(parent_class) -> tuple:
+    """The query finding children of a page of `parent_class`, each as a page of any type that
+    may be its child, with its language, privacy and what its type shows from other tables (a
+    story's tags); and those types. Built once per worker, never run itself: each step of an
+    address filters a copy of it, so building the wide query is not paid at every step."""
+    types = specific_queryset(Page.objects.none(), parent_class.allowed_subpage_models())[1]
     shown = {
         name: expression
         for model in types
         for name, expression in getattr(model, "routed_with", dict)().items()
     }
-    children = Page.objects.filter(path__startswith=path, depth=depth, slug=slug)
-    query = children.select_related("locale").annotate(**privacy(), **shown)
+    # One page at most: no order to compute.
+    query = Page.objects.order_by().select_related("locale").annotate(**privacy(), **shown)
     return specific_queryset(query, types)[0], types
+
+
+def child_query(parent_class, path, depth, slug):
+    """The query finding the child at `slug` of the page of `parent_class` at `path` (not run
+    yet), and the page types it may be."""
+    children, types = children_query(parent_class)
+    return children.filter(path__startswith=path, depth=depth, slug=slug), types
 
 
 class ReaderPageMixin:
