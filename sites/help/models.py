@@ -1,6 +1,7 @@
 """The help directory's models, each kept in the module of what it is."""
 
+from sites.help.organizations import Organization
 from sites.help.pages import FindHelpPage
 from sites.help.resources import HelpResource
 
-__all__ = ["FindHelpPage", "HelpResource"]
+__all__ = ["FindHelpPage", "HelpResource", "Organization"]

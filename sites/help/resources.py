@@ -1,6 +1,7 @@
 """Help resources: the organisations and lines the find-help search offers readers."""
 
 import datetime
+import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import StreamField
 from wagtail.models import Locale, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
@@ -17,7 +19,9 @@ from blocks.channels import Reachable
 from blocks.ownership import OwnedByAgency
 from blocks.regions import US_STATES, parse_states
 from sites.help.fields import ChoiceListField
-from sites.help.zips import ZipError, state_for_zip, validate_zip_prefix
+from sites.help.organizations import Organization
+from sites.help.schedules import WeeklyHoursBlock
+from sites.help.zips import ZipError, normalise_zip, state_for_zip, validate_zip_prefix
 
 
 class Service(models.TextChoices):
@@ -50,13 +54,29 @@ LANGUAGES = [
 ]
 
 
+def validate_time_zone(value: str) -> None:
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(f"'{value}' is not a time zone: give one like America/Los_Angeles.")
+
+
 class HelpResource(TranslatableMixin, OwnedByAgency, Reachable, index.Indexed, models.Model):
-    """An organisation or line that helps: what it offers, how to reach it, where and when."""
+    """An organisation or line that helps: what it offers, how to reach it, where and when.
+
+    In Open Referral's HSDS it is a service (its `translation_key` is the service's id, the same
+    in every language), offered by an `Organization` at one location."""
 
     class Area(models.TextChoices):
         NATIONAL = "national", _("Nationwide")
         STATES = "states", _("Whole states")
         LOCAL = "local", _("Some ZIP codes")
+
+    class Status(models.TextChoices):
+        """HSDS's service statuses. Only active services are shown to readers."""
+
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
+        DEFUNCT = "defunct", _("Defunct")
+        TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
 
     reference = models.SlugField(
         max_length=80,
@@ -66,6 +86,21 @@ class HelpResource(TranslatableMixin, OwnedByAgency, Reachable, index.Indexed, m
     )
     organisation = models.CharField(
         max_length=160, help_text="As readers know it, e.g. 'Harbor Light Legal Clinic'."
+    )
+    organization = models.ForeignKey(
+        "lantern_help.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="services",
+        verbose_name="runs it",
+        help_text="The organisation that runs it. Made from its name when left empty.",
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.ACTIVE,
+        help_text="Only active services are shown to readers; the others stay in the data.",
     )
     description = models.TextField(
         blank=True, help_text="One or two sentences: who it is for and what happens when you call."
@@ -108,13 +143,52 @@ class HelpResource(TranslatableMixin, OwnedByAgency, Reachable, index.Indexed, m
         help_text="For a local service: the ZIP codes or their first 3 or 4 digits, comma-separated "
         "(e.g. 900, 9021, 90301).",
     )
+    street_address = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=80, blank=True)
+    postcode = models.CharField(
+        "ZIP code of its place",
+        max_length=10,
+        blank=True,
+        help_text="Where it is, for the distance readers see ('about 3 miles').",
+    )
+    latitude = models.FloatField(
+        null=True, blank=True, help_text="Filled in from the ZIP code when left empty."
+    )
+    longitude = models.FloatField(null=True, blank=True)
+    address_public = models.BooleanField(
+        "show its address to readers",
+        default=False,
+        help_text="Leave unticked for a shelter or any place whose address must stay "
+        "confidential: readers then see only about how far it is.",
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Of its opening hours, e.g. America/Los_Angeles. Its state's when left empty.",
+    )
+    opening_hours = StreamField(
+        [("weekly", WeeklyHoursBlock())],
+        blank=True,
+        help_text="When it is open, day by day. Leave empty when it is open 24/7 (tick that) "
+        "or its hours are only described in words.",
+    )
+    capacity_available = models.PositiveIntegerField(
+        "available now", null=True, blank=True, help_text="e.g. beds free tonight."
+    )
+    capacity_maximum = models.PositiveIntegerField("at most", null=True, blank=True)
+    capacity_unit = models.CharField("of what", max_length=40, blank=True, help_text="e.g. 'beds'.")
+    capacity_updated = models.DateTimeField(
+        "counted at", null=True, blank=True, help_text="Shown to readers with the number's age."
+    )
     last_verified = models.DateField(
         help_text="When someone last checked these details with the organisation. Shown to readers."
     )
 
     panels = [
         FieldPanel("owner"),
-        FieldPanel("organisation"),
+        FieldRowPanel([FieldPanel("organisation"), FieldPanel("organization")]),
+        FieldPanel("status"),
         FieldPanel("description"),
         FieldPanel("services"),
         MultiFieldPanel(
@@ -130,6 +204,8 @@ class HelpResource(TranslatableMixin, OwnedByAgency, Reachable, index.Indexed, m
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("hours"), FieldPanel("is_24_7")]),
+                FieldPanel("opening_hours"),
+                FieldPanel("time_zone"),
                 FieldPanel("languages"),
                 FieldPanel("interpreters"),
                 FieldPanel("language_notes"),
@@ -139,6 +215,22 @@ class HelpResource(TranslatableMixin, OwnedByAgency, Reachable, index.Indexed, m
         MultiFieldPanel(
             [FieldPanel("area"), FieldPanel("states"), FieldPanel("zip_prefixes")],
             heading="Where it helps",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("street_address"),
+                FieldRowPanel([FieldPanel("city"), FieldPanel("postcode")]),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                FieldPanel("address_public"),
+            ],
+            heading="Where it is",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("capacity_available"), FieldPanel("capacity_maximum")]),
+                FieldRowPanel([FieldPanel("capacity_unit"), FieldPanel("capacity_updated")]),
+            ],
+            heading="Places free (beds tonight, say)",
         ),
         FieldRowPanel([FieldPanel("last_verified"), FieldPanel("reference")]),
     ]
@@ -155,11 +247,14 @@ class HelpResource(TranslatableMixin, OwnedByAgency, Reachable, index.Indexed, m
         index.FilterField("organisation"),
         index.FilterField("states"),
         index.FilterField("last_verified"),
+        index.FilterField("status"),
     ]
     translatable_fields = [
         SynchronizedField("owner"),
         SynchronizedField("reference"),
         TranslatableField("organisation"),
+        SynchronizedField("organization"),
+        SynchronizedField("status"),
         TranslatableField("description"),
         SynchronizedField("services"),
         SynchronizedField("phone"),
@@ -177,6 +272,18 @@ class HelpResource(TranslatableMixin, OwnedByAgency, Reachable, index.Indexed, m
         SynchronizedField("area"),
         SynchronizedField("states"),
         SynchronizedField("zip_prefixes"),
+        SynchronizedField("street_address"),
+        SynchronizedField("city"),
+        SynchronizedField("postcode"),
+        SynchronizedField("latitude"),
+        SynchronizedField("longitude"),
+        SynchronizedField("address_public"),
+        SynchronizedField("time_zone"),
+        SynchronizedField("opening_hours"),
+        SynchronizedField("capacity_available"),
+        SynchronizedField("capacity_maximum"),
+        SynchronizedField("capacity_unit"),
+        SynchronizedField("capacity_updated"),
         SynchronizedField("last_verified"),
     ]
 
@@ -195,7 +302,16 @@ class HelpResource(TranslatableMixin, OwnedByAgency, Reachable, index.Indexed, m
 
     def save(self, *args, **kwargs):
         self.ensure_reference()
+        self.ensure_organization()
         super().save(*args, **kwargs)
+
+    def ensure_organization(self):
+        """The organisation of the same owner and name when none is chosen: every service has
+        one, as HSDS requires."""
+        if self.organization_id is None and self.organisation:
+            self.organization, _ = Organization.objects.get_or_create(
+                owner_id=self.owner_id, name=self.organisation[:160]
+            )
 
     def clean(self):
         super().clean()
@@ -205,6 +321,23 @@ class HelpResource(TranslatableMixin, OwnedByAgency, Reachable, index.Indexed, m
                 "Give at least one way to reach it: a phone or text number, a chat link, "
                 "an e-mail address or a website."
             )
+        if self.postcode:
+            try:
+                self.postcode = normalise_zip(self.postcode)
+            except ZipError as exc:
+                errors["postcode"] = str(exc)
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude"] = "Give both the latitude and the longitude, or neither."
+        if self.capacity_available is not None:
+            if (
+                self.capacity_maximum is not None
+                and self.capacity_available > self.capacity_maximum
+            ):
+                errors["capacity_available"] = "More are available than the most there can be."
+            if self.capacity_updated is None:
+                errors["capacity_updated"] = (
+                    "Say when they were counted: readers see how old it is."
+                )
         if self.last_verified and self.last_verified > datetime.date.today():
             errors["last_verified"] = "This date is in the future: give the day it was checked."
         try:

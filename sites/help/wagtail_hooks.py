@@ -2,6 +2,7 @@
 
 from wagtail.snippets.models import register_snippet
 
-from sites.help.admin import HelpResourceViewSet
+from sites.help.admin import HelpResourceViewSet, OrganizationViewSet
 
 register_snippet(HelpResourceViewSet)
+register_snippet(OrganizationViewSet)
