@@ -328,16 +328,8 @@ class HelpResource(TranslatableMixin, OwnedByAgency, Reachable, index.Indexed, m
                 errors["postcode"] = str(exc)
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude"] = "Give both the latitude and the longitude, or neither."
-        if self.capacity_available is not None:
-            if (
-                self.capacity_maximum is not None
-                and self.capacity_available > self.capacity_maximum
-            ):
-                errors["capacity_available"] = "More are available than the most there can be."
-            if self.capacity_updated is None:
-                errors["capacity_updated"] = (
-                    "Say when they were counted: readers see how old it is."
-                )
+        if self.capacity_available is not None and self.capacity_updated is None:
+            errors["capacity_updated"] = "Say when they were counted: readers see how old it is."
         if self.last_verified and self.last_verified > datetime.date.today():
             errors["last_verified"] = "This date is in the future: give the day it was checked."
         try:
