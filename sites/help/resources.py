@@ -184,6 +184,9 @@ class HelpResource(TranslatableMixin, OwnedByAgency, Reachable, index.Indexed, m
     last_verified = models.DateField(
         help_text="When someone last checked these details with the organisation. Shown to readers."
     )
+    # HSDS's `last_modified`: partners fetch only what changed since they last asked
+    # (`modified_after` in the HSDS API, sites.help.hsds.api).
+    last_modified = models.DateTimeField(auto_now=True)
 
     panels = [
         FieldPanel("owner"),
