@@ -34,3 +34,11 @@ STATUSES = [value for value, _ in HelpResource.Status.choices]
 
 # HSDS phone types, and the field of a resource each fills.
 PHONE_FIELDS = {"voice": "phone", "text": "sms_number", "textphone": "tty"}
+
+# Where HSDS has no field of its own, Lantern writes these and reads them back.
+# A text line's keyword: in the description of its "text" phone.
+SMS_KEYWORD_DESCRIPTION = "Text {keyword} to this number."
+SMS_KEYWORD_PATTERN = r"^Text (?P<keyword>\S+) to this number\.$"
+# Open 24/7: one weekly schedule, every day, from midnight to a minute before the next.
+EVERY_DAY = "MO,TU,WE,TH,FR,SA,SU"
+ALL_DAY = ("00:00", "23:59")
