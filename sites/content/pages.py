@@ -23,6 +23,7 @@ from wagtail_localize.fields import SynchronizedField
 from blocks.stream import BodyBlock, ResourcesBlock
 from sites.agencies.forms import AgencyPageForm
 from sites.api.preview import HeadlessPreviewMixin
+from sites.caching import memo
 from sites.caching.tags import children, depends_on, model, one, tree
 from sites.caching.tags import page as page_tag
 from sites.content.feeds import AtomStoriesFeed, StoriesFeed
@@ -30,6 +31,7 @@ from sites.content.sharing import partner_stories
 from sites.content.specific import cards, prefetch_hero_renditions, specific_queryset, specific_rows
 from sites.content.stories import by_story_date
 from sites.content.visibility import readable
+from sites.help.pages import FindHelpPage
 from sites.privacy import consent
 from sites.privacy.gate import PrivacyGateMixin
 from sites.serving.routing import ReaderPageMixin
@@ -103,8 +105,17 @@ class HomePage(PrivacyGateMixin, HeadlessPreviewMixin, ReaderPageMixin, Page):
     ]
     template = "sites/pages/home_page.html"
 
-    def featured_stories(self):
-        """The chosen stories that are live and public, or else the newest ones on this site."""
+    def featured_stories(self, *, kept: bool = False):
+        """The chosen stories that are live and public, or else the newest ones on this site.
+
+        `kept`: for a reader of the live page, the stories a worker keeps for this home page,
+        good while the tags of everything they were found from hold (`sites.caching.memo`, as a
+        page's rendered body is kept): finding them is the costliest query of the page."""
+        if kept:
+            return memo.remembered(
+                ("featured_stories", self.pk), self.featured_stories, entries=memo.BODIES
+            )
+        depends_on(page_tag(self.pk))  # the stories chosen are this page's own
         # The chosen ids as stored: the pages themselves come once, as cards (one query).
         chosen = [item["value"] for item in self.featured.raw_data if item["value"]]
         stories = readable(Page.objects).type(NewsStoryPage, AwarenessArticlePage)
@@ -119,9 +130,16 @@ class HomePage(PrivacyGateMixin, HeadlessPreviewMixin, ReaderPageMixin, Page):
         prefetch_hero_renditions(found)
         return found
 
+    def find_help_page(self):
+        """The site's find-help page in this page's language, or None: where the help bar has no
+        line for the site's own area, the home page's first screen offers its search."""
+        depends_on(children(self))  # published or taken down later
+        return readable(self.get_children()).type(FindHelpPage).first()
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["featured_stories"] = self.featured_stories()
+        reader = self.live and not getattr(request, "is_preview", False)
+        context["featured_stories"] = self.featured_stories(kept=reader)
         return context
 
 
