@@ -41,6 +41,8 @@ env = environ.Env(
     LANTERN_PAGE_CACHE_SECONDS=(int, 600),
     LANTERN_CHROME_CACHE=(bool, True),
     LANTERN_CDN_SECONDS=(int, 0),
+    LANTERN_HELP_REVERIFY_MONTHS=(int, 12),
+    LANTERN_HELP_HIDE_UNVERIFIED_MONTHS=(int, 15),
     FRONTEND_CACHE_PURGE_URL=(str, ""),
     CLOUDFLARE_API_TOKEN=(str, ""),
     CLOUDFLARE_ZONE_ID=(str, ""),
@@ -350,6 +352,17 @@ WAGTAIL_SITE_NAME = "Lantern"
 
 # Where "Exit this page" goes: an ordinary, neutral site that raises no suspicion.
 QUICK_EXIT_URL = env("QUICK_EXIT_URL")
+# The help directory's re-verification (sites.help.verification): a resource last verified this
+# many months ago is listed for its agency to check again; this many, and readers no longer see
+# it (national hotlines excepted). Moderators are told before readers lose it.
+LANTERN_HELP_REVERIFY_MONTHS = env("LANTERN_HELP_REVERIFY_MONTHS")
+LANTERN_HELP_HIDE_UNVERIFIED_MONTHS = env("LANTERN_HELP_HIDE_UNVERIFIED_MONTHS")
+if not 1 <= LANTERN_HELP_REVERIFY_MONTHS <= LANTERN_HELP_HIDE_UNVERIFIED_MONTHS:
+    raise ImproperlyConfigured(
+        "LANTERN_HELP_REVERIFY_MONTHS must be at least 1 and at most "
+        f"LANTERN_HELP_HIDE_UNVERIFIED_MONTHS (they are {LANTERN_HELP_REVERIFY_MONTHS} and "
+        f"{LANTERN_HELP_HIDE_UNVERIFIED_MONTHS}): agencies are told before readers lose a resource."
+    )
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]

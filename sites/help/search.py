@@ -19,6 +19,7 @@ from blocks.translated import found_in_language
 from sites.caching.tags import depends_on, model
 from sites.help.fields import has_choice
 from sites.help.resources import LANGUAGES, HelpResource, Service
+from sites.help.verification import shown_to_readers
 from sites.help.zips import ZipError, normalise_zip, state_for_zip
 
 
@@ -97,7 +98,10 @@ def find_help(
     # A resource or hotline added anywhere may belong in these results.
     depends_on(model(HelpResource), model(Hotline))
 
-    resources = HelpResource.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+    # Active, and verified recently enough or a national hotline (sites.help.verification).
+    resources = shown_to_readers(
+        HelpResource.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+    )
     if service:
         resources = resources.filter(has_choice("services", service))
     if language:

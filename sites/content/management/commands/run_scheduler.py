@@ -3,6 +3,10 @@
 The long-running form of Wagtail's `publish_scheduled`, for the compose `scheduler` service.
 Run exactly one: two would publish the same revision twice.
 
+Once a day (after the first run that goes through each day, and with --once), it also runs
+`check_help_verification`, which records the help resources readers stopped seeing for want of
+re-verification (sites.help.verification).
+
 Before each run, a page revision due to go live that the privacy gate would hold
 (sites.privacy.gate) is taken off the schedule, noted in the page's history and logged by id and
 kinds of finding only, never the words found: `publish_scheduled` would otherwise stop at it,
@@ -38,7 +42,8 @@ def first_line(error: Exception) -> str:
 class Command(BaseCommand):
     help = (
         "Publish pages and snippets whose go-live time has come and unpublish those that have "
-        "expired (Wagtail's publish_scheduled), every --interval seconds until stopped. "
+        "expired (Wagtail's publish_scheduled), every --interval seconds until stopped, and "
+        "once a day check_help_verification. "
         "SIGTERM or Ctrl-C stops it after the run in progress; a database outage is logged and "
         "retried at the next run."
     )
@@ -61,9 +66,11 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--interval must be a whole number of seconds, at least 1 (not {interval})."
             )
+        self.help_checked_on = None
         if once:
             if not self.run_once(retry="not retried (--once)"):
                 raise CommandError("Scheduled publishing failed; see the log above.")
+            self.check_help_directory()
             return
 
         self.stopping = False
@@ -73,7 +80,8 @@ class Command(BaseCommand):
         logger.info("Scheduler started: publishing scheduled pages every %d s.", interval)
         try:
             while not self.stopping:
-                self.run_once(retry=f"trying again in {interval} s", long_running=True)
+                if self.run_once(retry=f"trying again in {interval} s", long_running=True):
+                    self.check_help_directory()
                 self.sleep(interval)
         finally:
             for signum, handler in previous.items():
@@ -140,6 +148,28 @@ class Command(BaseCommand):
                     changes["unpublished"],
                 )
         return True
+
+    def check_help_directory(self) -> None:
+        """`check_help_verification`, once a day: readers stop seeing unverified help resources
+        at midnight, and this records the ones that stopped. A failure is logged and it is tried
+        again after the next run; it never stops publishing."""
+        today = timezone.localdate()
+        if self.help_checked_on == today:
+            return
+        try:
+            call_command("check_help_verification", stdout=StringIO())
+        except (OperationalError, InterfaceError) as error:
+            logger.warning(
+                "Help directory check skipped: the database is unavailable (%s: %s); "
+                "trying again after the next run.",
+                type(error).__name__,
+                first_line(error),
+            )
+            return
+        except Exception:
+            logger.exception("Help directory check failed; trying again after the next run.")
+            return
+        self.help_checked_on = today
 
 
 def set_aside_held_revisions() -> list[int]:
