@@ -1,8 +1,39 @@
-"""The help directory in the admin: its own menu item, each agency's resources walled off."""
+"""The help directory in the admin: its own menu item, each agency's resources walled off, and
+re-verification: a report, a dashboard panel and the history entry of a resource hidden from
+readers (sites.help.verification)."""
 
+from django.urls import path
+
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
+from sites.help import verification_report
 from sites.help.admin import HelpResourceViewSet, OrganizationViewSet
+from sites.help.verification import HIDDEN_LOG_ACTION
 
 register_snippet(HelpResourceViewSet)
 register_snippet(OrganizationViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_reverification_report_url():
+    return [
+        path(
+            "help-directory/reverify/",
+            verification_report.ReverificationReport.as_view(),
+            name=verification_report.URL_NAME,
+        )
+    ]
+
+
+hooks.register("register_reports_menu_item", verification_report.menu_item)
+hooks.register("construct_homepage_panels", verification_report.add_panel)
+
+
+@hooks.register("register_log_actions")
+def register_verification_log_actions(actions):
+    actions.register_action(
+        HIDDEN_LOG_ACTION,
+        "Hidden from readers: not verified",
+        "Hidden from readers until it is verified again",
+    )

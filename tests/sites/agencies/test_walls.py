@@ -814,6 +814,7 @@ def test_a_network_admin_sees_what_agency_staff_must_not(network_admin):
         ],
         reverse("wagtailusers_users:edit", args=[b.staff.pk]): MARKERS["staff"],
         reverse("wagtailadmin_pages:search") + f"?q={SHARED}": MARKERS["moderation"],
+        reverse("lantern_help_reverification"): MARKERS["help"],
     }
     blind = []
     for url, word in expected.items():

@@ -62,6 +62,7 @@ from sites.agencies.tenancy import Agency
 from sites.content.branding import SiteBranding
 from sites.content.pages import NewsIndexPage, NewsStoryPage
 from sites.help.resources import HelpResource
+from sites.help.verification import months_before
 from tests.conftest import member_of
 
 ROUTE_KWARG = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>")
@@ -413,7 +414,9 @@ def build_b_world() -> SimpleNamespace:
         services=["legal"],
         phone="(207) 555-0198",
         area=HelpResource.Area.NATIONAL,
-        last_verified=datetime.date(2026, 11, 1),
+        # Due to be verified again (but still shown to readers): listed in B's re-verification
+        # report, which A's staff must not see.
+        last_verified=months_before(timezone.localdate(), 13),
     )
     help_resource.save()
     snippets = {Hotline: hotline, DonationAppeal: appeal, HelpResource: help_resource}
