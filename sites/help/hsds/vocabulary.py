@@ -42,3 +42,7 @@ SMS_KEYWORD_PATTERN = r"^Text (?P<keyword>\S+) to this number\.$"
 # Open 24/7: one weekly schedule, every day, from midnight to a minute before the next.
 EVERY_DAY = "MO,TU,WE,TH,FR,SA,SU"
 ALL_DAY = ("00:00", "23:59")
+# The time zone of a schedule's times, by name (HSDS's `timezone` is only a UTC offset, which
+# summer time moves): in the schedule's notes.
+TIME_ZONE_NOTE = "Times are local to {zone}."
+TIME_ZONE_NOTE_PATTERN = r"\bTimes are local to (?P<zone>[A-Za-z0-9_+\-/]+)\."
