@@ -254,6 +254,24 @@ def window_query(filters, **values):
     return window[filters.offset : filters.offset + filters.limit]
 
 
+def listed_window(filters, values: dict) -> list[dict]:
+    """The rows of one window of a listing, kept per worker (`caching.memo`, with the pages'
+    own fields and the count) while the listing's tags hold and until the first of its pages
+    expires: building and running its query was the costliest part of an uncached listing."""
+    key = ("window", filters.order, filters.offset, filters.limit, *count_key(values)[1:])
+
+    def window():
+        # What it lists (`tags`): every page under the home pages, as `home_paths` declares.
+        depends_on(*(tree(value) for name, value in values.items() if name.startswith("path")))
+        if "tag" in values:
+            depends_on(model(Tag))  # which stories a tag's slug finds
+        rows = list(window_query(filters, **values))
+        changes_at(min((row["expire_at"] for row in rows if row["expire_at"]), default=None))
+        return rows
+
+    return memo.remembered(key, window, entries=memo.LISTED)
+
+
 def count_key(values: dict) -> tuple:
     """What a listing's count is kept under (`listed_count`): the listing's filters."""
     return ("count", *sorted((name, str(value)) for name, value in values.items() if name != "now"))
@@ -292,6 +310,7 @@ def listed_rows():
     stories' tags come after, for the window's pages alone (`PageSerializer.listed`)."""
     return Page.objects.values(
         "content_type_id",
+        "expire_at",  # how long a kept window holds (`listed_window`)
         *(column for column in serializers.LISTED.values() if column != "language"),
         language=F("locale__language_code"),
     )
@@ -321,7 +340,7 @@ def list_pages(request, response: HttpResponse, filters: Query[PageFilters]):
     if values is None:
         count, window, kept = 0, [], {}
     else:
-        window = list(window_query(filters, **values))
+        window = listed_window(filters, values)
         whole = filters.offset == 0 and len(window) < filters.limit  # the whole listing
         # What workers keep of the answer (its count, its pages' summaries), in one read.
         keys = serializers.listed_keys(window) + ([] if whole else [count_key(values)])
