@@ -20,6 +20,7 @@ from sites.api.manage import api as manage_api
 from sites.content.feeds import AtomStoriesFeed, StoriesFeed
 from sites.content.search import search
 from sites.content.sitemap import SiteSitemap
+from sites.help.hsds.api import api as hsds_api
 from sites.serving import routing
 from sites.serving.languages import choose_language, to_source_language
 from sites.serving.safety import browse_safely
@@ -58,6 +59,8 @@ urlpatterns = [
         "api/v2/help/",
         RedirectView.as_view(url="/api/help", query_string=True, permanent=True),
     ),
+    # Open Referral's HSDS API for the whole network's help directory (before /api/ itself).
+    path("api/hsds/", hsds_api.urls),
     path("api/", public_api.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": SiteSitemap}}, name="sitemap"),
