@@ -11,6 +11,7 @@ from django.http import Http404
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
+from wagtail.blocks import BlockField
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
@@ -53,6 +54,8 @@ class OwnedSnippetForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.count_streams()
         user = self.for_user
         if "owner" in self.fields and user is not None and not is_network_admin(user):
             field = self.fields["owner"]
@@ -60,6 +63,21 @@ class OwnedSnippetForm(WagtailAdminModelForm):
             field.required = True
             field.empty_label = None
             field.help_text = "The agency site this belongs to."
+
+    def count_streams(self):
+        """A post whose StreamField has no block count, or one that is not a number (not the
+        admin's own form: a script, a stale tab) reads as an empty stream, so that the form
+        answers with its errors instead of failing (a 500)."""
+        missing = [
+            key
+            for name, field in self.fields.items()
+            if isinstance(field, BlockField)
+            and not str(self.data.get(key := f"{self.add_prefix(name)}-count", "")).isdigit()
+        ]
+        if missing:
+            self.data = self.data.copy()
+            for key in missing:
+                self.data[key] = "0"
 
 
 class UsableObjectsMixin:

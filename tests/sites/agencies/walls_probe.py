@@ -61,6 +61,7 @@ from blocks.hotline import Hotline
 from sites.agencies.tenancy import Agency
 from sites.content.branding import SiteBranding
 from sites.content.pages import NewsIndexPage, NewsStoryPage
+from sites.help.organizations import Organization
 from sites.help.resources import HelpResource
 from sites.help.verification import months_before
 from tests.conftest import member_of
@@ -419,7 +420,12 @@ def build_b_world() -> SimpleNamespace:
         last_verified=months_before(timezone.localdate(), 13),
     )
     help_resource.save()
-    snippets = {Hotline: hotline, DonationAppeal: appeal, HelpResource: help_resource}
+    snippets = {
+        Hotline: hotline,
+        DonationAppeal: appeal,
+        HelpResource: help_resource,
+        Organization: help_resource.organization,  # made with it, of its name and owner
+    }
     for obj in snippets.values():
         if hasattr(obj, "save_revision"):
             obj.save_revision(user=staff)

@@ -31,6 +31,7 @@ def resource_form(**fields) -> dict:
     data = {
         "owner": str(Site.objects.get(hostname="harbor.localhost").pk),
         "organisation": "Eastside Legal Night Clinic",
+        "status": "active",
         "description": "Free advice on Tuesday evenings.",
         "services": ["legal"],
         "phone": "(323) 555-0111",
@@ -131,3 +132,20 @@ def test_an_agency_cannot_list_a_resource_as_another_agencys(editor_a):
 def test_the_help_directory_has_its_own_admin_menu_item(editor_a):
     home = logged_in(editor_a).get(reverse("wagtailadmin_home")).content.decode()
     assert LIST_URL in home and "Help directory" in home
+
+
+@pytest.mark.parametrize("count", [None, "", "many"])
+def test_a_post_without_the_opening_hours_count_reads_as_no_hours_not_a_500(editor_a, count):
+    """The opening hours are a stream: a post not made by the admin's own form (a script, a
+    stale tab) may lack its block count, or carry nonsense. The resource is saved without hours;
+    a post that is nothing like the form gets the form's errors."""
+    fields = {} if count is None else {"opening_hours-count": count}
+    client = logged_in(editor_a)
+    response = client.post(ADD_URL, resource_form(**fields))
+    assert response.status_code == 302
+    resource = HelpResource.objects.get(organisation="Eastside Legal Night Clinic")
+    assert len(resource.opening_hours) == 0
+
+    response = client.post(ADD_URL, {"q": "anything", **fields})
+    assert response.status_code == 200
+    assert "organisation" in response.context["form"].errors
