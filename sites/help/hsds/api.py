@@ -11,15 +11,11 @@ the find-help pages see only active ones). Records are in the source language (s
 Each list costs the same few queries whatever `per_page` is.
 """
 
-import datetime
 import functools
-import re
 import uuid
-from typing import Annotated, Literal
 
-from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import ValidationError
-from pydantic import BeforeValidator
 
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
@@ -32,28 +28,21 @@ from sites.api.strict import refuse_unknown_parameters
 from sites.caching.tags import depends_on, model
 from sites.help.fields import has_choice
 from sites.help.hsds import compiled, schemas, vocabulary
+from sites.help.hsds.parameters import (
+    OneOrganization,
+    OrganizationFilters,
+    Paging,
+    PlaceFilters,
+    Searching,
+    ServiceFilters,
+    TermFilters,
+)
 from sites.help.organizations import Organization
 from sites.help.places import Place, miles_between, zip_place
 from sites.help.resources import HelpResource
 from sites.help.zips import ZipError, normalise_zip, state_for_zip
 
-MAX_PER_PAGE = 100
 ERRORS = {404: Error, 422: InvalidInput}
-TEXT = r"^[^\x00-\x1f\x7f]*$"  # no control characters (a NUL byte would reach the database)
-ZIP = r"^[0-9]{5}(-?[0-9]{4})?$"  # a ZIP code, or ZIP+4
-# An RFC 3339 date-time, with its offset: pydantic alone would also take a number of seconds.
-RFC_3339 = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
-)
-
-
-def rfc_3339(value):
-    if isinstance(value, str) and not RFC_3339.fullmatch(value):
-        raise ValueError("Give a date and time with its offset, e.g. 2026-01-31T00:00:00Z.")
-    return value
-
-
-DateTime = Annotated[datetime.datetime, BeforeValidator(rfc_3339)]
 METRES_A_MILE = 1609.344
 
 api = NinjaAPI(
@@ -84,71 +73,6 @@ def in_source_language(run):
 
 
 api.add_decorator(in_source_language, mode="view")
-
-
-class Paging(Schema):
-    page: int = Field(1, ge=1, le=1_000_000, description="Which page, from 1.")
-    per_page: int = Field(20, ge=1, le=MAX_PER_PAGE, description="How many on a page.")
-    format: Literal["json"] = Field("json", description="Only `json` (no `ndjson` stream).")
-
-
-class Searching(Paging):
-    search: str | None = Field(
-        None,
-        max_length=200,
-        pattern=TEXT,
-        description="Only those whose name or description holds these words (any case).",
-    )
-
-
-class ByTaxonomy(Schema):
-    taxonomy_term_id: uuid.UUID | None = Field(
-        None, description="Only services of this kind of help (a term of `/taxonomy_terms`)."
-    )
-    taxonomy_id: uuid.UUID | None = Field(
-        None, description="Only services with a term of this taxonomy (Lantern has one)."
-    )
-
-
-class ServiceFilters(ByTaxonomy, Searching):
-    organization_id: uuid.UUID | None = Field(None, description="Only this organisation's.")
-    modified_after: DateTime | None = Field(
-        None,
-        description="Only those changed at or after this moment: an RFC 3339 date-time with "
-        "its offset, e.g. 2026-01-31T00:00:00Z.",
-    )
-    full: bool = Field(False, description="Each service with all its records, as `/services/{id}`.")
-
-
-class PlaceFilters(ServiceFilters):
-    postcode: str | None = Field(
-        None,
-        pattern=ZIP,
-        description="A US ZIP code (or ZIP+4): only services whose area covers it; with "
-        "`proximity`, "
-        "only those within that distance of its centre instead, nearest first.",
-    )
-    proximity: float | None = Field(
-        None,
-        gt=0,
-        le=20_000_000,
-        description="Metres from the centre of `postcode` (which it needs).",
-    )
-
-
-class OrganizationFilters(ByTaxonomy, Searching):
-    full: bool = Field(False, description="Each organisation with its services' own fields.")
-    full_service: bool = Field(False, description="Each organisation with its full services.")
-
-
-class OneOrganization(Schema):
-    full_service: bool = Field(False, description="Its services with all their records.")
-
-
-class TermFilters(Searching):
-    taxonomy_id: uuid.UUID | None = Field(None, description="Only terms of this taxonomy.")
-    top_only: bool = Field(False, description="Only top-level terms (Lantern's all are).")
-    parent_id: uuid.UUID | None = Field(None, description="Only children of this term (none).")
 
 
 def invalid(parameter: str, message: str) -> ValidationError:
