@@ -205,6 +205,8 @@ def organizations_for(filters):
 def with_services(organizations, full_service: bool):
     """`organizations` with their services (source-language rows) in one more query, and a
     function making each one's HSDS record with them."""
+    # A service saved or added anywhere may be one of theirs: the page cache purges them.
+    depends_on(model(HelpResource), model(Organization))
     services = HelpResource.objects.filter(locale__language_code=compiled.SOURCE_LANGUAGE)
     rows = organizations.prefetch_related(
         Prefetch("services", queryset=services.order_by("organisation", "pk"))

@@ -449,6 +449,22 @@ def test_a_saved_change_reaches_the_next_partner_through_the_page_cache(clinic):
         clinic.save()
     assert ok(path)["description"] == "Walk in, any day."
     assert ok("/services", search="any day")["total_items"] == 1
+    runs = f"/organizations/{clinic.organization.hsds_id}"
+    assert len(ok(runs)["services"]) == 1
+    with committed():
+        HelpResource.objects.create(
+            organisation="Open Door Night Clinic",
+            organization=clinic.organization,
+            services=["medical"],
+            phone="(213) 555-0171",
+            area=HelpResource.Area.STATES,
+            states="CA",
+            last_verified=datetime.date(2026, 11, 1),
+        )
+    assert [s["name"] for s in ok(runs)["services"]] == [
+        "Open Door Clinic",
+        "Open Door Night Clinic",
+    ]
 
 
 def count_queries(path, **params) -> int:
