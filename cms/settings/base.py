@@ -47,6 +47,7 @@ env = environ.Env(
     CLOUDFLARE_API_TOKEN=(str, ""),
     CLOUDFLARE_ZONE_ID=(str, ""),
     CLOUDFRONT_DISTRIBUTION_ID=(str, ""),
+    LANTERN_HELP_CAPACITY_STALE_HOURS=(int, 24),
 )
 # A local `.env` (git-ignored) may set any of the above for development.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -253,6 +254,10 @@ if env("CLOUDFRONT_DISTRIBUTION_ID"):
     }
 if WAGTAILFRONTENDCACHE:
     INSTALLED_APPS.append("wagtail.contrib.frontend_cache")
+
+# The help directory: a count of places free (beds tonight) older than this many hours is not
+# shown to readers as a number, only its age and a call to check; moderators see it as stale.
+LANTERN_HELP_CAPACITY_STALE_HOURS = env("LANTERN_HELP_CAPACITY_STALE_HOURS")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -20,6 +20,7 @@ from blocks.ownership import OwnedByAgency
 from blocks.regions import US_STATES, parse_states
 from sites.help.fields import ChoiceListField
 from sites.help.organizations import Organization
+from sites.help.places import time_zone_of, zip_place
 from sites.help.schedules import WeeklyHoursBlock
 from sites.help.zips import ZipError, normalise_zip, state_for_zip, validate_zip_prefix
 
@@ -251,6 +252,8 @@ class HelpResource(TranslatableMixin, OwnedByAgency, Reachable, index.Indexed, m
         index.FilterField("states"),
         index.FilterField("last_verified"),
         index.FilterField("status"),
+        index.FilterField("capacity_available"),
+        index.FilterField("capacity_updated"),
     ]
     translatable_fields = [
         SynchronizedField("owner"),
@@ -331,6 +334,8 @@ class HelpResource(TranslatableMixin, OwnedByAgency, Reachable, index.Indexed, m
                 errors["postcode"] = str(exc)
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude"] = "Give both the latitude and the longitude, or neither."
+        elif "postcode" not in errors:
+            errors.update(self.fill_place())
         if self.capacity_available is not None and self.capacity_updated is None:
             errors["capacity_updated"] = "Say when they were counted: readers see how old it is."
         if self.last_verified and self.last_verified > datetime.date.today():
@@ -361,6 +366,11 @@ class HelpResource(TranslatableMixin, OwnedByAgency, Reachable, index.Indexed, m
             codes = sorted({state_for_zip(prefix.ljust(5, "0")) for prefix in prefixes})
         self.states = ", ".join(codes)
         self.zip_prefixes = ", ".join(prefixes)
+        if self.opening_hours and not time_zone_of(self):
+            errors["time_zone"] = (
+                "Give the time zone its opening hours keep, e.g. America/Chicago: neither the "
+                "ZIP code of its place nor a single state it serves says which."
+            )
         self.ensure_reference()
         # Checked here, not left to the database: the admin's form has no locale field, so
         # Django's own check of the constraint would be skipped and the save would fail.
@@ -370,6 +380,39 @@ class HelpResource(TranslatableMixin, OwnedByAgency, Reachable, index.Indexed, m
             errors["reference"] = "Another help resource already has this reference."
         if errors:
             raise ValidationError(errors)
+
+    def fill_place(self) -> dict:
+        """Its coordinates from the ZIP code of its place when none are given, for the distance
+        readers see; coordinates that came from the ZIP code it had follow it when it moves.
+        Returns errors by field."""
+        former = self.former_zip_of_coordinates()
+        if former is not None and former != self.postcode:
+            self.latitude = self.longitude = None
+        if self.latitude is not None or not self.postcode:
+            return {}
+        place = zip_place(self.postcode)
+        if place is None:
+            return {
+                "postcode": f"We don't know where ZIP code {self.postcode} is: check it, or "
+                "give the latitude and longitude."
+            }
+        self.latitude, self.longitude = place.latitude, place.longitude
+        return {}
+
+    def former_zip_of_coordinates(self) -> str | None:
+        """The ZIP code it was saved with, when its coordinates are still that ZIP code's
+        centre as saved (filled in from it, not typed); else None."""
+        if self.pk is None or self.latitude is None:
+            return None
+        saved = HelpResource.objects.filter(pk=self.pk).values("postcode", "latitude", "longitude")
+        saved = saved.first()
+        if not saved or not saved["postcode"]:
+            return None
+        place = zip_place(saved["postcode"])
+        coordinates = (self.latitude, self.longitude)
+        if place is None or coordinates != (saved["latitude"], saved["longitude"]):
+            return None
+        return saved["postcode"] if coordinates == (place.latitude, place.longitude) else None
 
     def ensure_reference(self):
         """A reference made from the organisation's name, numbered if another has it."""
