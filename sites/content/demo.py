@@ -5,7 +5,9 @@ it is, so a second run creates nothing and never overwrites an editor's changes.
 """
 
 import csv
+import datetime
 import io
+import json
 import logging
 import tomllib
 import uuid
@@ -217,6 +219,37 @@ def load_help_resources(path: Path) -> None:
     result = import_resources(text.getvalue())
     if result.errors:
         raise DemoError(f"{path.name}: " + "; ".join(str(error) for error in result.errors))
+    add_help_details(
+        path.with_name("help_details.json"), {row[header.index("reference")] for row in new}
+    )
+
+
+def add_help_details(path: Path, references: set[str]) -> None:
+    """Places, weekly opening hours and counts of places free for the demo's new resources
+    `references` (`help_details.json`, by reference), which the spreadsheet does not carry. A
+    count is dated `counted_hours_ago` before loading, so the demo shows a recent one (and
+    Northern Pines' a stale one)."""
+    if not path.exists():
+        return
+    details = json.loads(path.read_text(encoding="utf-8"))
+    now = timezone.now()
+    for resource in HelpResource.objects.filter(
+        reference__in=details.keys() & references, locale__language_code=settings.LANGUAGE_CODE
+    ):
+        entry = details[resource.reference]
+        for name in ("street_address", "city", "postcode", "address_public", "time_zone"):
+            if name in entry:
+                setattr(resource, name, entry[name])
+        resource.opening_hours = [
+            {"type": "weekly", "value": rule} for rule in entry.get("opening_hours", [])
+        ]
+        if count := entry.get("capacity"):
+            resource.capacity_available = count["available"]
+            resource.capacity_maximum = count.get("maximum")
+            resource.capacity_unit = count.get("unit", "")
+            resource.capacity_updated = now - datetime.timedelta(hours=count["counted_hours_ago"])
+        resource.full_clean()
+        resource.save()
 
 
 def release_wagtail_welcome_site(hostname: str) -> None:
