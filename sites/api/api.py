@@ -457,7 +457,9 @@ class HelpParams(Schema):
         None,
         description="Only services that help people in this language (or any, through interpreters).",
     )
-    open_now: bool = Field(False, description="Only services open 24/7.")
+    open_now: bool = Field(
+        False, description="Only services open now, by their weekly hours or open 24/7."
+    )
     locale: LocaleParam | None = Field(  # type: ignore[valid-type]
         None, description="The language of the answer's words (names, hours, descriptions)."
     )

@@ -6,18 +6,22 @@ someone in danger needs the nearest help, not only the help of the site they hap
 Editors still change only their own agency's resources.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django import forms
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blocks.hotline import Hotline
 from blocks.regions import US_STATES
 from blocks.translated import found_in_language
-from sites.caching.tags import depends_on, model
+from sites.caching.tags import changes_at, depends_on, model
+from sites.help.details import add_reader_details
 from sites.help.fields import has_choice
+from sites.help.places import zip_place
 from sites.help.resources import LANGUAGES, HelpResource, Service
 from sites.help.verification import shown_to_readers
 from sites.help.zips import ZipError, normalise_zip, state_for_zip
@@ -47,7 +51,7 @@ class FindHelpForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language"), required=False, choices=[("", _("Any language")), *LANGUAGES]
     )
-    open_now = forms.BooleanField(label=_("Open now: 24/7 only"), required=False)
+    open_now = forms.BooleanField(label=_("Open now"), required=False)
 
     def clean_zip(self):
         value = self.cleaned_data["zip"].strip()
@@ -86,12 +90,18 @@ def find_help(
     service: str = "",
     language: str = "",
     open_now: bool = False,
+    now: datetime.datetime | None = None,
 ) -> HelpResults:
-    """Resources for a ZIP code (or a state), with the filters; the national hotlines always.
+    """Active resources for a ZIP code (or a state), with the filters; the national hotlines
+    always. Local ones nearest the ZIP code's centre first, each with what a reader is told
+    about it at `now` (the current time by default): how far, open or not, places free
+    (`details.add_reader_details`).
 
     `zip` must be a valid 5-digit ZIP (FindHelpForm checks); it decides the state. Shown in
-    the active language where translated (with their owners): two queries in any language.
+    the active language where translated (with their owners): two queries in any language,
+    however many are found.
     """
+    now = now or timezone.now()
     if zip:
         state = state_for_zip(zip)
     results = HelpResults(zip=zip, state=state)
@@ -100,20 +110,28 @@ def find_help(
 
     # Active, and verified recently enough or a national hotline (sites.help.verification).
     resources = shown_to_readers(
-        HelpResource.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+        HelpResource.objects.filter(locale__language_code=settings.LANGUAGE_CODE),
+        today=timezone.localdate(now),
     )
     if service:
         resources = resources.filter(has_choice("services", service))
     if language:
         resources = resources.filter(has_choice("languages", language) | Q(interpreters=True))
-    if open_now:
-        resources = resources.filter(is_24_7=True)
     area = HelpResource.Area
     where = Q(area=area.NATIONAL)
     if state:
         where |= Q(area__in=[area.LOCAL, area.STATES]) & has_choice("states", state, ", ")
     found = [shown for _, shown in found_in_language(resources.filter(where), related=["owner"])]
-    results.local = [r for r in found if r.area == area.LOCAL and (not zip or r.serves_zip(zip))]
+    found = [r for r in found if r.area != area.LOCAL or not zip or r.serves_zip(zip)]
+    # Hours and counts change by themselves: pages showing them are kept until the first does.
+    changes_at(add_reader_details(found, now, zip_place(zip) if zip else None))
+    if open_now:  # by their hours (open 24/7 included); those with hours in words only are left out
+        found = [r for r in found if r.opening is not None and r.opening.is_open]
+    # Nearest first; those whose place is not known after them, by name (as found).
+    results.local = sorted(
+        (r for r in found if r.area == area.LOCAL),
+        key=lambda r: (r.distance_miles is None, r.distance_miles or 0),
+    )
     results.national = [r for r in found if r.area == area.NATIONAL]
     statewide = [r for r in found if r.area == area.STATES]
 

@@ -1,5 +1,8 @@
 """The help search in the public API: the same answers as the find-help page, as JSON."""
 
+import datetime
+from unittest import mock
+
 import pytest
 
 from django.db import connection
@@ -47,7 +50,10 @@ def test_filters_narrow_services_and_never_the_national_hotlines():
     assert data["local"] == [] and data["state_hotlines"] == []
     assert [r["organisation"] for r in data["statewide"]] == ["Harbor Light Legal Clinic"]
     assert NHTH in [h["name"] for h in data["hotlines"]]
-    data = ask(state="ME", open_now=True).json()
+    # At 6 a.m. in Maine the Casco Bay Youth Drop-in (2 to 9 p.m.) is closed.
+    dawn = datetime.datetime(2026, 12, 6, 11, 0, tzinfo=datetime.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=dawn):
+        data = ask(state="ME", open_now=True).json()
     assert [r["organisation"] for r in data["local"]] == ["Northern Pines Safe Beds"]
 
 
