@@ -50,6 +50,9 @@ BODIES: LRUCache = LRUCache(maxsize=500)
 # What the API's listings show of each page beyond Wagtail's page table, and their counts
 # (sites.api): small, and as many as the pages listed.
 LISTED: LRUCache = LRUCache(maxsize=5000)
+# The help directory's answers to readers' searches (sites.help.search.find_help), by question and
+# language: a few hundred ZIP codes and filters make most of a network's searches.
+SEARCHES: LRUCache = LRUCache(maxsize=1000)
 _lock = threading.Lock()  # every use of either store: cachetools' caches are not thread-safe
 
 
@@ -166,6 +169,7 @@ def clear() -> None:
         _entries.clear()
         BODIES.clear()
         LISTED.clear()
+        SEARCHES.clear()
 
 
 def _settings_changed(setting, **kwargs) -> None:

@@ -12,12 +12,16 @@ from dataclasses import dataclass, field
 from django import forms
 from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
+from django.forms.utils import flatatt
+from django.utils import timezone, translation
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from blocks.hotline import Hotline
 from blocks.regions import US_STATES
-from blocks.translated import found_in_language
+from blocks.translated import active_language, found_in_language
+from sites.caching import memo
 from sites.caching.tags import changes_at, depends_on, model
 from sites.help.details import add_reader_details
 from sites.help.fields import has_choice
@@ -25,6 +29,32 @@ from sites.help.places import zip_place
 from sites.help.resources import LANGUAGES, HelpResource, Service
 from sites.help.verification import shown_to_readers
 from sites.help.zips import ZipError, normalise_zip, state_for_zip
+
+
+class OptionsSelect(forms.Select):
+    """Django's `<select>`, the same elements, its options written in Python rather than through
+    two templates each: the find-help form's eighty options took a fifth of a search's
+    rendering."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = self.format_value(value)
+        options = format_html_join(
+            "",
+            '\n  <option value="{}"{}>{}</option>',
+            (
+                (choice, SELECTED if str(choice) in chosen else "", label)
+                for choice, label in self.choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            options,
+        )
+
+
+SELECTED = SafeString(" selected")
 
 
 class FindHelpForm(forms.Form):
@@ -42,14 +72,19 @@ class FindHelpForm(forms.Form):
         label=_("or state"),
         required=False,
         choices=[("", _("Choose a state")), *sorted(US_STATES.items(), key=lambda item: item[1])],
+        widget=OptionsSelect,
     )
     service = forms.ChoiceField(
         label=_("Kind of help"),
         required=False,
         choices=[("", _("Any kind of help")), *Service.choices],
+        widget=OptionsSelect,
     )
     language = forms.ChoiceField(
-        label=_("Language"), required=False, choices=[("", _("Any language")), *LANGUAGES]
+        label=_("Language"),
+        required=False,
+        choices=[("", _("Any language")), *LANGUAGES],
+        widget=OptionsSelect,
     )
     open_now = forms.BooleanField(label=_("Open now"), required=False)
 
@@ -73,6 +108,18 @@ class HelpResults:
     statewide: list = field(default_factory=list)
     national: list = field(default_factory=list)
     hotlines: list = field(default_factory=list)
+    # Each resource's markup by (pk, language), written once for this answer (`markup_for`).
+    markup: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def markup_for(self, resource, render) -> str:
+        """`render()`'s markup for one of the resources found, written on first use. find_help
+        keeps its answers only while all they show holds (their tags, the next opening or
+        closing): what they render to holds exactly as long."""
+        key = (resource.pk, translation.get_language())
+        markup = self.markup.get(key)
+        if markup is None:
+            markup = self.markup[key] = render()
+        return markup
 
     @property
     def state_name(self) -> str:
@@ -100,8 +147,33 @@ def find_help(
     `zip` must be a valid 5-digit ZIP (FindHelpForm checks); it decides the state. Shown in
     the active language where translated (with their owners): two queries in any language,
     however many are found.
+
+    Each worker keeps the answer for the current time by its question and language
+    (`caching.memo`, as it keeps a site's chrome): checked on each use against the tags of
+    everything it showed and of the whole directory (one query, or one Redis call), and kept
+    only until a service it found opens or closes or a count ages (docs/caching.md). What uses
+    it must not change it.
     """
-    now = now or timezone.now()
+    question = {
+        "zip": zip,
+        "state": "" if zip else state,  # a ZIP code decides the state
+        "service": service,
+        "language": language,
+        "open_now": open_now,
+    }
+    if now is not None:
+        return search(now=now, **question)
+    return memo.remembered(
+        ("find_help", active_language(), *question.values()),
+        lambda: search(now=timezone.now(), **question),
+        entries=memo.SEARCHES,
+    )
+
+
+def search(
+    *, zip: str, state: str, service: str, language: str, open_now: bool, now: datetime.datetime
+) -> HelpResults:
+    """find_help's answer at `now`, read afresh."""
     if zip:
         state = state_for_zip(zip)
     results = HelpResults(zip=zip, state=state)

@@ -1,6 +1,7 @@
 """About how far: ZIP codes to places, nearest help first, and what readers are told."""
 
 import datetime
+from unittest import mock
 
 import pytest
 
@@ -14,6 +15,7 @@ from sites.help.details import distance_text
 from sites.help.places import miles_between, place_of, time_zone_of, zip_place
 from sites.help.resources import HelpResource
 from sites.help.search import find_help
+from tests.conftest import committed
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +167,30 @@ def test_a_search_costs_the_same_queries_however_many_local_services(count, sett
         found = find_help(zip="90012", service="counselling", now=timezone.now())
         assert len(found.local) >= count
     assert len(queries) == 2, [query["sql"] for query in queries.captured_queries]
+
+
+def test_each_worker_keeps_a_searchs_answer_until_the_directory_changes_or_time_moves_on(
+    kept_by_workers,
+):
+    first = find_help(zip="90012")
+    with CaptureQueriesContext(connection) as queries:
+        again = find_help(zip="90012")
+    assert again is first, "kept, for the same question in the same language"
+    assert len(queries) <= 1, "the versions of what it showed, read once"
+    assert find_help(zip="90012", service="legal") is not first
+    with translation.override("es"):
+        assert find_help(zip="90012") is not first
+    # An editor's change reaches the next search.
+    with committed():
+        local_service("Echo Park Counselling", postcode="90026")
+    changed = find_help(zip="90012")
+    assert "Echo Park Counselling" in [r.organisation for r in changed.local]
+    # So does the next opening or closing: the answer is not kept past it.
+    after = first_change(changed) + datetime.timedelta(seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=after):
+        assert find_help(zip="90012") is not changed
+
+
+def first_change(results):
+    found = [*results.local, *results.statewide, *results.national]
+    return min(r.opening.changes_at for r in found if r.opening and r.opening.changes_at)
