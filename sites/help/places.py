@@ -64,11 +64,28 @@ def miles_between(a: Place, b: Place) -> float:
     return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(h)))
 
 
+# Decimal places a confidential place's coordinates keep: 0.01° is about 1.1 km north-south
+# (and less east-west), so what is shown or published says the neighbourhood, not the house.
+CONFIDENTIAL_PRECISION = 2
+
+
 def place_of(resource) -> Place | None:
-    """Where a help resource is: its coordinates, else its ZIP code's centre, else None."""
+    """Where a help resource is, as readers and partners are told: its coordinates, else its
+    ZIP code's centre, else None; rounded to about a kilometre unless its address is public, so
+    that distances asked from many ZIP codes never close in on a shelter. `resource` may be a
+    row with latitude, longitude, postcode and address_public."""
     if resource.latitude is not None and resource.longitude is not None:
-        return Place(resource.latitude, resource.longitude)
-    return zip_place(resource.postcode) if resource.postcode else None
+        place = Place(resource.latitude, resource.longitude)
+    elif resource.postcode:
+        place = zip_place(resource.postcode)
+    else:
+        return None
+    if place is None or resource.address_public:
+        return place
+    return Place(
+        round(place.latitude, CONFIDENTIAL_PRECISION),
+        round(place.longitude, CONFIDENTIAL_PRECISION),
+    )
 
 
 def time_zone_of(resource) -> str:

@@ -28,9 +28,6 @@ from sites.help.schedules import DAYS
 from sites.help.zips import ZipError, state_for_zip
 
 SOURCE_LANGUAGE = settings.LANGUAGE_CODE
-# Decimal places a confidential place's coordinates keep: 0.01° is about 1.1 km north-south
-# (and less east-west), so the published point says the neighbourhood, not the house.
-CONFIDENTIAL_PRECISION = 2
 CONFIDENTIAL_PLACE = "Its address is confidential: its coordinates are rounded to about 1 km."
 INTERPRETERS = "Other languages through interpreters."
 OPEN_24_7 = "Open 24 hours a day, 7 days a week."
@@ -66,19 +63,12 @@ def service_id(resource) -> str:
 
 
 def public_coordinates(resource) -> tuple[float, float] | None:
-    """Where a resource is as HSDS publishes it (its coordinates, else its ZIP code's centre:
-    `places.place_of`): exact for a public address, rounded to about a kilometre for a
-    confidential one; None when it is not known. `resource` may be a row of
-    `values_list(named=True)` with latitude, longitude, postcode and address_public."""
+    """Where a resource is as HSDS publishes it (`places.place_of`: exact for a public address,
+    rounded to about a kilometre for a confidential one), or None when it is not known.
+    `resource` may be a row of `values_list(named=True)` with latitude, longitude, postcode
+    and address_public."""
     place = place_of(resource)
-    if place is None:
-        return None
-    if resource.address_public:
-        return (place.latitude, place.longitude)
-    return (
-        round(place.latitude, CONFIDENTIAL_PRECISION),
-        round(place.longitude, CONFIDENTIAL_PRECISION),
-    )
+    return None if place is None else (place.latitude, place.longitude)
 
 
 def states_of(resource) -> list[str]:

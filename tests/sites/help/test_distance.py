@@ -194,3 +194,14 @@ def test_each_worker_keeps_a_searchs_answer_until_the_directory_changes_or_time_
 def first_change(results):
     found = [*results.local, *results.statewide, *results.national]
     return min(r.opening.changes_at for r in found if r.opening and r.opening.changes_at)
+
+
+def test_a_confidential_place_is_told_to_about_a_kilometre_and_a_public_one_exactly():
+    """Readers' distances and the HSDS API both start from `place_of`: a shelter's exact point
+    never reaches either, so distances asked from many ZIP codes cannot close in on it."""
+    shelter = HelpResource(latitude=34.061482, longitude=-118.238519, address_public=False)
+    assert (place_of(shelter).latitude, place_of(shelter).longitude) == (34.06, -118.24)
+    clinic = HelpResource(latitude=34.061482, longitude=-118.238519, address_public=True)
+    assert (place_of(clinic).latitude, place_of(clinic).longitude) == (34.061482, -118.238519)
+    by_zip = HelpResource(postcode="90012", address_public=False)
+    assert (place_of(by_zip).latitude, place_of(by_zip).longitude) == (34.06, -118.24)
