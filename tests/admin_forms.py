@@ -86,6 +86,7 @@ def branding_form(branding, **changes) -> dict[str, str]:
         "primary_colour": branding.primary_colour,
         "accent_colour": branding.accent_colour,
         "primary_hotline": branding.primary_hotline_id or "",
+        "state": branding.state,
         "donate_url": branding.donate_url,
     }
     return data | changes

@@ -35,7 +35,13 @@ from sites.content.visibility import within
 from sites.help.resources import LANGUAGES as HELP_LANGUAGES
 from sites.help.resources import Service
 from sites.help.search import find_help
-from sites.help.zips import ZipError, normalise_zip, state_for_zip
+from sites.help.zips import (
+    ZipError,
+    example_zip,
+    malformed_zip_message,
+    normalise_zip,
+    state_for_zip,
+)
 from sites.serving import chrome
 from sites.serving.context_processors import SiteContext
 from sites.serving.languages import SOURCE_LANGUAGE, home_pages, home_paths, live_pages, pages_under
@@ -480,6 +486,10 @@ def find_help_for(request, response: HttpResponse, params: Query[HelpParams]):
                 zip_code = normalise_zip(params.zip)
             except ZipError as exc:
                 notice = str(exc)
+                if exc.malformed:  # with an example from the asking site's own state
+                    site = chrome.site_for(request)
+                    state = branding_for(request, site).state if site else ""
+                    notice = malformed_zip_message(example_zip(state))
         found = find_help(
             zip=zip_code,
             state="" if notice else (params.state or ""),

@@ -1,4 +1,4 @@
-"""Per-site branding: name, logo, colours, hotline and donate link, applied as CSS custom properties."""
+"""Per-site branding: name, logo, colours (as CSS custom properties), hotline, state, donate link."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -7,6 +7,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from blocks.regions import US_STATES
 from sites.agencies.forms import BrandingForm
 from sites.content.contrast import WCAG_AA_TEXT, contrast_ratio, validate_hex_colour
 
@@ -55,6 +56,13 @@ class SiteBranding(BaseSiteSetting):
         help_text="Shown at the top of every page, beside the national hotline.",
     )
     donate_url = models.URLField("donate link", blank=True)
+    state = models.CharField(
+        max_length=2,
+        blank=True,
+        choices=sorted(US_STATES.items(), key=lambda item: item[1]),
+        help_text="The state the agency serves, if one. Readers get ZIP code examples from it, and "
+        "every page shows a help line for it when the primary hotline is a national one.",
+    )
     frontend_url = models.URLField(
         "front end preview address",
         blank=True,
@@ -79,6 +87,7 @@ class SiteBranding(BaseSiteSetting):
             heading="Colours",
         ),
         FieldPanel("primary_hotline"),
+        FieldPanel("state"),
         FieldPanel("donate_url"),
         FieldPanel("languages"),
         FieldPanel("frontend_url"),

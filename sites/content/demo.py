@@ -40,7 +40,7 @@ from sites.privacy.gate import open_findings, record_override
 logger = logging.getLogger(__name__)
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
-BRANDING_FIELDS = ["primary_colour", "accent_colour", "donate_url"]
+BRANDING_FIELDS = ["primary_colour", "accent_colour", "donate_url", "state"]
 HOME_WORDS = ["tagline", "donate_label", "footer_text"]
 HOTLINE_FIELDS = [
     "phone", "sms_number", "sms_keyword", "tty", "chat_url", "hours", "is_24_7",

@@ -10,7 +10,9 @@ from wagtail.search import index
 from blocks.stream import BodyBlock
 from sites.agencies.forms import AgencyPageForm
 from sites.api.preview import HeadlessPreviewMixin
+from sites.content.branding import SiteBranding
 from sites.help.search import FindHelpForm, find_help
+from sites.help.zips import example_zip
 from sites.privacy.gate import PrivacyGateMixin
 from sites.serving.routing import ReaderPageMixin
 
@@ -40,7 +42,8 @@ class FindHelpPage(PrivacyGateMixin, HeadlessPreviewMixin, ReaderPageMixin, Page
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         asked = any(request.GET.get(name) for name in FindHelpForm.base_fields)
-        form = FindHelpForm(request.GET if asked else None)
+        example = example_zip(site_state(request))
+        form = FindHelpForm(request.GET if asked else None, example_zip=example)
         filters = {}
         if asked:
             # A bad ZIP code is reported on its field; the reader's other answers still count.
@@ -58,3 +61,11 @@ class FindHelpPage(PrivacyGateMixin, HeadlessPreviewMixin, ReaderPageMixin, Page
             ),
         )
         return context
+
+
+def site_state(request) -> str:
+    """The state the request's site serves (its branding's, which every page loads anyway)."""
+    try:
+        return SiteBranding.for_request(request).state
+    except SiteBranding.DoesNotExist:  # no site answers (Wagtail's own previews, say)
+        return ""

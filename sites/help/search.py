@@ -28,7 +28,7 @@ from sites.help.fields import has_choice
 from sites.help.places import zip_place
 from sites.help.resources import LANGUAGES, HelpResource, Service
 from sites.help.verification import shown_to_readers
-from sites.help.zips import ZipError, normalise_zip, state_for_zip
+from sites.help.zips import ZipError, malformed_zip_message, normalise_zip, state_for_zip
 
 
 class OptionsSelect(forms.Select):
@@ -88,6 +88,12 @@ class FindHelpForm(forms.Form):
     )
     open_now = forms.BooleanField(label=_("Open now"), required=False)
 
+    def __init__(self, *args, example_zip: str = "", **kwargs):
+        """`example_zip`: a ZIP code of the site's own state (zips.example_zip), for the
+        message for a mistyped one; none gives it without an example."""
+        super().__init__(*args, **kwargs)
+        self.example_zip = example_zip
+
     def clean_zip(self):
         value = self.cleaned_data["zip"].strip()
         if not value:
@@ -95,7 +101,8 @@ class FindHelpForm(forms.Form):
         try:
             state_for_zip(value)
         except ZipError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+            message = malformed_zip_message(self.example_zip) if exc.malformed else str(exc)
+            raise forms.ValidationError(message) from exc
         return normalise_zip(value)
 
 

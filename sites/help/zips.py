@@ -34,17 +34,50 @@ ZIP_PREFIXES_CSV = Path(__file__).with_name("zip_prefixes.csv")
 _ZIP_RE = re.compile(r"([0-9]{5})(?:-?[0-9]{4})?")
 _PREFIX_RE = re.compile(r"[0-9]{3,5}")
 
-# Readers see these in their language (gettext when raised).
-MALFORMED_ZIP = gettext_noop("Enter a 5-digit ZIP code, like 04101.")
+# Readers see these in their language (gettext when raised). The example is a ZIP code of the
+# reader's site's own state (`example_zip`): a Maine one means nothing to a reader in California.
+MALFORMED_ZIP = gettext_noop("Enter a 5-digit ZIP code.")
+MALFORMED_ZIP_LIKE = gettext_noop("Enter a 5-digit ZIP code, like %(example)s.")
 MALFORMED_PREFIX = "Enter the first 3, 4 or 5 digits of a ZIP code, like 041 or 04101."
 
 
-class ZipError(ValueError):
-    """A ZIP code we can't use; `str()` is a message to show the reader or editor as it is."""
+# One ZIP code a state's readers recognise, for examples in hints and messages: the state
+# capital's main post office (a test checks each against the prefix table). American Samoa and
+# the Northern Mariana Islands have no prefix of their own (see above), so no example.
+EXAMPLE_ZIPS = {
+    "AL": "36104", "AK": "99801", "AZ": "85003", "AR": "72201", "CA": "95814", "CO": "80202",
+    "CT": "06103", "DE": "19901", "DC": "20001", "FL": "32301", "GA": "30303", "HI": "96813",
+    "ID": "83702", "IL": "62701", "IN": "46204", "IA": "50309", "KS": "66603", "KY": "40601",
+    "LA": "70802", "ME": "04330", "MD": "21401", "MA": "02108", "MI": "48933", "MN": "55102",
+    "MS": "39201", "MO": "65101", "MT": "59601", "NE": "68508", "NV": "89701", "NH": "03301",
+    "NJ": "08608", "NM": "87501", "NY": "12207", "NC": "27601", "ND": "58501", "OH": "43215",
+    "OK": "73102", "OR": "97301", "PA": "17101", "RI": "02903", "SC": "29201", "SD": "57501",
+    "TN": "37219", "TX": "78701", "UT": "84111", "VT": "05602", "VA": "23219", "WA": "98501",
+    "WV": "25301", "WI": "53703", "WY": "82001", "PR": "00901", "GU": "96910", "VI": "00802",
+}  # fmt: skip
 
-    def __init__(self, message: str):
+
+def example_zip(state: str) -> str:
+    """A ZIP code in `state` (a two-letter code) to show as an example; '' for none."""
+    return EXAMPLE_ZIPS.get((state or "").strip().upper(), "")
+
+
+def malformed_zip_message(example: str = "") -> str:
+    """What a reader who typed something that is not a ZIP code is told, in their language."""
+    if example:
+        return gettext(MALFORMED_ZIP_LIKE) % {"example": example}
+    return gettext(MALFORMED_ZIP)
+
+
+class ZipError(ValueError):
+    """A ZIP code we can't use; `str()` is a message to show the reader or editor as it is.
+    `malformed`: not shaped like a ZIP code at all, where a reader's site may say instead
+    `malformed_zip_message` with an example of its own."""
+
+    def __init__(self, message: str, *, malformed: bool = False):
         super().__init__(message)
         self.message = message
+        self.malformed = malformed
 
     def __str__(self) -> str:
         return self.message
@@ -54,7 +87,7 @@ def normalise_zip(value: str) -> str:
     """Return the 5-digit ZIP in '04101', ' 04101 ', '04101-1234' or '041011234'."""
     match = _ZIP_RE.fullmatch(value.strip()) if isinstance(value, str) else None
     if match is None:
-        raise ZipError(gettext(MALFORMED_ZIP))
+        raise ZipError(malformed_zip_message(), malformed=True)
     return match.group(1)
 
 

@@ -111,6 +111,21 @@ def test_changing_the_primary_hotline_changes_the_help_bar(admin_client, nationa
     assert help_bar.count("Call 1-888-373-7888") == 1
 
 
+def test_the_sites_state_is_chosen_in_the_admin_and_gives_its_readers_examples(admin_client):
+    site = Site.objects.get(hostname="ridge.localhost")
+    branding = SiteBranding.for_site(site)
+    assert branding.state == "NC"
+
+    response = admin_client.post(edit_url(site), branding_form(branding, state="ZZ"))
+    assert response.status_code == 200
+    assert SiteBranding.objects.get(site=site).state == "NC", "an unknown state is refused"
+
+    admin_client.post(edit_url(site), branding_form(branding, state="SC"))
+    assert SiteBranding.objects.get(site=site).state == "SC"
+    html = site_client("ridge.localhost").get("/en/find-help/", {"zip": "9001"}).content.decode()
+    assert "Enter a 5-digit ZIP code, like 29201." in html  # Columbia, South Carolina
+
+
 def test_words_kept_in_branding_before_move_to_the_home_page_and_its_revisions():
     """The data migration that moved tagline, donate label and footer to the home page, run on
     a branding as it was before (a stand-in with the old fields)."""

@@ -172,6 +172,15 @@ def test_the_command_refuses_a_bad_host_name_a_bad_colour_and_an_unknown_languag
     assert counts() == before
 
 
+def test_the_command_records_the_state_the_agency_serves():
+    run("--name", "Front Range", "--hostname", "range.localhost", "--state", "co")
+    assert SiteBranding.objects.get(site__hostname="range.localhost").state == "CO"
+    before = counts()
+    with pytest.raises(CommandError, match=r"Nothing was created\. state: Value 'ZZ' is not"):
+        run("--name", "Nowhere", "--hostname", "nowhere.localhost", "--state", "zz")
+    assert counts() == before
+
+
 def test_the_command_refuses_a_home_page_the_privacy_screen_holds_and_creates_nothing():
     """The new site's words are screened before its home page goes live, like any page's."""
     before = counts()

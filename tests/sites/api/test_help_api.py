@@ -60,7 +60,7 @@ def test_filters_narrow_services_and_never_the_national_hotlines():
 @pytest.mark.parametrize(
     ("zip_code", "notice"),
     [
-        ("9001", "Enter a 5-digit ZIP code, like 04101."),
+        ("9001", "Enter a 5-digit ZIP code, like 95814."),  # Harbor Light: California
         ("00012", "We don't recognise the ZIP code 00012."),
     ],
 )
@@ -72,6 +72,14 @@ def test_an_unusable_zip_is_explained_and_the_national_hotlines_still_come(zip_c
     assert data["zip"] is None and data["state"] is None, "no guessing from the other fields"
     assert data["local"] == [] and data["statewide"] == []
     assert data["hotlines"][0]["name"] == NHTH
+
+
+def test_a_mistyped_zips_example_is_from_the_asking_sites_state():
+    def notice(hostname):
+        return site_client(hostname).get("/api/help", {"zip": "9001"}).json()["notice"]
+
+    assert notice("ridge.localhost") == "Enter a 5-digit ZIP code, like 27601."
+    assert notice("localhost") == "Enter a 5-digit ZIP code.", "the network: no one state"
 
 
 @pytest.mark.parametrize(
@@ -95,7 +103,7 @@ def test_the_answer_comes_in_the_language_asked_for():
     assert data["local"][1]["organisation"] == "Casa Segura Harbor Light"
     assert data["hotlines"][0]["languages"].startswith("Llamadas: más de 200 idiomas")
     assert ask(zip="9001", locale="es").json()["notice"] == (
-        "Escribe un código postal de 5 dígitos, como 04101."
+        "Escribe un código postal de 5 dígitos, como 95814."
     )
 
 

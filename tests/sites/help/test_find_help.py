@@ -137,9 +137,10 @@ def test_open_now_at_night_keeps_the_services_open_around_the_clock():
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("9001", "Enter a 5-digit ZIP code, like 04101."),
-        ("ABCDE", "Enter a 5-digit ZIP code, like 04101."),
-        ("<script>", "Enter a 5-digit ZIP code, like 04101."),
+        # Harbor Light serves California: the example is a Californian ZIP code.
+        ("9001", "Enter a 5-digit ZIP code, like 95814."),
+        ("ABCDE", "Enter a 5-digit ZIP code, like 95814."),
+        ("<script>", "Enter a 5-digit ZIP code, like 95814."),
         ("00012", "We don&#x27;t recognise the ZIP code 00012."),
         ("09001", "We don&#x27;t recognise the ZIP code 09001."),  # military mail
     ],
@@ -188,7 +189,7 @@ def test_spanish_readers_get_the_page_and_the_services_in_spanish():
     assert "Un lugar seguro para dormir esta noche" in html
     assert "Llamadas: más de 200 idiomas, con intérpretes." in html
     bad = find("harbor.localhost", "/es/encontrar-ayuda/", zip="12")
-    assert "Escribe un código postal de 5 dígitos, como 04101." in bad
+    assert "Escribe un código postal de 5 dígitos, como 95814." in bad
 
 
 def test_a_search_costs_the_same_few_queries_however_many_results():

@@ -10,6 +10,8 @@ from sites.help.zips import (
     MALFORMED_ZIP,
     ZIP_PREFIXES_CSV,
     ZipError,
+    example_zip,
+    malformed_zip_message,
     normalise_zip,
     prefix_table,
     prefixes_in_state,
@@ -90,9 +92,24 @@ def test_zip_prefix_is_first_three_digits():
 def test_malformed_zips_are_refused_with_a_message(value):
     with pytest.raises(ZipError) as excinfo:
         normalise_zip(value)
-    assert str(excinfo.value) == MALFORMED_ZIP == "Enter a 5-digit ZIP code, like 04101."
-    with pytest.raises(ZipError, match="Enter a 5-digit ZIP code"):
+    # No site to take an example from: no example (a Maine one misleads a Californian).
+    assert str(excinfo.value) == MALFORMED_ZIP == "Enter a 5-digit ZIP code."
+    assert excinfo.value.malformed
+    with pytest.raises(ZipError, match=r"^Enter a 5-digit ZIP code\.$"):
         state_for_zip(value)
+
+
+def test_every_state_with_zip_codes_has_an_example_of_its_own():
+    for state in US_STATES:
+        example = example_zip(state)
+        if not prefixes_in_state(state):
+            assert example == "", state  # no ZIP maps there: no example rather than a wrong one
+            continue
+        assert state_for_zip(example) == state, (state, example)
+    assert example_zip(" nc ") == "27601"
+    assert example_zip("") == example_zip("ZZ") == ""
+    assert malformed_zip_message("04330") == "Enter a 5-digit ZIP code, like 04330."
+    assert malformed_zip_message("") == "Enter a 5-digit ZIP code."
 
 
 def test_zip_error_is_a_value_error():
@@ -107,6 +124,7 @@ def test_unassigned_and_military_prefixes_are_not_recognised(zip_code):
     with pytest.raises(ZipError) as excinfo:
         state_for_zip(zip_code)
     assert str(excinfo.value) == f"We don't recognise the ZIP code {zip_code}."
+    assert not excinfo.value.malformed, "well formed: no example would help"
 
 
 def test_unrecognised_zip_plus_four_names_the_five_digit_zip():

@@ -38,6 +38,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--tagline", default=None, help="Under the site's name on every page.")
         parser.add_argument(
+            "--state",
+            default=None,
+            help="The state the agency serves, as a two-letter code (e.g. CA): ZIP code examples "
+            "for its readers, and its state's help line at the top of every page.",
+        )
+        parser.add_argument(
             "--default", action="store_true", help="Make this the site for unknown host names."
         )
 
@@ -47,6 +53,8 @@ class Command(BaseCommand):
         }
         if options["tagline"]:
             branding["tagline"] = options["tagline"]
+        if options["state"]:
+            branding["state"] = options["state"].strip().upper()
         try:
             site = create_agency_site(
                 name=name,
