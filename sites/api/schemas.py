@@ -270,7 +270,8 @@ class SiteInfo(Schema):
     home: PageSummary
     navigation: list[NavigationItem]
     help_hotlines: list[Hotline] = Field(
-        description="The site's primary hotline first, then the national one(s)."
+        description="The site's primary hotline first; when that is a national line, one for the "
+        "site's own area next; then the national one(s)."
     )
 
 

@@ -23,15 +23,50 @@ from sites.serving.languages import SOURCE_LANGUAGE, home_pages
 
 
 def help_hotlines(branding) -> list:
-    """The site's primary hotline, then the national line(s) every page shows: one query,
+    """The help bar at the top of every page: the site's primary hotline; when that one is
+    nationwide (or none is chosen), a line for the site's own area too (`local_line`), so a
+    reader has a local number at once; then the national line(s) every page shows. One query,
     with their translations in the language being read."""
     primary_id = branding.primary_hotline_id
-    depends_on(model(Hotline))  # a line pinned tomorrow shows on every page
-    hotlines = Hotline.objects.filter(
-        Q(pinned=True, owner__isnull=True, locale__language_code=SOURCE_LANGUAGE) | Q(pk=primary_id)
-    ).order_by("name")
-    found = sorted(found_in_language(hotlines), key=lambda pair: pair[0].pk != primary_id)
-    return [shown for _, shown in found]
+    depends_on(model(Hotline))  # a line pinned, or an agency's own line added, tomorrow
+    source = Q(locale__language_code=SOURCE_LANGUAGE)
+    wanted = (Q(pinned=True, owner__isnull=True) & source) | Q(pk=primary_id)
+    if branding.site_id is not None:
+        # Candidates for the area's line: the agency's own, and the network's for its state.
+        area = Q(owner_id=branding.site_id)
+        if branding.state:
+            area |= Q(owner__isnull=True, states__contains=branding.state)
+        wanted |= Q(coverage=Hotline.Coverage.STATE) & source & area
+    found = found_in_language(Hotline.objects.filter(wanted).order_by("name"))
+    primary = [pair for pair in found if pair[0].pk == primary_id]
+    local = []
+    if not primary or primary[0][0].coverage == Hotline.Coverage.NATIONAL:
+        local = local_line([pair for pair in found if pair[0].pk != primary_id], branding)
+    shown_already = {line.pk for line, _ in (*primary, *local)}
+    pinned = [
+        pair
+        for pair in found
+        if pair[0].pinned and pair[0].owner_id is None and pair[0].pk not in shown_already
+    ]
+    return [shown for _, shown in (*primary, *local, *pinned)]
+
+
+def local_line(found: list, branding) -> list:
+    """Of `found` ((line, shown) pairs), the one line for the site's own area, in a list (or
+    none): the agency's own state line, else the network's line for the site's state; a line
+    open 24/7 before others."""
+    site_id, state = branding.site_id, branding.state
+
+    def for_the_area(line) -> bool:
+        if line.coverage != Hotline.Coverage.STATE:
+            return False
+        if line.owner_id is not None:
+            return line.owner_id == site_id
+        return bool(state) and state in {code.strip() for code in line.states.split(",")}
+
+    candidates = [pair for pair in found if for_the_area(pair[0])]
+    candidates.sort(key=lambda pair: (pair[0].owner_id != site_id, not pair[0].is_24_7))
+    return candidates[:1]
 
 
 def menu_pages(home) -> list:
@@ -66,6 +101,12 @@ class SiteContext:
         if self.chrome is not None:
             return self.chrome.help_hotlines
         return help_hotlines(self.branding)
+
+    @cached_property
+    def has_local_line(self) -> bool:
+        """Whether the help bar offers a line for the site's own area (`help_hotlines`); where
+        it does not, the home page offers the find-help search in the first screen instead."""
+        return any(line.coverage != Hotline.Coverage.NATIONAL for line in self.help_hotlines)
 
     @property
     def quick_exit_url(self):

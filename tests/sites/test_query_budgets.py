@@ -56,6 +56,9 @@ BUDGETS = {
     "StandardPage": (8, 9, 10),
     "FindHelpPage": (9, 10, 11),  # the form's page, before any search (a search: below)
 }
+# Where the help bar has no line for the site's own area, the home page finds its find-help
+# page (1), whose search it offers in the first screen instead (#25).
+HOMES_WITH_THE_SEARCH = {"localhost", "ridge.localhost"}
 # A story with nothing to load in its blocks (text, facts, tips), read in its source language.
 PLAIN_STORY = {1: 8, 2: 9}  # by the number of languages of the site
 # A story on a two-language site with every kind of block that loads something: the plain
@@ -97,6 +100,8 @@ def test_every_page_stays_within_its_budget(hostname):
         for page in home.get_descendants(inclusive=True).live().specific():
             one, two, translated = BUDGETS[type(page).__name__]
             budget = (two if two_languages else one) if in_source else translated
+            if isinstance(page, HomePage) and hostname in HOMES_WITH_THE_SEARCH:
+                budget += 1
             path = page.get_url_parts()[2]
             assert queries_for(client, path) <= budget, path
 
