@@ -1,6 +1,7 @@
 """The find-help page: a plain GET form and its results, on every site."""
 
 from django.db import models
+from django.utils.translation import gettext, ngettext
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
@@ -49,16 +50,18 @@ class FindHelpPage(PrivacyGateMixin, HeadlessPreviewMixin, ReaderPageMixin, Page
             # A bad ZIP code is reported on its field; the reader's other answers still count.
             form.is_valid()
             filters = form.cleaned_data
+        results = find_help(
+            zip=filters.get("zip", ""),
+            state=filters.get("state", ""),
+            service=filters.get("service", ""),
+            language=filters.get("language", ""),
+            open_now=filters.get("open_now", False),
+        )
         context.update(
             form=form,
             asked=asked,
-            results=find_help(
-                zip=filters.get("zip", ""),
-                state=filters.get("state", ""),
-                service=filters.get("service", ""),
-                language=filters.get("language", ""),
-                open_now=filters.get("open_now", False),
-            ),
+            results=results,
+            results_summary=summary(results) if results.state else "",
         )
         return context
 
@@ -69,3 +72,22 @@ def site_state(request) -> str:
         return SiteBranding.for_request(request).state
     except SiteBranding.DoesNotExist:  # no site answers (Wagtail's own previews, say)
         return ""
+
+
+def summary(results) -> str:
+    """The sentence a reader (and a screen reader, in the heading it is in) gets first after a
+    search: how many places near them can help, before the national lines."""
+    count = len(results.local) + len(results.state_hotlines) + len(results.statewide)
+    if not count:
+        return gettext("No local listings for this place yet.")
+    if results.zip:
+        return ngettext(
+            "%(count)s place near %(zip)s can help.",
+            "%(count)s places near %(zip)s can help.",
+            count,
+        ) % {"count": count, "zip": results.zip}
+    return ngettext(
+        "%(count)s place in %(state)s can help.",
+        "%(count)s places in %(state)s can help.",
+        count,
+    ) % {"count": count, "state": results.state_name}

@@ -16,6 +16,7 @@ from django.forms.utils import flatatt
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from blocks.hotline import Hotline
@@ -89,10 +90,16 @@ class FindHelpForm(forms.Form):
     open_now = forms.BooleanField(label=_("Open now"), required=False)
 
     def __init__(self, *args, example_zip: str = "", **kwargs):
-        """`example_zip`: a ZIP code of the site's own state (zips.example_zip), for the
-        message for a mistyped one; none gives it without an example."""
+        """`example_zip`: a ZIP code of the site's own state (zips.example_zip), for the hint
+        and the message for a mistyped one; none gives both without an example."""
         super().__init__(*args, **kwargs)
         self.example_zip = example_zip
+        # Django links the hint (and an error) to the field with aria-describedby.
+        self.fields["zip"].help_text = (
+            gettext("5 digits, like %(example)s.") % {"example": example_zip}
+            if example_zip
+            else gettext("5 digits.")
+        )
 
     def clean_zip(self):
         value = self.cleaned_data["zip"].strip()

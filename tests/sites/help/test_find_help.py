@@ -40,8 +40,10 @@ def names(html):
 @pytest.mark.parametrize("hostname", DEMO_HOSTS)
 def test_every_site_has_a_find_help_page_with_a_form_that_needs_no_javascript(hostname):
     html = find(hostname)
-    form = re.search(r'<form method="get" action="/en/find-help/"[^>]*>(.*?)</form>', html, re.S)
-    assert form, "a plain GET form to the page itself"
+    form = re.search(
+        r'<form method="get" action="/en/find-help/#results"[^>]*>(.*?)</form>', html, re.S
+    )
+    assert form, "a plain GET form to the page itself, landing on the results"
     for name in ("zip", "state", "service", "language", "open_now"):
         assert f'name="{name}"' in form.group(1)
     assert 'inputmode="numeric"' in form.group(1)
@@ -147,8 +149,9 @@ def test_open_now_at_night_keeps_the_services_open_around_the_clock():
 )
 def test_a_bad_or_unknown_zip_gets_a_message_and_the_national_hotlines(typed, message):
     html = find(zip=typed, service="shelter")
-    assert f"{message} The national hotlines below can help anywhere." in html
-    assert 'role="alert"' in html
+    alert = html[html.index('<div role="alert">') : html.index("</form>")]
+    assert f'<a href="#id_zip">{message}</a>' in alert
+    assert "The national hotlines below can help anywhere." in alert
     assert NHTH in section(html, "National hotlines, any time")
     assert 'href="tel:+18883737888"' in html
     assert '<option value="shelter" selected>' in html, "the reader's other answers are kept"
