@@ -45,6 +45,12 @@ def appeal_edit_form(appeal: DonationAppeal, **changes) -> dict:
 RESOURCE_FIELDS = [
     "reference", "organisation", "description", "phone", "sms_number", "sms_keyword", "tty",
     "chat_url", "email", "website", "hours", "language_notes", "area", "states", "zip_prefixes",
+    "status", "street_address", "city", "postcode", "time_zone", "capacity_unit",
+]  # fmt: skip
+# Shown empty when they are None.
+RESOURCE_OPTIONAL = [
+    "organization_id", "latitude", "longitude", "capacity_available", "capacity_maximum",
+    "capacity_updated",
 ]  # fmt: skip
 
 
@@ -57,7 +63,23 @@ def resource_edit_form(resource: HelpResource, **changes) -> dict:
         "languages": list(resource.languages),
         "last_verified": resource.last_verified.isoformat(),
     }
+    data |= {
+        name.removesuffix("_id"): "" if getattr(resource, name) is None else getattr(resource, name)
+        for name in RESOURCE_OPTIONAL
+    }
     data |= {name: "on" for name in ("is_24_7", "interpreters") if getattr(resource, name)}
+    data["opening_hours-count"] = str(len(resource.opening_hours))
+    for number, block in enumerate(resource.opening_hours):
+        prefix = f"opening_hours-{number}"
+        data |= {
+            f"{prefix}-type": block.block_type,
+            f"{prefix}-deleted": "",
+            f"{prefix}-order": str(number),
+            f"{prefix}-id": block.id or "",
+            f"{prefix}-value-days": list(block.value["days"]),
+            f"{prefix}-value-opens_at": block.value["opens_at"].strftime("%H:%M"),
+            f"{prefix}-value-closes_at": block.value["closes_at"].strftime("%H:%M"),
+        }
     return data | changes
 
 

@@ -57,6 +57,7 @@ from blocks.hotline import Hotline
 from sites.agencies.tenancy import Agency
 from sites.content.branding import SiteBranding
 from sites.content.pages import NewsStoryPage
+from sites.help.hsds import vocabulary
 from sites.help.resources import HelpResource
 from tests.conftest import logged_in
 
@@ -265,6 +266,21 @@ PAGES_API_ACTIONS = (
 )
 
 
+def hsds_probes(route: Route, b) -> list[Probe]:
+    resource = b.snippets[HelpResource]
+    by_kind = {
+        "services": ("B's help resource, as an HSDS service", resource.translation_key),
+        "organizations": ("B's organisation", resource.organization.hsds_id),
+        "taxonomy_terms": ("the network's kinds of help, a term", vocabulary.term_id("legal")),
+        "taxonomies": ("the network's kinds of help", vocabulary.TAXONOMY_ID),
+    }
+    kind = route.key.removeprefix("api/hsds/").split("/")[0]
+    if kind not in by_kind:
+        raise Unclassified(f"HSDS route {route.key}")
+    label, value = by_kind[kind]
+    return [Probe(label, route.url(id=str(value)), methods=("GET", "POST"))]
+
+
 def plan(route: Route, b) -> list[Probe]:
     """The probes of one route, or Unclassified."""
     key, names, ns = route.key, set(route.kwargs), route.namespace
@@ -278,6 +294,11 @@ def plan(route: Route, b) -> list[Probe]:
 
     if not names:
         return list_probes(route, b)
+
+    # The open directory (HSDS) names one service, organisation, taxonomy or term by its id:
+    # asked for B's, it may show only what readers may see (`PUBLIC_MARKERS`).
+    if key.startswith("api/hsds/") and names == {"id"}:
+        return hsds_probes(route, b)
 
     # Listings that name a model rather than an object.
     if names == {"content_type_app_name", "content_type_model_name"}:

@@ -32,7 +32,14 @@ def keep_test_connection():
 # Derandomized: the same requests on every run, so CI is repeatable; bounded in number.
 @settings(max_examples=50, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_public_api_keeps_its_contract(case):
-    case.call_and_validate(headers={"Host": "harbor.localhost"})
+    # Not schemathesis's check that invalid requests are refused: it makes an object of a query
+    # parameter (`tag`), which a query string cannot carry, sends the parameter left out (a
+    # valid request) and faults its 200. Invalid and unknown parameters are refused with a 422
+    # in tests/sites/api/test_public_api.py.
+    case.call_and_validate(
+        headers={"Host": "harbor.localhost"},
+        excluded_checks=[schemathesis.checks.negative_data_rejection],
+    )
 
 
 @pytest.fixture
