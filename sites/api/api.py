@@ -260,6 +260,14 @@ def window_query(filters, **values):
     return window[filters.offset : filters.offset + filters.limit]
 
 
+def depends_on_listing(values: dict) -> None:
+    """What a listing with `values` lists (`tags`): every page under its home pages, as
+    `home_paths` declares, and with a tag, which stories the tag's slug finds."""
+    depends_on(*(tree(value) for name, value in values.items() if name.startswith("path")))
+    if "tag" in values:
+        depends_on(model(Tag))
+
+
 def listed_window(filters, values: dict) -> list[dict]:
     """The rows of one window of a listing, kept per worker (`caching.memo`, with the pages'
     own fields and the count) while the listing's tags hold and until the first of its pages
@@ -267,10 +275,7 @@ def listed_window(filters, values: dict) -> list[dict]:
     key = ("window", filters.order, filters.offset, filters.limit, *count_key(values)[1:])
 
     def window():
-        # What it lists (`tags`): every page under the home pages, as `home_paths` declares.
-        depends_on(*(tree(value) for name, value in values.items() if name.startswith("path")))
-        if "tag" in values:
-            depends_on(model(Tag))  # which stories a tag's slug finds
+        depends_on_listing(values)
         rows = list(window_query(filters, **values))
         changes_at(min((row["expire_at"] for row in rows if row["expire_at"]), default=None))
         return rows
@@ -295,10 +300,7 @@ def listed_count(filters, kept: dict, **values) -> int:
         return kept[key]
 
     def count():
-        # What it lists (`tags`): every page under the home pages, as `home_paths` declares.
-        depends_on(*(tree(value) for name, value in values.items() if name.startswith("path")))
-        if "tag" in values:
-            depends_on(model(Tag))  # which stories a tag's slug finds
+        depends_on_listing(values)
         pages = listing(filters, **values).order_by()
         counted = pages.aggregate(n=Count("pk"), next_expiry=Min("expire_at"))
         changes_at(counted["next_expiry"])
