@@ -48,6 +48,11 @@ HOTLINE_FIELDS = [
 ]  # fmt: skip
 
 
+# The day the demo's help directory was written. Its last-verified dates are moved forward by
+# the days since, so the demo's resources are as recently checked on every machine as they were
+# then, and are never hidden as unverified (after LANTERN_HELP_HIDE_UNVERIFIED_MONTHS).
+DEMO_WRITTEN_ON = datetime.date(2026, 11, 15)
+
 DEMO_OVERRIDE_REASON = (
     "Demo content: the people, numbers and places in it are invented, and it is published by "
     "the demo loader (sites.content.demo)."
@@ -214,6 +219,9 @@ def load_help_resources(path: Path) -> None:
     new = [row for row in rows if row[header.index("reference")] not in known]
     if not new:
         return
+    column = header.index("last_verified")
+    for row in new:
+        row[column] = as_of_today(datetime.date.fromisoformat(row[column])).isoformat()
     text = io.StringIO()
     csv.writer(text).writerows([header, *new])
     result = import_resources(text.getvalue())
@@ -222,6 +230,11 @@ def load_help_resources(path: Path) -> None:
     add_help_details(
         path.with_name("help_details.json"), {row[header.index("reference")] for row in new}
     )
+
+
+def as_of_today(day: datetime.date) -> datetime.date:
+    """`day`, written in the demo on DEMO_WRITTEN_ON, moved forward to stand as far from today."""
+    return day + (timezone.localdate() - DEMO_WRITTEN_ON)
 
 
 def add_help_details(path: Path, references: set[str]) -> None:
