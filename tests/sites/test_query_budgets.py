@@ -18,6 +18,7 @@ from django.core.cache import caches
 from django.core.files.images import ImageFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from wagtail.images.models import Image, Rendition
 from wagtail.models import Locale, Page, PageViewRestriction, Site
@@ -333,7 +334,7 @@ def test_find_help_search_queries_do_not_grow_with_results(path, budget):
             area=area,
             states="" if area == HelpResource.Area.NATIONAL else "CA",
             zip_prefixes="900" if area == HelpResource.Area.LOCAL else "",
-            last_verified=datetime.date(2026, 11, 1),
+            last_verified=timezone.localdate() - datetime.timedelta(days=30),
         )
         Hotline.objects.create(
             name=f"California line {n}",

@@ -93,7 +93,7 @@ def test_a_new_help_resource_is_found_at_once(django_capture_on_commit_callbacks
         area=HelpResource.Area.LOCAL,
         zip_prefixes="900",
         services=["shelter"],
-        last_verified=datetime.date(2026, 11, 1),
+        last_verified=timezone.localdate() - datetime.timedelta(days=30),
     )
     resource.full_clean()
     with django_capture_on_commit_callbacks(execute=True):

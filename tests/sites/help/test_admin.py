@@ -1,8 +1,11 @@
 """The help directory in the admin: agencies keep their own resources; bad input is a form error."""
 
+import datetime
+
 import pytest
 
 from django.urls import reverse
+from django.utils import timezone
 
 from wagtail.models import Site
 
@@ -47,7 +50,7 @@ def resource_form(**fields) -> dict:
         "area": "local",
         "states": "",
         "zip_prefixes": "900, 9003",
-        "last_verified": "2026-11-20",
+        "last_verified": (timezone.localdate() - datetime.timedelta(days=30)).isoformat(),
         "reference": "",
     }
     return data | fields

@@ -29,7 +29,7 @@ def local_service(name, postcode="", zip_prefixes="900", **fields) -> HelpResour
         area=HelpResource.Area.LOCAL,
         zip_prefixes=zip_prefixes,
         postcode=postcode,
-        last_verified=datetime.date(2026, 11, 20),
+        last_verified=timezone.localdate() - datetime.timedelta(days=30),
         **fields,
     )
     resource.full_clean()
@@ -79,7 +79,7 @@ def test_opening_hours_need_a_time_zone_someone_can_tell():
         services=["hotline"],
         phone="(800) 555-0100",
         area=HelpResource.Area.NATIONAL,
-        last_verified=datetime.date(2026, 11, 20),
+        last_verified=timezone.localdate() - datetime.timedelta(days=30),
         opening_hours=[
             {"type": "weekly", "value": {"days": ["MO"], "opens_at": "09:00", "closes_at": "17:00"}}
         ],
