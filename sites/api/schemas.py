@@ -48,6 +48,28 @@ class ServiceArea(Schema):
     )
 
 
+class Opening(Schema):
+    is_open: bool
+    text: str = Field(
+        description="As readers see it: 'Open now · until 10 pm', 'Opens Tuesday 6 pm'."
+    )
+    changes_at: datetime.datetime | None = Field(
+        description="When it next opens or closes (UTC); null when always open."
+    )
+
+
+class Capacity(Schema):
+    available: int | None = Field(description="Places free when counted; null once stale.")
+    maximum: int | None = Field(description="Places it has at most, if given.")
+    unit: str = Field(description="Of what, as the agency wrote it: 'beds'.")
+    counted_at: datetime.datetime
+    stale: bool = Field(
+        description="Counted too long ago to rely on (LANTERN_HELP_CAPACITY_STALE_HOURS): "
+        "readers are shown its age and asked to call, not the number."
+    )
+    text: str = Field(description="As readers see it: '3 of 12 beds free · counted 2 hours ago'.")
+
+
 class HelpResource(Schema):
     id: int
     reference: str = Field(description="Its key in the directory's spreadsheet imports.")
@@ -69,6 +91,20 @@ class HelpResource(Schema):
     last_verified: datetime.date = Field(description="When the details were last checked.")
     owner: str | None = Field(
         description="Host name of the agency site that listed it; null for the network's."
+    )
+    distance_miles: int | None = Field(
+        description="About how far, in whole miles, from the centre of the ZIP code searched "
+        "(0: less than a mile); null without a ZIP code or a known place, and for nationwide "
+        "services. Local services are sorted nearest first."
+    )
+    distance: str = Field(description="The same for reading: 'about 3 miles'; '' if unknown.")
+    opening: Opening | None = Field(
+        description="Open now or not, by its weekly hours (or open 24/7), at the moment of "
+        "the search; null when its hours are in words only."
+    )
+    capacity: Capacity | None = Field(
+        description="Its places free (beds tonight, say), with when they were counted; null "
+        "when it keeps no count."
     )
 
 

@@ -97,6 +97,35 @@ def help_resource(resource: HelpResource, owners: dict[int, str] | None = None) 
         },
         "last_verified": resource.last_verified,
         "owner": (owners or {}).get(resource.owner_id) if resource.owner_id else None,
+        **reader_details(resource),
+    }
+
+
+def reader_details(resource: HelpResource) -> dict:
+    """What the find-help page tells a reader of a resource its search found
+    (`sites.help.details`): how far, whether open, how many places free."""
+    miles, opening = resource.distance_miles, resource.opening
+    stale = resource.capacity_stale
+    return {
+        "distance_miles": None if miles is None else 0 if miles < 1 else round(miles),
+        "distance": resource.distance,
+        "opening": {
+            "is_open": opening.is_open,
+            "text": opening.sentence,
+            "changes_at": opening.changes_at,
+        }
+        if opening is not None
+        else None,
+        "capacity": {
+            "available": None if stale else resource.capacity_available,
+            "maximum": resource.capacity_maximum,
+            "unit": resource.capacity_unit,
+            "counted_at": resource.capacity_updated,
+            "stale": stale,
+            "text": resource.capacity,
+        }
+        if resource.capacity
+        else None,
     }
 
 

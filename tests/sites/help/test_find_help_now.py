@@ -13,6 +13,7 @@ import pytest
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from sites.help.resources import HelpResource
 from tests.conftest import committed, logged_in, site_client
@@ -86,6 +87,42 @@ def test_readers_see_how_far_each_service_is_when_it_is_open_and_the_beds_free()
     assert '<label for="id_open_now">Open now</label>' in html
 
 
+def test_the_api_tells_partners_what_the_page_tells_readers():
+    counted("harbor-safe-house", TUESDAY_NOON_LA - datetime.timedelta(hours=2))
+    with clock_at(TUESDAY_NOON_LA):
+        response = site_client("harbor.localhost").get("/api/help", {"zip": "90012"})
+    assert response.status_code == 200
+    answer = response.json()
+    local = {item["organisation"]: item for item in answer["local"]}
+    assert list(local)[:2] == ["Bayview Counselling Collective", "Harbor Light Safe House"]
+    bayview = local["Bayview Counselling Collective"]
+    assert (bayview["distance_miles"], bayview["distance"]) == (1, "about 1 mile")
+    assert bayview["opening"] == {
+        "is_open": True,
+        "text": "Open now · until 7 p.m.",
+        "changes_at": "2026-12-09T03:00:00Z",  # 7 p.m. in Los Angeles
+    }
+    assert bayview["capacity"] is None
+    house = local["Harbor Light Safe House"]
+    assert house["distance_miles"] == 2 and house["opening"]["is_open"] is True
+    assert house["opening"]["changes_at"] is None  # open 24 hours
+    assert house["capacity"] == {
+        "available": 3,
+        "maximum": 12,
+        "unit": "beds",
+        "counted_at": "2026-12-08T18:00:00Z",
+        "stale": False,
+        "text": "3 of 12 beds free · counted 2\xa0hours ago",
+    }
+    # A count too old to rely on gives its age, not the number; nationwide: no distance.
+    counted("harbor-safe-house", TUESDAY_NOON_LA - datetime.timedelta(days=3))
+    with clock_at(TUESDAY_NOON_LA):
+        answer = site_client("harbor.localhost").get("/api/help", {"zip": "90012"}).json()
+    house = next(i for i in answer["local"] if i["organisation"] == "Harbor Light Safe House")
+    assert house["capacity"]["stale"] is True and house["capacity"]["available"] is None
+    assert all(item["distance_miles"] is None for item in answer["national"])
+
+
 def test_spanish_readers_are_told_the_same_in_spanish():
     counted("harbor-safe-house", TUESDAY_NOON_LA - datetime.timedelta(hours=2))
     html = find(TUESDAY_NOON_LA, path="/es/encontrar-ayuda/", zip="90012")
@@ -141,7 +178,7 @@ def add_local_services(count, first=0):
                 area=HelpResource.Area.LOCAL,
                 zip_prefixes="900",
                 postcode=["90401", "92101", "90033"][number % 3],
-                last_verified=datetime.date(2026, 11, 20),
+                last_verified=timezone.localdate() - datetime.timedelta(days=30),
                 opening_hours=[
                     {
                         "type": "weekly",
