@@ -7,15 +7,19 @@
  * Only bare presses of Shift count: typing capitals ("Los Angeles CA") holds Shift with
  * another key, and a reader who is typing must never be thrown off the page. As in GOV.UK
  * Frontend's exit-this-page, any other key starts the count again; a Shift released after
- * another key went down while it was held does not count. The hint about Shift is shown only
- * where there is likely a keyboard (the stylesheet hides it on touch screens). */
+ * another key went down while it was held does not count. The hints about Shift (beside
+ * the button and in the safety message) are shown only where there is likely a keyboard. */
 (function () {
   "use strict";
   var button = document.querySelector("[data-quick-exit]");
   if (!button) return;
   var target = button.getAttribute("href");
-  var hint = document.querySelector("[data-quick-exit-hint]");
-  if (hint) hint.hidden = false;
+  /* A phone or tablet with no mouse likely has no keyboard either: its hints stay hidden. */
+  if (!window.matchMedia("(hover: none) and (pointer: coarse)").matches) {
+    document.querySelectorAll("[data-quick-exit-hint]").forEach(function (hint) {
+      hint.hidden = false;
+    });
+  }
 
   var WINDOW = 5000; /* milliseconds from the first press to the third */
   var PRESSES = 3;
