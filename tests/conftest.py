@@ -3,6 +3,7 @@
 from contextlib import contextmanager
 
 import pytest
+from pytest_django.live_server_helper import LiveServer
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -181,11 +182,32 @@ def logged_in(user) -> Client:
     return client
 
 
+@pytest.fixture(scope="session")
+def demo_server(django_db_setup, django_db_blocker):
+    """The demo network served over HTTP by Django's live server thread, started once a session.
+
+    It serves the demo that `django_db_setup` committed, which browser tests only read. They
+    do not use pytest-django's `live_server`: that makes each test transactional, which empties
+    every table after it, and the next test would load the demo again (10 to 25 s each).
+    """
+    with django_db_blocker.unblock():
+        server = LiveServer("localhost")
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def live_demo(live_server):
-    """The live server with the demo network, for tests with real transactions."""
-    load_demo_network()
-    return live_server
+def live_demo(demo_server, db):
+    """The demo network's live server, for a test that reads it through a browser or HTTP.
+
+    Its test reads the database in a transaction rolled back after it, as other tests do: what
+    it would write, the server would not see (on PostgreSQL), so a browser test writes nothing.
+    """
+    assert Site.objects.filter(hostname="harbor.localhost").exists(), (
+        "The demo network is gone from this worker's database: a transactional test ran "
+        "before this one and emptied it (pytest-django runs those last)."
+    )
+    return demo_server
 
 
 def load_demo_network():

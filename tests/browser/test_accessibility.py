@@ -13,7 +13,7 @@ from wagtail.models import Site
 
 from tests.conftest import DEMO_HOSTS
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 AXE = Path(
     os.environ.get(

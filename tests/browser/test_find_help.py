@@ -10,7 +10,7 @@ import pytest
 
 from django.conf import settings
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 ARTIFACTS = Path(os.environ.get("LANTERN_ARTIFACTS", Path(settings.BASE_DIR) / "var/artifacts"))
 

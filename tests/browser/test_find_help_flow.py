@@ -15,7 +15,7 @@ from django.conf import settings
 
 from tests.conftest import DEMO_HOSTS
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 ARTIFACTS = Path(os.environ.get("LANTERN_ARTIFACTS", Path(settings.BASE_DIR) / "var/artifacts"))
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}

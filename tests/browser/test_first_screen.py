@@ -7,7 +7,7 @@ import pytest
 from sites.content.branding import SiteBranding
 from tests.conftest import DEMO_HOSTS
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_hotlines_are_in_the_first_screen_on_a_phone_and_nothing_loads_from_elsewhere(

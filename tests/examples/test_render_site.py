@@ -8,7 +8,7 @@ import pytest
 
 from sites.content.pages import NewsStoryPage
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "render_site.py"
 
 
