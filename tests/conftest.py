@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db import connections
 from django.test import Client, TestCase
 from django.utils import translation
 
@@ -197,7 +198,16 @@ def demo_server(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def live_demo(demo_server, db):
+def closes_connections():
+    """Closes the test's database connections after it (and after `db`'s rollback). Playwright's
+    browser runs a test in a context of its own, and Django keeps connections per context: the
+    one it opened would outlive the test, and be open still when the test database is dropped."""
+    yield
+    connections.close_all()
+
+
+@pytest.fixture
+def live_demo(closes_connections, demo_server, db):
     """The demo network's live server, for a test that reads it through a browser or HTTP.
 
     Its test reads the database in a transaction rolled back after it, as other tests do: what
