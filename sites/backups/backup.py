@@ -31,7 +31,7 @@ from sites.backups.archive import (
     run,
     tool,
 )
-from sites.giving.models import SECRET_TABLES
+from sites.giving.secrets import SECRET_TABLES
 
 
 def default_name() -> str:

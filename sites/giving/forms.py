@@ -6,6 +6,8 @@ from django.utils.translation import gettext, gettext_lazy
 
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from sites.giving.secrets import ProcessorSecrets
+
 SECRET_KEY_PREFIXES = ("sk_live_", "sk_test_", "rk_live_", "rk_test_")
 WEBHOOK_SECRET_PREFIXES = ("whsec_",)
 
@@ -33,8 +35,6 @@ class GivingSettingsForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from sites.giving.models import ProcessorSecrets
-
         site_id = getattr(self.instance, "site_id", None)
         self.secrets = ProcessorSecrets.for_site(site_id) if site_id else None
         said = {

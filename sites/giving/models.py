@@ -11,6 +11,9 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from blocks.appeals import LARGEST_AMOUNT
 from sites.giving.forms import GivingSettingsForm
 from sites.giving.links import check_provider_url
+from sites.giving.secrets import ProcessorSecrets
+
+__all__ = ["CountedEvent", "GivingSettings", "ProcessorSecrets"]
 
 
 @register_setting(icon="pick")
@@ -95,34 +98,6 @@ class GivingSettings(BaseSiteSetting):
         return ProcessorSecrets.for_site(self.site_id)
 
 
-class ProcessorSecrets(models.Model):
-    """A site's Stripe keys, in a table of their own: written through the giving settings'
-    form, never rendered back; left out of backups (sites.backups) and of every serializer."""
-
-    site = models.OneToOneField("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
-    stripe_secret_key = models.CharField(max_length=255, blank=True)
-    stripe_webhook_secret = models.CharField(max_length=255, blank=True)
-
-    class Meta:
-        verbose_name = "processor secrets"
-        verbose_name_plural = "processor secrets"
-
-    def __str__(self):
-        return f"Processor secrets of site {self.site_id}"
-
-    def __repr__(self):
-        return f"<ProcessorSecrets of site {self.site_id}>"
-
-    @classmethod
-    def for_site(cls, site_id) -> "ProcessorSecrets":
-        found = cls.objects.filter(site_id=site_id).first()
-        return found if found is not None else cls(site_id=site_id)
-
-    @property
-    def stripe_ready(self) -> bool:
-        return bool(self.stripe_secret_key and self.stripe_webhook_secret)
-
-
 class CountedEvent(models.Model):
     """A Stripe event already counted into an appeal's progress: Stripe sends an event again
     until it is acknowledged, and may send it twice. Its id only: nothing of the donor's."""
@@ -133,7 +108,3 @@ class CountedEvent(models.Model):
 
     def __str__(self):
         return self.event_id
-
-
-# Kept out of a backup's database copy (sites.backups.backup).
-SECRET_TABLES = [ProcessorSecrets._meta.db_table]
