@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from wagtail.models import Site
+from wagtail.models import Locale, Site
 from wagtail.test.utils.form_data import rich_text
 
 from sites.caching.middleware import HEADER
@@ -283,3 +283,16 @@ def test_a_closed_appeal_takes_no_gift(harbor_appeal, stripe_api):
     response = site_client(HARBOR).post(step(harbor_appeal), {"amount": "50"})
     assert response.status_code == 410
     assert "This appeal has closed." in response.content.decode()
+
+
+def test_a_spanish_reader_gives_in_spanish(harbor_appeal):
+    spanish = harbor_appeal.get_translation_or_none(Locale.objects.get(language_code="es"))
+    assert spanish is not None  # the demo translates Harbor's appeal
+    home = site_client(HARBOR).get("/es/").content.decode()
+    assert f'<form class="gift" method="get" action="/es/give/{spanish.pk}/">' in home
+    assert "<legend>Elige una cantidad</legend>" in home
+    wrong = site_client(HARBOR).get(f"/es/give/{spanish.pk}/", {"other": "2"})
+    assert wrong.status_code == 400
+    assert "La donación más pequeña aquí es de $5." in wrong.content.decode()
+    confirm = site_client(HARBOR).get(f"/es/give/{spanish.pk}/", {"other": "1200"})
+    assert "Vas a donar <strong>$1,200</strong>, una vez." in confirm.content.decode()
