@@ -10,7 +10,7 @@ import stripe
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from sites.giving.links import passes_frequency, provider_url
+from sites.giving.links import origin, passes_frequency, provider_url
 from sites.giving.models import GivingSettings, ProcessorSecrets
 
 logger = logging.getLogger(__name__)
@@ -73,13 +73,25 @@ def stripe_checkout(secret_key: str, gift: Gift) -> str:
     return session.url
 
 
+def route(giving: GivingSettings) -> str:
+    """The processor the step really hands to: Stripe only once both its keys are set, a
+    provider only with its address; otherwise each appeal's donate link."""
+    Processor = GivingSettings.Processor
+    if giving.processor == Processor.STRIPE:
+        if ProcessorSecrets.for_site(giving.site_id).stripe_ready:
+            return Processor.STRIPE
+    elif giving.processor == Processor.PROVIDER and giving.provider_url:
+        return Processor.PROVIDER
+    return Processor.LINK
+
+
 def destination(giving: GivingSettings, gift: Gift) -> str:
     """Where the donor goes to pay."""
-    if giving.processor == GivingSettings.Processor.STRIPE:
-        secrets = ProcessorSecrets.for_site(giving.site_id)
-        if secrets.stripe_ready:
-            return stripe_checkout(secrets.stripe_secret_key, gift)
-    elif giving.processor == GivingSettings.Processor.PROVIDER and giving.provider_url:
+    chosen = route(giving)
+    if chosen == GivingSettings.Processor.STRIPE:
+        secret_key = ProcessorSecrets.for_site(giving.site_id).stripe_secret_key
+        return stripe_checkout(secret_key, gift)
+    if chosen == GivingSettings.Processor.PROVIDER:
         return provider_url(giving.provider_url, gift.dollars, gift.monthly, gift.thanks_url)
     return gift.appeal.donate_url
 
@@ -87,16 +99,10 @@ def destination(giving: GivingSettings, gift: Gift) -> str:
 def takes_the_gift(giving: GivingSettings) -> tuple[bool, bool]:
     """(Whether the processor is told the amount, and whether how often), so the step can
     say what the donor will still have to choose on the processor's page."""
-    if giving.processor == GivingSettings.Processor.STRIPE:
-        return (
-            (True, True)
-            if ProcessorSecrets.for_site(giving.site_id).stripe_ready
-            else (
-                False,
-                False,
-            )
-        )
-    if giving.processor == GivingSettings.Processor.PROVIDER and giving.provider_url:
+    chosen = route(giving)
+    if chosen == GivingSettings.Processor.STRIPE:
+        return True, True
+    if chosen == GivingSettings.Processor.PROVIDER:
         return True, passes_frequency(giving.provider_url)
     return False, False
 
@@ -104,11 +110,9 @@ def takes_the_gift(giving: GivingSettings) -> tuple[bool, bool]:
 def form_origins(giving: GivingSettings, appeal) -> list[str]:
     """Where the step's form may end up (CSP form-action: the redirect after the post is held
     to it too)."""
-    from sites.giving.links import origin
-
-    if giving.processor == GivingSettings.Processor.STRIPE:
-        if ProcessorSecrets.for_site(giving.site_id).stripe_ready:
-            return [STRIPE_CHECKOUT_ORIGIN]
-    elif giving.processor == GivingSettings.Processor.PROVIDER and giving.provider_url:
+    chosen = route(giving)
+    if chosen == GivingSettings.Processor.STRIPE:
+        return [STRIPE_CHECKOUT_ORIGIN]
+    if chosen == GivingSettings.Processor.PROVIDER:
         return [origin(giving.provider_url)]
     return [origin(appeal.donate_url)]
