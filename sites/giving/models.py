@@ -93,10 +93,6 @@ class GivingSettings(BaseSiteSetting):
         if errors:
             raise ValidationError(errors)
 
-    @property
-    def secrets(self) -> "ProcessorSecrets":
-        return ProcessorSecrets.for_site(self.site_id)
-
 
 class CountedEvent(models.Model):
     """A Stripe event already counted into an appeal's progress: Stripe sends an event again

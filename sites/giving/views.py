@@ -85,7 +85,8 @@ def step(request, appeal_id: int):
     POST: the confirmed gift, handed to the processor with a 303."""
     site, appeal = site_and_appeal(request, appeal_id)
     giving = GivingSettings.for_site(processing_site(appeal, site))
-    context = {"page": None, "appeal": appeal, "giving": giving}
+    # No settings in the context: a template never has the processor's keys within reach.
+    context = {"page": None, "appeal": appeal}
     if not appeal.is_open:
         return render_step(request, context, status=410)
     if request.method == "POST":
