@@ -125,8 +125,7 @@ class GiftForm(forms.Form):
         """The amount to show as chosen again (the form's own, or what was asked)."""
         if self.is_bound and hasattr(self, "cleaned_data") and "gift" in self.cleaned_data:
             return self.cleaned_data["gift"]
-        value = str(self.data.get("amount", "")) if self.is_bound else ""
-        return int(value) if value.isdigit() else None
+        return self.whole_dollars(str(self.data.get("amount", ""))) if self.is_bound else None
 
     @property
     def other_shown(self) -> str:
@@ -144,7 +143,8 @@ class GiftForm(forms.Form):
         text = value.strip().removeprefix("$").replace(",", "").strip()
         if text.endswith((".00", ".0")):
             text = text.rsplit(".", 1)[0]
-        return int(text) if text.isdigit() and len(text) <= 9 else None
+        # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+        return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
     def clean(self):
         cleaned = super().clean()
