@@ -20,6 +20,7 @@ from sites.api.manage import api as manage_api
 from sites.content.feeds import AtomStoriesFeed, StoriesFeed
 from sites.content.search import search
 from sites.content.sitemap import SiteSitemap
+from sites.giving import urls as giving_urls
 from sites.help.hsds.api import api as hsds_api
 from sites.serving import routing
 from sites.serving.languages import choose_language, to_source_language
@@ -66,6 +67,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": SiteSitemap}}, name="sitemap"),
     path("feed/", StoriesFeed(), name="feed"),
     path("feed/atom/", AtomStoriesFeed(), name="feed_atom"),
+    # Stripe's signed events for the site the host names (sites.giving).
+    *giving_urls.webhook_patterns,
 ]
 
 if settings.DEBUG:
@@ -83,6 +86,8 @@ urlpatterns += [path("", choose_language, name="choose_language")]
 urlpatterns += i18n_patterns(
     path("browse-more-safely/", browse_safely, name="browse_safely"),
     path("search/", search, name="search"),
+    # The donation step and thank-you page (sites.giving): never cached, never Wagtail pages.
+    *giving_urls.reader_patterns,
     re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -11,6 +11,7 @@ help         the help directory and its find-help page
 translation  wagtail-localize inside each agency's walls and review workflow
 api          the delivery API, the admin API and headless previews
 backups      a whole install in one archive, and restoring one
+giving       the donation step, each site's payment processor, and Stripe's counted gifts
 accounts     staff sign-in: two-step codes, throttling, security headers
 
 docs/architecture.md draws how they depend on each other.

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "sites.translation",
     "sites.api",
     "sites.backups",
+    "sites.giving",
     "blocks",
     # Translation (wagtail-localize) comes before wagtail so its templates win.
     "wagtail_localize",

@@ -66,5 +66,6 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         # Inline styles allowed by their hashes ({% inline_style %}, sites.serving.templatetags.lantern_csp).
         hashes = getattr(request, HASHES, None)
         if hashes:
-            response._csp_update = {"style-src": hashes}
+            # Beside what the view added (the donation step's form-action, sites.giving).
+            response._csp_update = {**getattr(response, "_csp_update", {}), "style-src": hashes}
         return super().process_response(request, response)

@@ -82,7 +82,10 @@ SNIPPET_PERMISSIONS = {
     ],
 }  # fmt: skip
 # Granted for this site only (GroupSitePermission, Wagtail 7.1+).
-SITE_PERMISSIONS = {"editors": [], "moderators": ["agency_sites.change_sitebranding"]}
+SITE_PERMISSIONS = {
+    "editors": [],
+    "moderators": ["agency_sites.change_sitebranding", "lantern_giving.change_givingsettings"],
+}
 # Everyone issues and revokes their own management API tokens (agencies.tokens), and
 # translates their agency's pages and snippets (checked per object: sites.translation).
 TOKEN_PERMISSIONS = [
@@ -257,6 +260,7 @@ def ensure_network_admins() -> Group:
                     "lantern_privacy",
                     "lantern_api",
                     "lantern_caching",
+                    "lantern_giving",
                     "wagtailredirects",
                     "wagtailsearchpromotions",
                     "wagtailforms",

@@ -129,7 +129,9 @@ class Appeal(Schema):
     headline: str
     text_html: str
     goal: int = Field(description="In whole US dollars.")
-    raised: int = Field(description="In whole US dollars.")
+    raised: int = Field(
+        description="In whole US dollars: raised by other means plus gifts counted online."
+    )
     percent: int = Field(description="Progress towards the goal, 0 to 100.")
     donate_url: str
     end_date: datetime.date | None

@@ -135,7 +135,7 @@ def appeal(item: DonationAppeal) -> dict:
         "headline": item.headline,
         "text_html": expand_db_html(item.text),
         "goal": item.goal,
-        "raised": item.raised,
+        "raised": item.total_raised,  # what readers see: typed, plus given online
         "percent": item.percent,
         "donate_url": item.donate_url,
         "end_date": item.end_date,

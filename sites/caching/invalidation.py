@@ -106,6 +106,12 @@ def object_changed(sender, instance, raw=False, **kwargs):
     """post_save, post_delete of anything but a page."""
     if isinstance(instance, Page):
         return
+    purge(instance)
+
+
+def purge(instance) -> None:
+    """What saving `instance` (anything but a page) purges, once committed. Also for a change
+    that sends no signal: a queryset's update() (an appeal's progress, sites.giving)."""
     if instance.pk is None or not tags.may_show(instance):
         return
     found = {*tags.object_tags(instance), tags.model(type(instance))}

@@ -32,6 +32,7 @@ from sites.content.pages import (
     StandardPage,
 )
 from sites.content.sharing import SharedStory
+from sites.giving.models import GivingSettings
 from sites.help.importer import import_resources
 from sites.help.pages import FindHelpPage
 from sites.help.resources import HelpResource
@@ -314,6 +315,7 @@ class SiteLoader:
         own_hotlines = [self.hotline(entry["key"]).pk for entry in self.data.get("hotlines", [])]
         Hotline.objects.filter(pk__in=own_hotlines, owner__isnull=True).update(owner=self.owner)
         self.appeal = self.load_appeal(SiteBranding.for_site(site))
+        self.load_giving(site)
         self.load_pages()
         # Second pass: bodies may point at any page of the site, so they are set once all exist.
         for page, streams in self.new_pages:
@@ -331,6 +333,8 @@ class SiteLoader:
                 text=entry["text"],
                 goal=entry["goal"],
                 raised=entry.get("raised", 0),
+                amounts=entry.get("amounts", ""),
+                monthly=entry.get("monthly", True),
                 donate_url=entry.get("donate_url") or branding.donate_url,
                 end_date=entry.get("end_date"),
                 owner=self.owner,
@@ -338,6 +342,16 @@ class SiteLoader:
             appeal.full_clean()
             appeal.save()
         return appeal
+
+    def load_giving(self, site: Site) -> None:
+        """The site's processor, where its file names one (a provider's address; never keys)."""
+        entry = self.data.get("giving")
+        if entry:
+            giving = GivingSettings.for_site(site)
+            giving.processor = entry["processor"]
+            giving.provider_url = entry.get("provider_url", "")
+            giving.full_clean()
+            giving.save()
 
     def load_pages(self) -> None:
         # Made with the site (onboarding), unless the site's file words it differently.

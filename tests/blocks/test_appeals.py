@@ -96,7 +96,8 @@ def render(appeal: DonationAppeal, show_progress: bool = True) -> str:
 def test_an_open_appeal_asks_for_a_gift_and_shows_progress():
     appeal = make_appeal(end_date=days_from_today(30))
     html = render(appeal)
-    assert f'<a class="button" href="{DONATE_URL}">Donate</a>' in html
+    assert f'<form class="gift" method="get" action="/en/give/{appeal.pk}/">' in html
+    assert '<button type="submit" class="button">Donate</button>' in html
     assert (
         '<progress class="progress" max="100" value="25" aria-label="Progress toward the goal">'
         "25%</progress>"
@@ -114,7 +115,7 @@ def test_an_open_appeal_asks_for_a_gift_and_shows_progress():
 @pytest.mark.django_db
 def test_an_appeal_without_end_date_has_no_closing_date():
     html = render(make_appeal())
-    assert f'<a class="button" href="{DONATE_URL}">Donate</a>' in html
+    assert '<button type="submit" class="button">Donate</button>' in html
     assert "Open until" not in html
 
 
@@ -130,7 +131,7 @@ def test_progress_can_be_hidden():
     html = render(make_appeal(), show_progress=False)
     assert "<progress" not in html
     assert "raised of" not in html
-    assert f'<a class="button" href="{DONATE_URL}">Donate</a>' in html
+    assert '<button type="submit" class="button">Donate</button>' in html
 
 
 @pytest.mark.django_db
@@ -140,5 +141,6 @@ def test_a_closed_appeal_thanks_readers_and_asks_for_nothing():
         '<p class="appeal__end">This appeal has closed. Thank you to everyone who gave.</p>' in html
     )
     assert "Donate" not in html
+    assert "<form" not in html
     assert DONATE_URL not in html
     assert "Open until" not in html

@@ -172,7 +172,8 @@ def test_donation_appeal_page_shows_progress_and_donate_button():
     html = site_client("harbor.localhost").get(page.get_url_parts()[2]).content.decode()
     assert appeal.headline in html
     assert f'<progress class="progress" max="100" value="{appeal.percent}"' in html
-    assert f'<a class="button" href="{appeal.donate_url}">Donate</a>' in html
+    assert f'<form class="gift" method="get" action="/en/give/{appeal.pk}/">' in html
+    assert '<button type="submit" class="button">Donate</button>' in html
 
 
 def test_unknown_path_gets_a_404_page_that_still_offers_help():

@@ -61,6 +61,7 @@ from blocks.hotline import Hotline
 from sites.agencies.tenancy import Agency
 from sites.content.branding import SiteBranding
 from sites.content.pages import NewsIndexPage, NewsStoryPage
+from sites.giving.models import GivingSettings, ProcessorSecrets
 from sites.help.organizations import Organization
 from sites.help.resources import HelpResource
 from sites.help.verification import months_before
@@ -270,6 +271,7 @@ MARKERS = {
     "token": "Tokvirelle",  # B's moderator's API token
     "upload": "Uplovane",  # files B's moderator uploaded and has not finished describing
     "tag": "Tagmorrel",  # on B's pages, image and document
+    "giving": "Givvelquor",  # B's giving page address and Stripe keys
 }
 # What readers of pines.localhost may see (B's live title, its own hotline, appeal and help
 # resource, and the tags of its live stories): the public API is not faulted for showing them,
@@ -295,6 +297,7 @@ WHAT = {
     "token": "B's staff's API token's name",
     "upload": "B's staff's unfinished upload's file name",
     "tag": "B's tag",
+    "giving": "B's giving settings or Stripe keys",
 }
 
 
@@ -429,6 +432,16 @@ def build_b_world() -> SimpleNamespace:
     for obj in snippets.values():
         if hasattr(obj, "save_revision"):
             obj.save_revision(user=staff)
+
+    giving = GivingSettings.for_site(site)
+    giving.processor = GivingSettings.Processor.STRIPE
+    giving.provider_url = f"https://give.example.org/{MARKERS['giving']}?amount={{amount}}"
+    giving.save()
+    ProcessorSecrets.objects.create(
+        site=site,
+        stripe_secret_key=f"sk_test_{MARKERS['giving']}",
+        stripe_webhook_secret=f"whsec_{MARKERS['giving']}",
+    )
 
     redirect = Redirect.objects.create(
         old_path=f"/{MARKERS['redirect'].lower()}-old", site=site, redirect_page=pages["draft"]
@@ -621,6 +634,8 @@ def snapshot(b) -> dict:
         "editing sessions": list(EditingSession.objects.filter(user=b.staff).values()),
         "site": list(Site.objects.filter(pk=b.site.pk).values()),
         "branding": list(SiteBranding.objects.filter(site=b.site).values()),
+        "giving settings": list(GivingSettings.objects.filter(site=b.site).values()),
+        "processor secrets": list(ProcessorSecrets.objects.filter(site=b.site).values()),
     }
     for model in b.snippets:
         state[model._meta.verbose_name] = list(
