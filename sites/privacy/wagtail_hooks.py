@@ -1,6 +1,7 @@
-"""Admin hooks of the privacy review and the privacy gate: findings where editors and moderators
-work, a Publish that says why it is refused and how to override, and the log entries both
-write; and the warning when an uploaded document names its author (sites.privacy.documents)."""
+"""Admin hooks of the review and the privacy gate: findings where editors and moderators work,
+a Publish that says why it is refused and how to override, a reviewer's requested changes at
+the top of the editor, and the log entries they write; and the warning when an uploaded
+document names its author (sites.privacy.documents)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -26,6 +27,7 @@ from sites.privacy.gate import (
     open_findings,
 )
 from sites.privacy.override import URL_NAME, override_url, override_view
+from sites.privacy.requested_changes import show_requested_changes
 from sites.privacy.workflow import SCREEN_LOG_ACTION, PrivacyScreenState
 
 # isort: split
@@ -33,6 +35,10 @@ from sites.privacy.workflow import SCREEN_LOG_ACTION, PrivacyScreenState
 from sites.privacy import documents  # noqa: F401
 
 OVERRIDE_LABEL = gettext_lazy("Override privacy findings and publish…")
+
+# A reviewer's request for changes, at the top of the editor until the page is resubmitted;
+# ahead of wagtail-localize's hook, which serves a translation's editor itself.
+hooks.register("before_edit_page", show_requested_changes, order=-1)
 
 
 def is_autosave(request) -> bool:
