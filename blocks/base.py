@@ -24,8 +24,29 @@ class TextBlock(blocks.RichTextBlock):
         preview_value = "<p>Traffickers use force, fraud and coercion.</p>"
 
 
+def alt_text(image) -> str:
+    """The alt text readers get for `image`: none for an image marked decorative (alt=""), else
+    what the editor wrote for it where it is used (Wagtail's ImageBlock), or else the
+    description written for it in the media library. Never its title, Wagtail's last resort
+    ("IMG_2041", "sunrise"), which names a file rather than saying what it shows."""
+    if image is None or getattr(image, "decorative", False):
+        return ""
+    return getattr(image, "contextual_alt_text", None) or getattr(image, "description", "") or ""
+
+
+class CaptionedImageValue(blocks.StructValue):
+    def alt(self) -> str:
+        return alt_text(self.get("image"))
+
+
 class CaptionedImageBlock(blocks.StructBlock):
-    image = ImageBlock(help_text="Never a photo that could identify a survivor or where they live.")
+    # Wagtail's ImageBlock: alt text, or "decorative" ticked, is required to publish or submit
+    # (a draft may be saved without, and then shows none rather than the file's title).
+    image = ImageBlock(
+        help_text="Never a photo that could identify a survivor or where they live. Say in the "
+        "alt text what it shows, for readers who cannot see it, or mark it decorative if it "
+        "adds nothing they need."
+    )
     caption = blocks.CharBlock(required=False, max_length=255)
     credit = blocks.CharBlock(
         required=False, max_length=120, help_text="Who took or owns the photo."
@@ -35,7 +56,8 @@ class CaptionedImageBlock(blocks.StructBlock):
         label = "Image"
         icon = "image"
         template = "blocks/image.html"
-        description = "An image with an optional caption and credit."
+        description = "An image with alt text, and an optional caption and credit."
+        value_class = CaptionedImageValue
 
     def bulk_to_python(self, values):
         """Every image block of a stream at once: Wagtail loads their images in one query, and
