@@ -10,6 +10,7 @@ from wagtail.models import Page
 from sites.content.specific import prefetch_renditions
 
 from .chosen import LoadsWithStream, chosen, load, readers_may_follow, reading_site
+from .headings import HeadingLevels
 from .translated import chosen_in_order
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
@@ -81,7 +82,7 @@ class QuoteBlock(blocks.StructBlock):
         preview_value = {"quote": "You are not alone.", "attribution": "An advocate"}
 
 
-class TipsBlock(blocks.StructBlock):
+class TipsBlock(HeadingLevels, blocks.StructBlock):
     heading = blocks.CharBlock(
         max_length=120, help_text="e.g. 'If you think you are being followed'"
     )
@@ -140,7 +141,7 @@ class CallToActionValue(blocks.StructValue):
         return page if readers_may_follow(page, site_id, request) else None
 
 
-class CallToActionBlock(blocks.StructBlock):
+class CallToActionBlock(HeadingLevels, blocks.StructBlock):
     heading = blocks.CharBlock(max_length=120)
     text = blocks.TextBlock(required=False)
     button_label = blocks.CharBlock(max_length=40)
