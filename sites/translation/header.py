@@ -49,6 +49,8 @@ def may_translate(user, page: Page) -> bool:
 
 def header_buttons(page: Page, user) -> list[HeaderButton]:
     """The translation actions shown in the page editor's header, beside its ⋯ menu."""
+    if page.pk is None:
+        return []
     buttons = []
     if languages_to_translate(page) and may_translate(user, page):
         buttons.append(

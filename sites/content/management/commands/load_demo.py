@@ -13,7 +13,6 @@ from wagtail.models import Page
 
 from sites.agencies.tenancy import Agency
 from sites.content.demo import DEMO_DIR, load_network
-from sites.help.resources import HelpResource
 
 
 @contextmanager
@@ -69,8 +68,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {site.site_name:<28} http://{site.hostname}:{port}/   {pages_of(site)} pages"
             )
-        resources = HelpResource.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
-        self.stdout.write(f"  {resources.count()} help resources in the directory")
         self.stdout.write(f"  {'Admin':<28} http://localhost:{port}/admin/")
         self.stdout.write(f"  login: {admin} / {password}   (kept in {password_file})")
         self.stdout.write(f"  each agency's staff, same password: {', '.join(staff)}")
