@@ -65,9 +65,8 @@ class Command(BaseCommand):
                 staff.append(self.ensure_user(f"{prefix}-{role}", password, group=group))
         self.stdout.write(self.style.SUCCESS("The demo network is loaded:"))
         for site in sites:
-            self.stdout.write(
-                f"  {site.site_name:<28} http://{site.hostname}:{port}/   {pages_of(site)} pages"
-            )
+            url = f"http://{site.hostname}:{port}/"
+            self.stdout.write(f"  {site.site_name:<28} {url:<36} {pages_of(site)} pages")
         self.stdout.write(f"  {'Admin':<28} http://localhost:{port}/admin/")
         self.stdout.write(f"  login: {admin} / {password}   (kept in {password_file})")
         self.stdout.write(f"  each agency's staff, same password: {', '.join(staff)}")
