@@ -10,6 +10,7 @@ from wagtail.models import Page
 from sites.content.specific import prefetch_renditions
 
 from .chosen import LoadsWithStream, chosen, load, readers_may_follow, reading_site
+from .headings import HeadingLevels
 from .translated import chosen_in_order
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
@@ -24,8 +25,29 @@ class TextBlock(blocks.RichTextBlock):
         preview_value = "<p>Traffickers use force, fraud and coercion.</p>"
 
 
+def alt_text(image) -> str:
+    """The alt text readers get for `image`: none for an image marked decorative (alt=""), else
+    what the editor wrote for it where it is used (Wagtail's ImageBlock), or else the
+    description written for it in the media library. Never its title, Wagtail's last resort
+    ("IMG_2041", "sunrise"), which names a file rather than saying what it shows."""
+    if image is None or getattr(image, "decorative", False):
+        return ""
+    return getattr(image, "contextual_alt_text", None) or getattr(image, "description", "") or ""
+
+
+class CaptionedImageValue(blocks.StructValue):
+    def alt(self) -> str:
+        return alt_text(self.get("image"))
+
+
 class CaptionedImageBlock(blocks.StructBlock):
-    image = ImageBlock(help_text="Never a photo that could identify a survivor or where they live.")
+    # Wagtail's ImageBlock: alt text, or "decorative" ticked, is required to publish or submit
+    # (a draft may be saved without, and then shows none rather than the file's title).
+    image = ImageBlock(
+        help_text="Never a photo that could identify a survivor or where they live. Say in the "
+        "alt text what it shows, for readers who cannot see it, or mark it decorative if it "
+        "adds nothing they need."
+    )
     caption = blocks.CharBlock(required=False, max_length=255)
     credit = blocks.CharBlock(
         required=False, max_length=120, help_text="Who took or owns the photo."
@@ -35,7 +57,8 @@ class CaptionedImageBlock(blocks.StructBlock):
         label = "Image"
         icon = "image"
         template = "blocks/image.html"
-        description = "An image with an optional caption and credit."
+        description = "An image with alt text, and an optional caption and credit."
+        value_class = CaptionedImageValue
 
     def bulk_to_python(self, values):
         """Every image block of a stream at once: Wagtail loads their images in one query, and
@@ -59,7 +82,7 @@ class QuoteBlock(blocks.StructBlock):
         preview_value = {"quote": "You are not alone.", "attribution": "An advocate"}
 
 
-class TipsBlock(blocks.StructBlock):
+class TipsBlock(HeadingLevels, blocks.StructBlock):
     heading = blocks.CharBlock(
         max_length=120, help_text="e.g. 'If you think you are being followed'"
     )
@@ -118,7 +141,7 @@ class CallToActionValue(blocks.StructValue):
         return page if readers_may_follow(page, site_id, request) else None
 
 
-class CallToActionBlock(blocks.StructBlock):
+class CallToActionBlock(HeadingLevels, blocks.StructBlock):
     heading = blocks.CharBlock(max_length=120)
     text = blocks.TextBlock(required=False)
     button_label = blocks.CharBlock(max_length=40)

@@ -12,6 +12,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .channels import Reachable
+from .headings import HeadingLevels
 from .ownership import OwnedByAgency
 from .regions import US_STATES, parse_states
 from .translated import Batch, TranslatedChooserBlock, in_language
@@ -157,7 +158,7 @@ class HotlinePanelValue(blocks.StructValue):
         return batch.in_language(hotlines) if batch else in_language(hotlines)
 
 
-class HotlinePanelBlock(blocks.StructBlock):
+class HotlinePanelBlock(HeadingLevels, blocks.StructBlock):
     """One or more hotlines, each with tap-to-call and tap-to-text links."""
 
     heading = blocks.CharBlock(required=False, max_length=120, help_text="e.g. 'Need help now?'")

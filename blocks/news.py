@@ -17,6 +17,7 @@ from .chosen import (
     reading_site,
     story_types,
 )
+from .headings import HeadingLevels
 from .translated import PageBatch, chosen_in_order
 
 
@@ -72,7 +73,7 @@ class RelatedStoriesValue(blocks.StructValue):
         return batch.shown(pages)
 
 
-class RelatedStoriesBlock(blocks.StructBlock):
+class RelatedStoriesBlock(HeadingLevels, blocks.StructBlock):
     heading = blocks.CharBlock(required=False, max_length=120, default="Related stories")
     stories = blocks.ListBlock(StoryChooserBlock(page_type=STORY_TYPES), min_num=1, max_num=6)
 

@@ -1,4 +1,4 @@
-"""Admin hooks that keep each agency inside its own site."""
+"""Admin hooks that keep each agency inside its own site, and give it its own dashboard."""
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -7,6 +7,7 @@ from wagtail import hooks
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.permissions import register_permission_policy
 
+from sites.agencies import dashboard
 from sites.agencies.people import AgencyUserPermissionPolicy
 from sites.agencies.redirects import AgencyRedirectPermissionPolicy
 from sites.agencies.references import shared_stories
@@ -35,3 +36,9 @@ register_permission_policy(Redirect, AgencyRedirectPermissionPolicy(Redirect))
 def register_token_admin():
     """Settings → API tokens, with owners narrowed to the people one may act for (agencies.tokens)."""
     return TokenViewSet("wagtailusers_api_tokens", url_prefix="api-tokens")
+
+
+# The dashboard's page count, its pages in review and consents ending: the agency's own.
+# After Wagtail's own hook (order 0), which adds the network-wide count.
+hooks.register("construct_homepage_summary_items", dashboard.count_own_pages, order=1)
+hooks.register("construct_homepage_panels", dashboard.add_panels)

@@ -10,6 +10,7 @@ from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import expand_db_html
 
 from blocks.appeals import DonationAppeal
+from blocks.base import alt_text
 from blocks.chosen import site_of
 from blocks.hotline import Hotline
 from blocks.regions import parse_states
@@ -150,7 +151,7 @@ def image(img) -> dict | None:
     return {
         "id": img.pk,
         "title": img.title,
-        "alt": getattr(img, "default_alt_text", "") or "",
+        "alt": alt_text(img),
         "width": img.width,
         "height": img.height,
         "renditions": {name: renditions[spec].url for name, spec in RENDITIONS.items()},

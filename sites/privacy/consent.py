@@ -18,7 +18,8 @@ workflow's approval, a scheduled revision) is undone at once (`unpublish_if_ende
 
 Whenever a story whose consent has ended is unpublished, by expiry, by `withdraw()` or by
 hand, its live translations come down too and its agency's moderators get an e-mail; the
-page's history says so.
+page's history says so. Two months before consent ends (`ending_soon`), the story is listed
+on its agency's dashboard (sites.agencies.dashboard), in time to ask again.
 """
 
 import datetime
@@ -44,6 +45,8 @@ logger = logging.getLogger(__name__)
 
 FIELDS = ["consent_given_by", "consent_given_on", "consent_expires_on", "consent_withdrawn_on"]
 MAX_YEARS = 3
+# How long before consent ends its agency's dashboard lists the story: time to ask again.
+ENDING_SOON_DAYS = 60
 WITHDRAWN_LOG_ACTION = "lantern.consent_withdrawn"
 ENDED_LOG_ACTION = "lantern.consent_ended"
 
@@ -100,6 +103,18 @@ def ended_on(page, on: datetime.date | None = None) -> datetime.date | None:
     if withdrawn_on and withdrawn_on <= on:
         ended.append(withdrawn_on)
     return min(ended, default=None)
+
+
+def ending_soon(stories, on: datetime.date | None = None, days: int = ENDING_SOON_DAYS):
+    """The live stories among `stories` whose consent ends within `days` days of `on` (today),
+    soonest first: consent expiring, not withdrawn (a withdrawal has ended it already)."""
+    on = on or today()
+    return stories.filter(
+        live=True,
+        consent_withdrawn_on__isnull=True,
+        consent_expires_on__gte=on,
+        consent_expires_on__lt=on + datetime.timedelta(days=days),
+    ).order_by("consent_expires_on", "pk")
 
 
 # --- the record, checked and put to work ---------------------------------------------------

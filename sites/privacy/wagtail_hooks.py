@@ -1,6 +1,7 @@
-"""Admin hooks of the privacy review and the privacy gate: findings where editors and moderators
-work, a Publish that says why it is refused and how to override, and the log entries both
-write; and the warning when an uploaded document names its author (sites.privacy.documents)."""
+"""Admin hooks of the review and the privacy gate: findings where editors and moderators work,
+a Publish that says why it is refused and how to override, a reviewer's requested changes at
+the top of the editor, and the log entries they write; and the warning when an uploaded
+document names its author (sites.privacy.documents)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -26,6 +27,7 @@ from sites.privacy.gate import (
     open_findings,
 )
 from sites.privacy.override import URL_NAME, override_url, override_view
+from sites.privacy.requested_changes import show_requested_changes
 from sites.privacy.workflow import SCREEN_LOG_ACTION, PrivacyScreenState
 
 # isort: split
@@ -34,12 +36,26 @@ from sites.privacy import documents  # noqa: F401
 
 OVERRIDE_LABEL = gettext_lazy("Override privacy findings and publish…")
 
+# A reviewer's request for changes, at the top of the editor until the page is resubmitted;
+# ahead of wagtail-localize's hook, which serves a translation's editor itself.
+hooks.register("before_edit_page", show_requested_changes, order=-1)
+
+
+def is_autosave(request) -> bool:
+    """A save by Wagtail's editor on its own, every few seconds while an editor types: it posts
+    to the same view asking for JSON (the view's `expects_json_response`), and shows nobody a
+    banner. A banner queued then waits in the session for the next page, where every
+    autosave's stack up."""
+    return not request.accepts("text/html")
+
 
 @hooks.register("after_create_page")
 @hooks.register("after_edit_page")
 def warn_while_writing(request, page):
-    """Each time a draft is saved, its editor hears what the screen would hold, so it is fixed
-    before review rather than in it."""
+    """Each time an editor saves or submits a draft, they hear what the screen would hold, so
+    it is fixed before review rather than in it: once a save, not once an autosave."""
+    if is_autosave(request):
+        return
     findings = findings_of(page.specific)
     if findings:
         messages.warning(
@@ -56,7 +72,10 @@ def warn_while_writing(request, page):
 @hooks.register("before_edit_page")
 def show_findings_to_moderators(request, page):
     """A page waiting at the privacy screen tells whoever opens it what was found; and one whose
-    latest draft the gate would hold tells whoever may publish it, with the way to override."""
+    latest draft the gate would hold tells whoever may publish it, with the way to override.
+    Said as the editor opens (GET): a save or an autosave (POST) would add a copy each time."""
+    if request.method != "GET":
+        return
     state = page.current_workflow_task_state
     state = state.specific if state is not None else None
     if isinstance(state, PrivacyScreenState) and state.open_findings:
@@ -66,7 +85,7 @@ def show_findings_to_moderators(request, page):
             % {"list": describe(state.findings)},
         )
         return
-    if request.method != "GET" or not may_override(request.user, page):
+    if not may_override(request.user, page):
         return
     findings = latest_draft_findings(request, page)
     if findings:

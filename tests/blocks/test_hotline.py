@@ -233,7 +233,8 @@ def test_panel_skips_a_hotline_deleted_after_it_was_chosen(national_hotline):
     block = HotlinePanelBlock()
     html = block.render(block.to_python(raw))
     assert "Closed line" not in html
-    assert '<h3 class="hotline__name">National Human Trafficking Hotline</h3>' in html
+    # No heading on the panel: its lines are the body's sections (blocks.headings).
+    assert '<h2 class="hotline__name">National Human Trafficking Hotline</h2>' in html
 
 
 def test_hotlines_are_in_the_shared_content_admin_menu(admin_client):

@@ -145,3 +145,44 @@ def test_editors_hear_of_findings_each_time_they_save_a_draft(editor_a):
     page = client.get(response.url)
     messages = [str(m) for m in page.context["messages"]]
     assert any(m.startswith("Privacy check: 3 things to fix or explain") for m in messages)
+
+
+def privacy_banners(response) -> list[str]:
+    return [str(m) for m in response.context["messages"] if str(m).startswith("Privacy check")]
+
+
+def test_one_privacy_banner_a_save_however_often_the_editor_autosaved(editor_a):
+    client = logged_in(editor_a)
+    form = story_form("Draft", "draft-report", EXPOSING, **{"action-draft": ""})
+    created = add_story(client, HARBOR, form)
+    story = NewsStoryPage.objects.get(slug="draft-report")
+    assert len(privacy_banners(client.get(created.url))) == 1
+
+    # Wagtail's editor autosaves as the editor types: JSON posts to the edit view.
+    edit_url = f"/admin/pages/{story.pk}/edit/"
+    typing = story_form("Draft", "draft-report", EXPOSING + " More.")
+    revision = {}
+    for _ in range(3):
+        saved = client.post(edit_url, typing | revision, HTTP_ACCEPT="application/json")
+        assert saved.json()["success"] is True
+        revision = {"overwrite_revision_id": str(saved.json()["revision_id"])}
+
+    # Then Save: one banner, not four.
+    saved = client.post(edit_url, typing | {"action-draft": ""})
+    assert saved.status_code == 302
+    banners = privacy_banners(client.get(saved.url))
+    assert len(banners) == 1
+    assert banners[0].startswith("Privacy check: 3 things to fix or explain")
+
+
+def test_a_held_page_says_so_once_when_saved_while_in_review(editor_a, moderator_a):
+    story = submit(editor_a, EXPOSING)
+    moderator = logged_in(moderator_a)
+    edit_url = f"/admin/pages/{story.pk}/edit/"
+    typing = story_form("Night report", "night-report", EXPOSING)
+    saved = moderator.post(edit_url, typing, HTTP_ACCEPT="application/json")
+    assert saved.json()["success"] is True
+    saved = moderator.post(edit_url, typing | {"action-draft": ""})
+    assert saved.status_code == 302
+    messages = [str(m) for m in moderator.get(saved.url).context["messages"]]
+    assert len([m for m in messages if m.startswith("Held by the privacy screen")]) == 1
