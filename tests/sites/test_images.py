@@ -208,7 +208,7 @@ def test_the_home_hero_is_responsive_modern_and_loaded_at_once():
 
     assert_responsive(hero, widths=[400, 800, 1200])
     img = hero["img"]
-    assert (int(img["width"]), int(img["height"])) == (1200, 500)
+    assert (int(img["width"]), int(img["height"])) == (1200, 600)
     assert "loading" not in img
     assert img["fetchpriority"] == "high"
     assert img["alt"] == ""
