@@ -105,6 +105,8 @@ class SiteBranding(BaseSiteSetting):
     )
 
     base_form_class = BrandingForm
+    # The logo and the sharing image come with the branding, in its query: every page shows them.
+    select_related = ["logo", "share_image"]
     panels = [
         MultiFieldPanel(
             [
