@@ -131,10 +131,10 @@ class AgencyPageForm(WagtailAdminPageForm):
             ):
                 references.append((field.name, type(value), value.pk))
         refuse_foreign_references(self, references)
-        self.clean_hero_image_alt(cleaned_data)
+        self.check_hero_image_alt(cleaned_data)
         return cleaned_data
 
-    def clean_hero_image_alt(self, cleaned_data) -> None:
+    def check_hero_image_alt(self, cleaned_data) -> None:
         """A page's hero image says what it shows, or is marked decorative
         (sites.content.pages.HeroImageText)."""
         if "hero_image_alt" not in self.fields or not cleaned_data.get("hero_image"):
