@@ -5,7 +5,7 @@ Run against a demo served locally (`make demo`, or `manage.py runserver` after `
     python docs/screenshots/take.py --port 8000
 
 Needs Playwright for Python and a Chromium (Debian's: /usr/bin/chromium). Each PNG is the
-first screen and what follows down to a fixed height, reduced to a palette so it stays small.
+first two screens of the page at the device's size, reduced to a palette so it stays small.
 """
 
 import argparse
@@ -23,8 +23,8 @@ SITES = {
     "pines": "pines.localhost",
     "ridge": "ridge.localhost",
 }
-VIEWPORTS = {"phone": (390, 844, 2), "desktop": (1440, 900, 1)}
-PAGE_HEIGHT = {"phone": 844 * 2, "desktop": 1800}  # the first screens, not the whole page
+VIEWPORTS = {"phone": (390, 844), "desktop": (1440, 900)}
+SCREENS = 2  # how many screens down each picture goes: the first two, not the whole page
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
 
@@ -33,7 +33,7 @@ def shoot(port: int, chromium: str, out: Path = HERE, only: str | None = None) -
     taken = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=ARGS)
-        for device, (width, height, scale) in VIEWPORTS.items():
+        for device, (width, height) in VIEWPORTS.items():
             context = browser.new_context(
                 viewport={"width": width, "height": height},
                 device_scale_factor=1,
@@ -45,9 +45,8 @@ def shoot(port: int, chromium: str, out: Path = HERE, only: str | None = None) -
                     continue
                 page = context.new_page()
                 page.goto(f"http://{host}:{port}/en/", wait_until="networkidle")
-                page.set_viewport_size({"width": width, "height": PAGE_HEIGHT[device]})
-                page.wait_for_timeout(300)
-                png = page.screenshot(full_page=False)
+                clip = {"x": 0, "y": 0, "width": width, "height": height * SCREENS}
+                png = page.screenshot(full_page=True, clip=clip)
                 page.close()
                 path = out / f"{name}-{device}.png"
                 # A 256-colour palette keeps each file well under 300 KB.

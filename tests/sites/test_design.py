@@ -144,7 +144,7 @@ def test_a_story_picture_says_what_it_shows_unless_it_is_decorative(change):
     story = NewsStoryPage.objects.get(slug="mayas-story", locale__language_code="en")
     path = story.get_url_parts()[2]
     (hero,) = Tags(html_of("harbor.localhost", path)).find("img", class_="story__image")
-    assert hero["alt"] == "A lighthouse stands quiet on a harbour wall under the first stars."
+    assert hero["alt"] == "Three small sailing boats on a calm harbour under a full moon and stars."
 
     story.hero_image_decorative = True
     change(lambda: story.save_revision().publish())
