@@ -3,6 +3,7 @@
 Block names are stored in the database with the content: never rename one casually.
 """
 
+from .about import AboutBlock
 from .appeals import DonationAppealBlock
 from .base import (
     CallToActionBlock,
@@ -27,6 +28,7 @@ class BodyBlock(ChosenPagesStreamBlock):
     donation_appeal = DonationAppealBlock()
     call_to_action = CallToActionBlock()
     related_stories = RelatedStoriesBlock()
+    about = AboutBlock()
 
 
 class ResourcesBlock(ChosenPagesStreamBlock):

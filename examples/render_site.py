@@ -45,6 +45,19 @@ def render_block(block: dict) -> str:
         )
     if kind == "call_to_action" and value["url"]:
         return f'<h2>{escape(value["heading"])}</h2><a href="{escape(value["url"])}">{escape(value["button_label"])}</a>'
+    if kind == "about":
+        figures = "".join(
+            f"<li><strong>{escape(f['figure'])}</strong> {escape(f['label'])}</li>"
+            for f in value["figures"]
+        )
+        gifts = "".join(
+            f"<li>{gift['percent']}% {escape(gift['label'])}</li>" for gift in value["gifts"]
+        )
+        partners = ", ".join(escape(partner["name"]) for partner in value["partners"])
+        return (
+            f"<h2>{escape(value['heading'])}</h2>{value['html']}<ul>{figures}</ul>"
+            f"<ul>{gifts}</ul><p>{partners}</p><p>{escape(value['accountability'])}</p>"
+        )
     if kind == "related_stories":
         links = "".join(
             f'<li><a href="{escape(s["url"])}">{escape(s["title"])}</a></li>'

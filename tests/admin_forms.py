@@ -83,12 +83,16 @@ def branding_form(branding, **changes) -> dict[str, str]:
     data = {
         "display_name": branding.display_name,
         "logo": branding.logo_id or "",
+        "share_image": branding.share_image_id or "",
+        "theme": branding.theme,
         "primary_colour": branding.primary_colour,
         "accent_colour": branding.accent_colour,
         "primary_hotline": branding.primary_hotline_id or "",
         "state": branding.state,
         "donate_url": branding.donate_url,
     }
+    if branding.logo_includes_name:  # a checkbox: posted only when ticked
+        data["logo_includes_name"] = "on"
     return data | changes
 
 

@@ -131,7 +131,21 @@ class AgencyPageForm(WagtailAdminPageForm):
             ):
                 references.append((field.name, type(value), value.pk))
         refuse_foreign_references(self, references)
+        self.check_hero_image_alt(cleaned_data)
         return cleaned_data
+
+    def check_hero_image_alt(self, cleaned_data) -> None:
+        """A page's hero image says what it shows, or is marked decorative
+        (sites.content.pages.HeroImageText)."""
+        if "hero_image_alt" not in self.fields or not cleaned_data.get("hero_image"):
+            return
+        if not cleaned_data.get("hero_image_alt", "").strip() and not cleaned_data.get(
+            "hero_image_decorative"
+        ):
+            self.add_error(
+                "hero_image_alt",
+                "Say what the picture shows, or tick “the picture is decorative”.",
+            )
 
 
 class BrandingForm(WagtailAdminModelForm):

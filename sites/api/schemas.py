@@ -229,6 +229,30 @@ class RelatedStoriesValue(Schema):
     )
 
 
+class AboutFigure(Schema):
+    figure: str
+    label: str
+
+
+class AboutGiftUse(Schema):
+    percent: int = Field(description="Of every dollar given; a block's shares add up to 100.")
+    label: str
+
+
+class AboutPartner(Schema):
+    name: str
+    url: str
+
+
+class AboutValue(Schema):
+    heading: str
+    html: str = Field(description="Who the agency is: rich text as HTML, links expanded.")
+    figures: list[AboutFigure]
+    gifts: list[AboutGiftUse] = Field(description="How gifts are used.")
+    partners: list[AboutPartner]
+    accountability: str
+
+
 def block_schema(name: str, kind: str, value_schema) -> type[Schema]:
     return type(
         name,
@@ -247,6 +271,7 @@ BLOCK_VALUES = {
     "donation_appeal": DonationAppealValue,
     "call_to_action": CallToActionValue,
     "related_stories": RelatedStoriesValue,
+    "about": AboutValue,
 }
 BLOCK_SCHEMAS = [
     block_schema("".join(part.title() for part in kind.split("_")) + "Block", kind, value)

@@ -386,4 +386,13 @@ class PageSerializer:
             }
         if kind == "tips":
             return {"heading": value["heading"], "items": list(value["items"])}
+        if kind == "about":
+            return {
+                "heading": value["heading"],
+                "html": expand_db_html(value["text"].source),
+                "figures": [dict(figure) for figure in value["figures"]],
+                "gifts": [dict(gift) for gift in value["gifts"]],
+                "partners": [dict(partner) for partner in value["partners"]],
+                "accountability": value["accountability"],
+            }
         return dict(value)  # quote, fact: plain text fields

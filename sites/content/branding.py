@@ -1,5 +1,7 @@
-"""Per-site branding: name, logo, colours (as CSS custom properties), hotline, state, donate link."""
+"""Per-site branding: name, logo, theme, colours (as CSS custom properties), sharing image,
+hotline, state, donate link."""
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,6 +12,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from blocks.regions import US_STATES
 from sites.agencies.forms import BrandingForm
 from sites.content.contrast import WCAG_AA_TEXT, contrast_ratio, validate_hex_colour
+from sites.content.themes import DEFAULT_THEME, Theme
 
 WHITE = "#ffffff"
 
@@ -33,7 +36,32 @@ class SiteBranding(BaseSiteSetting):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Shown in the header beside the name. A wide image about 80 pixels high works best.",
+        help_text="Shown in the header beside the name. A wide image about 80 pixels high works best; "
+        "PNG, JPEG or WebP. Without one, the header shows the name alone.",
+    )
+    logo_includes_name = models.BooleanField(
+        "the logo shows the name",
+        default=False,
+        help_text="Tick if the logo already spells out the agency's name: the name is then not "
+        "repeated beside it (screen readers still hear it).",
+    )
+    theme = models.CharField(
+        max_length=20,
+        choices=Theme.choices,
+        default=DEFAULT_THEME,
+        help_text="How every page of the site looks: the header, the home page's picture, the "
+        "story cards and the size of the type. Your colours fill in whichever you choose.",
+    )
+    share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="sharing image",
+        help_text="Shown when a page is shared on social media or in a message, unless the page "
+        "has a picture of its own. Cropped to 1200 by 630 pixels. Never a photo that could "
+        "identify a survivor.",
     )
     primary_colour = models.CharField(
         max_length=7,
@@ -77,14 +105,24 @@ class SiteBranding(BaseSiteSetting):
     )
 
     base_form_class = BrandingForm
+    # The logo and the sharing image come with the branding, in its query: every page shows them.
+    select_related = ["logo", "share_image"]
     panels = [
         MultiFieldPanel(
-            [FieldPanel("display_name"), FieldPanel("logo")],
+            [
+                FieldPanel("display_name"),
+                FieldPanel("logo"),
+                FieldPanel("logo_includes_name"),
+                FieldPanel("share_image"),
+            ],
             heading="Identity",
         ),
         MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("primary_colour"), FieldPanel("accent_colour")])],
-            heading="Colours",
+            [
+                FieldPanel("theme", widget=forms.RadioSelect),
+                FieldRowPanel([FieldPanel("primary_colour"), FieldPanel("accent_colour")]),
+            ],
+            heading="Look",
         ),
         FieldPanel("primary_hotline"),
         FieldPanel("state"),

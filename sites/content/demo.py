@@ -1,7 +1,8 @@
-"""Loads the demo network from `fixtures/demo/*.toml`: sites, hotlines, appeals and pages.
+"""Loads the demo network from `fixtures/demo/*.toml`: sites, hotlines, appeals, pages and
+pictures (`fixtures/demo/images/`, drawn by its `draw.py`).
 
-Idempotent: what exists (a site by host name, a hotline by name, a page by slug) is kept as
-it is, so a second run creates nothing and never overwrites an editor's changes.
+Idempotent: what exists (a site by host name, a hotline by name, a page by slug, an image by
+title) is kept as it is, so a second run creates nothing and never overwrites an editor's changes.
 """
 
 import csv
@@ -14,11 +15,13 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.images import ImageFile
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from wagtail.models import Locale, Page, Site
+from wagtail.images import get_image_model
+from wagtail.models import Collection, Locale, Page, Site
 
 from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
@@ -41,7 +44,7 @@ from sites.privacy.gate import open_findings, record_override
 logger = logging.getLogger(__name__)
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
-BRANDING_FIELDS = ["primary_colour", "accent_colour", "donate_url", "state"]
+BRANDING_FIELDS = ["primary_colour", "accent_colour", "donate_url", "state", "theme"]
 HOME_WORDS = ["tagline", "donate_label", "footer_text"]
 HOTLINE_FIELDS = [
     "phone", "sms_number", "sms_keyword", "tty", "chat_url", "hours", "is_24_7",
@@ -192,6 +195,12 @@ def place_partner_stories(data: dict) -> None:
             SharedStory.objects.create(index=index, story=story, show_from=timezone.now())
 
 
+def list_items(values: list) -> list[dict]:
+    """A list block's items in the block format (with ids), as the admin saves them: only then
+    does wagtail-localize offer each one for translation."""
+    return [{"type": "item", "value": value, "id": str(uuid.uuid4())} for value in values]
+
+
 def upsert_hotline(entry: dict) -> Hotline:
     hotline = Hotline.objects.filter(name=entry["name"]).first()
     if hotline:
@@ -207,6 +216,34 @@ def upsert_hotline(entry: dict) -> Hotline:
     hotline.full_clean()
     hotline.save()
     return hotline
+
+
+def demo_image(entry: dict | None, site: Site | None, directory: Path = DEMO_DIR):
+    """The image `entry` names (`{file = "…", title = "…"}` in a site's file), in the agency's
+    own media collection (the network's in the root one), created from `images/<file>` if no
+    image has its title yet. Its renditions are made by the pages that show it."""
+    if not entry:
+        return None
+    Image = get_image_model()
+    title = entry.get("title") or entry["file"]
+    image = Image.objects.filter(title=title).first()
+    if image is not None:
+        return image
+    path = directory / "images" / entry["file"]
+    if not path.exists():
+        raise DemoError(f"No demo image {path.name} in {path.parent}.")
+    agency = getattr(site, "agency", None) if site is not None else None
+    collection = agency.collection if agency is not None else Collection.get_first_root_node()
+    with path.open("rb") as file:
+        # Saved through Lantern's metadata cleaning (sites.privacy.media), as an upload is.
+        image = Image(
+            title=title,
+            collection=collection,
+            description=entry.get("alt", ""),
+            file=ImageFile(file, name=path.name),
+        )
+        image.save()
+    return image
 
 
 def load_help_resources(path: Path) -> None:
@@ -298,18 +335,23 @@ class SiteLoader:
                 stdout=io.StringIO(),
             )
             site = Site.objects.get(hostname=info["hostname"])
+            self.site = site
             branding = SiteBranding.for_site(site)
             for field in BRANDING_FIELDS:
                 setattr(branding, field, info.get(field, getattr(branding, field)))
             branding.primary_hotline = self.hotline(info["primary_hotline"])
+            branding.logo = demo_image(info.get("logo"), site)
+            branding.share_image = demo_image(info.get("share_image"), site)
             branding.full_clean()
             branding.save()
             home = site.root_page.specific
             home.hero_heading = self.data["home"]["hero_heading"]
             home.hero_text = self.data["home"].get("hero_text", "")
+            self.set_hero_image(home, self.data["home"])
             for field in HOME_WORDS:
                 setattr(home, field, info.get(field, getattr(home, field)))
             self.new_pages.append((home, {"body": self.data["home"].get("body", [])}))
+        self.site = site
         self.home = site.root_page.specific
         self.owner = None if info.get("is_default") else site  # the network's own are everyone's
         own_hotlines = [self.hotline(entry["key"]).pk for entry in self.data.get("hotlines", [])]
@@ -377,6 +419,8 @@ class SiteLoader:
             else:
                 model = AwarenessArticlePage
                 streams["further_resources"] = entry.get("further_resources", [])
+            if entry.get("hero_image"):
+                fields |= self.hero_image_fields(entry["hero_image"])
             story = self.child(index, model, entry, streams=streams, show_in_menus=False, **fields)
             if isinstance(story, NewsStoryPage) and not story.tags.exists():
                 story.tags.add(*entry.get("tags", []))
@@ -386,6 +430,19 @@ class SiteLoader:
         )
         about = self.data["about"]
         self.child(self.home, StandardPage, about, streams={"body": about.get("body", [])})
+
+    def hero_image_fields(self, entry: dict) -> dict:
+        """A page's hero image and what it shows (its alt text), or that it is decorative."""
+        return {
+            "hero_image": demo_image(entry, self.site),
+            "hero_image_alt": entry.get("alt", ""),
+            "hero_image_decorative": entry.get("decorative", False),
+        }
+
+    def set_hero_image(self, page: Page, data: dict) -> None:
+        if data.get("hero_image"):
+            for name, value in self.hero_image_fields(data["hero_image"]).items():
+                setattr(page, name, value)
 
     def child(
         self, parent: Page, model, entry: dict, streams=None, show_in_menus=True, **fields
@@ -427,12 +484,7 @@ class SiteLoader:
         elif kind == "quote":
             value = {"quote": entry["quote"], "attribution": entry.get("attribution", "")}
         elif kind == "tips":
-            # Items in ListBlock's block format (with ids), as the admin saves them: only then
-            # does wagtail-localize offer each one for translation.
-            items = [
-                {"type": "item", "value": item, "id": str(uuid.uuid4())} for item in entry["items"]
-            ]
-            value = {"heading": entry["heading"], "items": items}
+            value = {"heading": entry["heading"], "items": list_items(entry["items"])}
         elif kind == "fact":
             value = {key: entry.get(key, "") for key in ("figure", "label", "source")}
         elif kind == "hotline_panel":
@@ -460,6 +512,18 @@ class SiteLoader:
             value = {
                 "heading": entry.get("heading", ""),
                 "stories": [story.pk for story in stories],
+            }
+        elif kind == "about":
+            figures = [{"figure": f, "label": label} for f, label in entry.get("figures", [])]
+            gifts = [{"percent": p, "label": label} for p, label in entry.get("gifts", [])]
+            partners = [{"name": name, "url": ""} for name in entry.get("partners", [])]
+            value = {
+                "heading": entry["heading"],
+                "text": entry["html"],
+                "figures": list_items(figures),
+                "gifts": list_items(gifts),
+                "partners": list_items(partners),
+                "accountability": entry.get("accountability", ""),
             }
         else:
             raise DemoError(f"{self.data['_file']}: unknown block type '{kind}'.")

@@ -27,6 +27,7 @@ from sites.caching import memo
 from sites.caching.tags import children, depends_on, model, one, tree
 from sites.caching.tags import page as page_tag
 from sites.content.feeds import AtomStoriesFeed, StoriesFeed
+from sites.content.heroes import HeroImageText, hero_panels
 from sites.content.sharing import partner_stories
 from sites.content.specific import cards, prefetch_hero_renditions, specific_queryset, specific_rows
 from sites.content.stories import by_story_date
@@ -41,7 +42,7 @@ TAGGING_ROWS = "_lantern_tagging_rows"  # a routed story's tags (NewsStoryPage.r
 WORDS_PER_MINUTE = 200
 
 
-class HomePage(PrivacyGateMixin, HeadlessPreviewMixin, ReaderPageMixin, Page):
+class HomePage(HeroImageText, PrivacyGateMixin, HeadlessPreviewMixin, ReaderPageMixin, Page):
     """The root of one agency's site."""
 
     base_form_class = AgencyPageForm
@@ -79,8 +80,10 @@ class HomePage(PrivacyGateMixin, HeadlessPreviewMixin, ReaderPageMixin, Page):
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel(
-            [FieldPanel("hero_heading"), FieldPanel("hero_text"), FieldPanel("hero_image")],
+            [FieldPanel("hero_heading"), FieldPanel("hero_text"), *hero_panels()],
             heading="Hero",
+            help_text="The top of the home page: a picture, the first words, the site's donate "
+            "button and its help line.",
         ),
         FieldPanel("featured"),
         FieldPanel("body"),
@@ -136,10 +139,25 @@ class HomePage(PrivacyGateMixin, HeadlessPreviewMixin, ReaderPageMixin, Page):
         depends_on(children(self))  # published or taken down later
         return readable(self.get_children()).type(FindHelpPage).first()
 
+    def stories_in_body(self) -> set[int]:
+        """The stories the body's own "related stories" blocks show, as stored."""
+        return {
+            # A list block's item, as the admin saves it ({"type": "item", "value": id}), or an id.
+            item["value"] if isinstance(item, dict) else item
+            for block in self.body.raw_data
+            if block["type"] == "related_stories"
+            for item in (block["value"] or {}).get("stories") or []
+        }
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         reader = self.live and not getattr(request, "is_preview", False)
-        context["featured_stories"] = self.featured_stories(kept=reader)
+        # A story the body lists already is not featured above it as well: a home page whose
+        # body lists its newest stories showed each one twice.
+        shown_below = self.stories_in_body()
+        context["featured_stories"] = [
+            story for story in self.featured_stories(kept=reader) if story.pk not in shown_below
+        ]
         return context
 
 
@@ -221,7 +239,7 @@ class NewsIndexPage(
         return AtomStoriesFeed(self)(request)
 
 
-class StoryPage(PrivacyGateMixin, HeadlessPreviewMixin, ReaderPageMixin, Page):
+class StoryPage(HeroImageText, PrivacyGateMixin, HeadlessPreviewMixin, ReaderPageMixin, Page):
     """Fields every story and article has. Abstract: shared, not a page type of its own."""
 
     base_form_class = AgencyPageForm
@@ -238,7 +256,8 @@ class StoryPage(PrivacyGateMixin, HeadlessPreviewMixin, ReaderPageMixin, Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Never a photo that could identify a survivor or where they live.",
+        help_text="At the top of the story and on its card. Never a photo that could identify "
+        "a survivor or where they live.",
     )
     body = StreamField(BodyBlock())
 
@@ -397,7 +416,7 @@ class NewsStoryPage(StoryPage):
         *Page.content_panels,
         FieldRowPanel([FieldPanel("date"), FieldPanel("kind")]),
         FieldPanel("summary"),
-        FieldPanel("hero_image"),
+        *hero_panels(),
         FieldPanel("body"),
         FieldPanel("names_changed"),
         MultiFieldPanel(
@@ -447,7 +466,7 @@ class AwarenessArticlePage(StoryPage):
         *Page.content_panels,
         FieldPanel("date"),
         FieldPanel("summary"),
-        FieldPanel("hero_image"),
+        *hero_panels(),
         FieldPanel("body"),
         FieldPanel("further_resources"),
     ]

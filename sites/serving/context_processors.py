@@ -108,6 +108,15 @@ class SiteContext:
         it does not, the home page offers the find-help search in the first screen instead."""
         return any(line.coverage != Hotline.Coverage.NATIONAL for line in self.help_hotlines)
 
+    @cached_property
+    def local_line(self):
+        """The help bar's line for the site's own area, if it has one: the home page's hero
+        names it beside its number."""
+        return next(
+            (line for line in self.help_hotlines if line.coverage != Hotline.Coverage.NATIONAL),
+            None,
+        )
+
     @property
     def quick_exit_url(self):
         return settings.QUICK_EXIT_URL
@@ -165,6 +174,8 @@ def build_chrome(request) -> Chrome | None:
         # The logo's {% image %} is in markup kept with the chrome, which never loads the image
         # itself: a new file (a new rendition address) must make a new chrome.
         depends_on(one(get_image_model(), branding.logo_id))
+    if branding.share_image_id:  # likewise the sharing image's address (og:image)
+        depends_on(one(get_image_model(), branding.share_image_id))
     roots = shared_roots(Site.get_site_root_paths())
     keep_site_root_paths(request, roots)  # for the menu's links below
     found = specific_pages(

@@ -171,7 +171,7 @@ def test_every_preview_value_renders():
         for name, block in BodyBlock().child_blocks.items()
         if hasattr(block.meta, "preview_value")
     }
-    assert set(previews) == {"text", "quote", "tips", "fact"}
+    assert set(previews) == {"text", "quote", "tips", "fact", "about"}
     for name, block in previews.items():
         rendered = html.unescape(strip_tags(block.render(block.get_preview_value())))
         for text in leaves(block.meta.preview_value):

@@ -96,5 +96,5 @@ def test_a_replaced_logo_file_shows_on_every_page_at_the_next_request(moderator_
     for path in PAGES:
         assert after[path] != before[path], f"{path} still shows the old logo"
     # The new address is the new file's: it answers with the new picture.
-    rendition = logo.get_rendition("height-64")
+    rendition = logo.get_rendition("height-96")
     assert set(after.values()) == {rendition.url}
