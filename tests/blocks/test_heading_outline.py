@@ -14,7 +14,7 @@ from django.urls import reverse
 from wagtail.models import Page, Site
 
 from blocks.hotline import Hotline
-from sites.content.pages import NewsIndexPage
+from sites.content.pages import HomePage, NewsIndexPage
 from tests.admin_forms import NO_COMMENTS
 from tests.conftest import logged_in, site_client
 from tests.sites.agencies.test_workflow import HARBOR, path_of
@@ -170,3 +170,17 @@ def test_further_resources_sit_one_level_below_their_heading(moderator_a, lines)
         (3, "Who we are"),
     ]
     assert skipped(headings) == []
+
+
+def test_listed_stories_fit_the_outline_of_every_demo_site():
+    """Story cards under a page's h1 (a news index's) are its h2s; under a section's h2 (the
+    home page's latest stories, partners' stories), h3s."""
+    hosts = {site.pk: site.hostname for site in Site.objects.all()}
+    pages = [*NewsIndexPage.objects.live(), *HomePage.objects.live()]
+    assert len(pages) >= 10
+    for page in pages:
+        site_id, _, path = page.get_url_parts()
+        html = site_client(hosts[site_id]).get(path).content.decode()
+        headings = outline(html)
+        assert 'class="card__title"' in html, path
+        assert headings[0][0] == 1 and skipped(headings) == [], (hosts[site_id], path, headings)
