@@ -32,5 +32,5 @@ def test_the_example_renders_a_home_page_and_a_story(live_demo):
 
     assert "<h1>Harbor Light Alliance</h1>" in home
     assert 'href="tel:+18883737888"' in home and 'href="tel:+12135550142"' in home
-    assert "Donate</button>" in home
+    assert "Donate</a>" in home
     assert "Maya" in page and 'href="sms:233733?&amp;body=BEFREE"' in page

@@ -140,11 +140,12 @@ def test_the_command_sets_up_groups_permissions_collection_and_workflow_for_the_
             group__in=[agency.editors, agency.moderators]
         ).values_list("collection_id", flat=True)
     ) == {agency.collection_id}
-    assert list(
+    # Its moderators keep its branding and its giving settings (payment processor), for it alone.
+    assert set(
         GroupSitePermission.objects.filter(group=agency.moderators).values_list(
             "site_id", "permission__codename"
         )
-    ) == [(site.pk, "change_sitebranding")]
+    ) == {(site.pk, "change_sitebranding"), (site.pk, "change_givingsettings")}
     assert not GroupSitePermission.objects.filter(group=agency.editors).exists()
 
 
