@@ -10,7 +10,7 @@ from sites.content.branding import SiteBranding
 from tests.browser.test_accessibility import AXE, RULES
 from tests.conftest import DEMO_HOSTS
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 LIGHT_HEADER = {"gentle", "editorial"}
 

@@ -102,16 +102,16 @@ def kept_with_site() -> list:
 def test_what_shows_only_the_site_is_kept_with_its_chrome_per_site_and_language():
     harbor = text("/en/")
     pieces = kept_with_site()
-    assert len(pieces) == 4, "head links, help bar and brand, safety note, footer"
+    assert len(pieces) == 5, "head links, help bar and brand, the hero's help line, safety note, footer"
     assert len({key[-1] for key in pieces}) == 1, "all with harbor's chrome"
     response = site_client(PINES).get("/en/")
     assert response.status_code == 200
-    assert len(kept_with_site()) == 8, "another site's pieces are its own"
+    assert len(kept_with_site()) == 10, "another site's pieces are its own"
     pines_name = SiteBranding.objects.get(site__hostname=PINES).display_name
     harbor_name = SiteBranding.objects.get(site__hostname=HARBOR).display_name
     assert f'site-brand__name">{escape(harbor_name)}<' in harbor
     assert f'site-brand__name">{escape(pines_name)}<' in response.content.decode()
-    assert text("/es/") and len(kept_with_site()) == 12, "Spanish pieces beside English ones"
+    assert text("/es/") and len(kept_with_site()) == 15, "Spanish pieces beside English ones"
 
 
 def test_a_new_site_name_shows_in_the_kept_brand_and_feed_links(change):
