@@ -102,7 +102,9 @@ def kept_with_site() -> list:
 def test_what_shows_only_the_site_is_kept_with_its_chrome_per_site_and_language():
     harbor = text("/en/")
     pieces = kept_with_site()
-    assert len(pieces) == 5, "head links, help bar and brand, the hero's help line, safety note, footer"
+    assert len(pieces) == 5, (
+        "head links, help bar and brand, the hero's help line, safety note, footer"
+    )
     assert len({key[-1] for key in pieces}) == 1, "all with harbor's chrome"
     response = site_client(PINES).get("/en/")
     assert response.status_code == 200
