@@ -223,6 +223,19 @@ def test_a_shared_link_shows_the_pages_picture_or_else_the_sites(change):
     assert meta(html_of("harbor.localhost", "/en/about/"), "og:image") is None
 
 
+def test_a_shared_link_describes_the_page_in_its_own_words():
+    """The search description an editor wrote, else a story's summary, else a home page's hero
+    text: in the page's description and its link preview alike."""
+    story = NewsStoryPage.objects.get(slug="mayas-story", locale__language_code="en")
+    html = html_of("harbor.localhost", story.get_url_parts()[2])
+    described = Tags(html).find("meta", name="description")[0]["content"]
+    assert described == meta(html, "og:description") == (story.search_description or story.summary)
+    home = Site.objects.get(hostname="harbor.localhost").root_page.specific
+    html = html_of("harbor.localhost", "/en/")
+    expected = home.search_description or home.hero_text
+    assert expected and meta(html, "og:description") == expected
+
+
 def test_the_about_block_shows_who_the_agency_is_its_figures_gifts_and_partners():
     html = html_of("harbor.localhost")
     about = html[html.index('<section class="block-about"') :]

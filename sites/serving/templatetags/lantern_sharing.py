@@ -29,3 +29,20 @@ def share_image_url(context, image) -> str:
         return ""
     request = context.get("request")
     return request.build_absolute_uri(rendition.url) if request else rendition.url
+
+
+@register.simple_tag
+def share_description(page) -> str:
+    """What link previews say of the page (og:description): its search description, else its
+    summary, else its hero's text. Read with defaults: a page type without one of them must not
+    cost a failed template lookup, which lists every attribute of the page to explain itself."""
+    for name in ("search_description", "summary", "hero_text"):
+        if text := getattr(page, name, ""):
+            return text
+    return ""
+
+
+@register.simple_tag
+def share_picture(page):
+    """The page's own picture for link previews (its hero image), or None."""
+    return page.hero_image if getattr(page, "hero_image_id", None) else None
