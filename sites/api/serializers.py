@@ -27,6 +27,7 @@ from sites.content.pages import (
     tags_of,
 )
 from sites.content.sharing import partner_stories
+from sites.help.details import whole_miles
 from sites.help.pages import FindHelpPage
 from sites.help.resources import HelpResource
 from sites.serving.addresses import address_parts
@@ -105,10 +106,9 @@ def help_resource(resource: HelpResource, owners: dict[int, str] | None = None) 
 def reader_details(resource: HelpResource) -> dict:
     """What the find-help page tells a reader of a resource its search found
     (`sites.help.details`): how far, whether open, how many places free."""
-    miles, opening = resource.distance_miles, resource.opening
-    stale = resource.capacity_stale
+    opening, stale = resource.opening, resource.capacity_stale
     return {
-        "distance_miles": None if miles is None else 0 if miles < 1 else round(miles),
+        "distance_miles": whole_miles(resource.distance_miles),
         "distance": resource.distance,
         "opening": {
             "is_open": opening.is_open,

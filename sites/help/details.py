@@ -22,13 +22,20 @@ from sites.help.hours import opening_status
 from sites.help.places import ZipPlace, miles_between, place_of
 
 
+def whole_miles(miles: float | None) -> int | None:
+    """How far, to the nearest mile, as readers are told it: 0 for less than a mile."""
+    if miles is None:
+        return None
+    return 0 if miles < 1 else round(miles)
+
+
 def distance_text(miles: float | None) -> str:
     """'about 3 miles', to the nearest mile; 'less than a mile' closer than that."""
-    if miles is None:
+    whole = whole_miles(miles)
+    if whole is None:
         return ""
-    if miles < 1:
+    if whole == 0:
         return gettext("less than a mile")
-    whole = round(miles)
     return ngettext("about %(miles)s mile", "about %(miles)s miles", whole) % {"miles": whole}
 
 
