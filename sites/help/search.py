@@ -6,8 +6,12 @@ someone in danger needs the nearest help, not only the help of the site they hap
 Editors still change only their own agency's resources.
 """
 
+import copy
 import datetime
+import threading
 from dataclasses import dataclass, field
+
+from cachetools import LRUCache
 
 from django import forms
 from django.conf import settings
@@ -34,25 +38,62 @@ from sites.help.zips import ZipError, malformed_zip_message, normalise_zip, stat
 
 class OptionsSelect(forms.Select):
     """Django's `<select>`, the same elements, its options written in Python rather than through
-    two templates each: the find-help form's eighty options took a fifth of a search's
-    rendering."""
+    two templates each, and kept: the find-help form's eighty options took a fifth of a
+    search's rendering.
+
+    The options' markup depends only on the language (their labels) and the value chosen, so
+    each widget keeps it by those (a few hundred at most). A widget's choices are fixed when
+    its form is defined; the deep copies every form makes of its fields share this store.
+    """
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs, choices)
+        self.options_markup = LRUCache(maxsize=256)
+        self.options_lock = threading.Lock()  # cachetools' caches are not thread-safe
+
+    def __deepcopy__(self, memo):
+        """As Django's widgets copy themselves, but sharing the fixed choices (Django normalises
+        them again on each copy)."""
+        copied = copy.copy(self)
+        copied.attrs = self.attrs.copy()
+        memo[id(self)] = copied
+        return copied
+
+    def options(self, chosen) -> SafeString:
+        key = (translation.get_language(), tuple(sorted(chosen)))
+        with self.options_lock:
+            markup = self.options_markup.get(key)
+        if markup is None:
+            markup = format_html_join(
+                "",
+                '\n  <option value="{}"{}>{}</option>',
+                (
+                    (choice, SELECTED if str(choice) in chosen else "", label)
+                    for choice, label in self.choices
+                ),
+            )
+            with self.options_lock:
+                self.options_markup[key] = markup
+        return markup
 
     def render(self, name, value, attrs=None, renderer=None):
-        chosen = self.format_value(value)
-        options = format_html_join(
-            "",
-            '\n  <option value="{}"{}>{}</option>',
-            (
-                (choice, SELECTED if str(choice) in chosen else "", label)
-                for choice, label in self.choices
-            ),
-        )
         return format_html(
             '<select name="{}"{}>{}\n</select>',
             name,
             flatatt(self.build_attrs(self.attrs, attrs)),
-            options,
+            self.options(self.format_value(value)),
         )
+
+
+class FixedChoiceField(forms.ChoiceField):
+    """A ChoiceField whose choices are fixed when its form is defined: the copy of it each form
+    makes shares them rather than deep-copying every label (a third of a search form's set-up
+    with eighty options)."""
+
+    def __deepcopy__(self, memo):
+        choices = self.choices
+        memo[id(choices)] = choices  # deepcopy's own record of what is copied already
+        return super().__deepcopy__(memo)
 
 
 SELECTED = SafeString(" selected")
@@ -69,19 +110,19 @@ class FindHelpForm(forms.Form):
             attrs={"inputmode": "numeric", "autocomplete": "postal-code", "size": 10}
         ),
     )
-    state = forms.ChoiceField(
+    state = FixedChoiceField(
         label=_("or state"),
         required=False,
         choices=[("", _("Choose a state")), *sorted(US_STATES.items(), key=lambda item: item[1])],
         widget=OptionsSelect,
     )
-    service = forms.ChoiceField(
+    service = FixedChoiceField(
         label=_("Kind of help"),
         required=False,
         choices=[("", _("Any kind of help")), *Service.choices],
         widget=OptionsSelect,
     )
-    language = forms.ChoiceField(
+    language = FixedChoiceField(
         label=_("Language"),
         required=False,
         choices=[("", _("Any language")), *LANGUAGES],

@@ -119,6 +119,23 @@ def test_the_kind_of_help_narrows_services_but_never_the_national_hotlines():
     assert '<option value="legal" selected>' in html, "the form keeps the reader's choice"
 
 
+def test_each_search_form_marks_its_own_choice_in_its_own_language():
+    """The options' markup is kept per widget (sites.help.search.OptionsSelect): by language
+    and choice, never one reader's for another's."""
+    legal = find(zip="90012", service="legal")
+    shelter = find(zip="90012", service="shelter")
+    spanish = find(path="/es/encontrar-ayuda/", zip="90012", service="shelter")
+    blank = find(zip="90012")
+    assert '<option value="legal" selected>' in legal
+    assert '<option value="shelter" selected>' not in legal
+    assert '<option value="shelter" selected>' in shelter
+    assert '<option value="legal" selected>' not in shelter
+    service = blank.split('name="service"')[1].split("</select>")[0]
+    assert service.count(" selected>") == 1 and '<option value="" selected>' in service
+    assert '<option value="shelter" selected>Refugio de emergencia</option>' in spanish
+    assert "<option value=\"shelter\">Emergency shelter</option>" in legal
+
+
 def test_a_language_finds_services_that_speak_it_or_offer_interpreters():
     html = find(zip="90012", language="ko")
     assert names(section(html, "Near you")) == ["Bayview Counselling Collective"]
