@@ -133,7 +133,7 @@ def test_each_search_form_marks_its_own_choice_in_its_own_language():
     service = blank.split('name="service"')[1].split("</select>")[0]
     assert service.count(" selected>") == 1 and '<option value="" selected>' in service
     assert '<option value="shelter" selected>Refugio de emergencia</option>' in spanish
-    assert "<option value=\"shelter\">Emergency shelter</option>" in legal
+    assert '<option value="shelter">Emergency shelter</option>' in legal
 
 
 def test_a_language_finds_services_that_speak_it_or_offer_interpreters():
