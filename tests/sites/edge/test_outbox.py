@@ -16,6 +16,7 @@ from sites.caching import tags
 from sites.content.branding import SiteBranding
 from sites.content.pages import NewsStoryPage
 from sites.edge import backends, keys, outbox
+from sites.edge.checks import edge_cache_configured
 from sites.edge.models import EdgePurge
 
 pytestmark = pytest.mark.django_db
@@ -208,3 +209,83 @@ def test_without_an_edge_nothing_is_written(settings, change):
     settings.EDGE_CACHE = ""
     change(new_number, harbor_hotline())
     assert not EdgePurge.objects.exists()
+
+
+def test_publishing_a_page_purges_several_times_and_writes_one_row(
+    varnish, django_capture_on_commit_callbacks
+):
+    story = NewsStoryPage.objects.get(
+        slug="eight-children-safe-in-two-weeks", locale__language_code="en"
+    )
+    story.title = "A new headline"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        story.save_revision().publish()
+    [row] = EdgePurge.objects.all()
+    assert {tags.page(story.pk), tags.children(story.get_parent())} <= set(row.tag_list())
+    assert len(callbacks) >= 1
+
+
+def test_a_purge_rolled_back_in_a_savepoint_does_not_swallow_the_next(varnish):
+    with transaction.atomic():
+        with pytest.raises(ZeroDivisionError), transaction.atomic():
+            outbox.record({"page:1"})
+            1 / 0  # noqa: B018
+        outbox.record({"page:2"})
+    [row] = EdgePurge.objects.all()
+    assert row.tag_list() == ["page:2"]
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    """A task backend that keeps what is queued (and can run it later), as a worker's does."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    backend = outbox.send_edge_purges.get_backend()
+    backend.clear()
+    return backend
+
+
+def runs(backend) -> list:
+    """The runs of send_edge_purges queued (Wagtail queues tasks of its own too)."""
+    return [r for r in backend.results if r.task.func is outbox.send_edge_purges.func]
+
+
+def test_one_run_is_queued_a_change_and_a_later_one_when_the_edge_is_down(
+    varnish, queued_tasks, change
+):
+    change(new_number, harbor_hotline())
+    [run] = runs(queued_tasks)
+    assert run.task.run_after is None
+    varnish.status = 503
+    outbox.send_edge_purges.call()  # as the worker runs it
+    [row] = EdgePurge.objects.all()
+    assert row.status == "failing"
+    retry = runs(queued_tasks)[-1]
+    assert retry.task.run_after == row.next_attempt_at
+    varnish.status = 200
+    EdgePurge.objects.update(next_attempt_at=timezone.now())
+    assert outbox.send_edge_purges.call()["sent"] == 1
+    assert len(runs(queued_tasks)) == 2  # nothing more to wait for
+
+
+@pytest.mark.parametrize(
+    ("configured", "errors"),
+    [
+        ({"EDGE_CACHE": ""}, []),
+        ({"EDGE_CACHE": "akamai"}, ["lantern_edge.E001"]),
+        ({"EDGE_CACHE": "varnish", "EDGE_CACHE_URL": ""}, ["lantern_edge.E002"]),
+        ({"EDGE_CACHE": "varnish", "EDGE_CACHE_URL": "varnish:6081"}, ["lantern_edge.E003"]),
+        ({"EDGE_CACHE": "varnish", "EDGE_CACHE_URL": "http://varnish:6081/"}, []),
+        (
+            {"EDGE_CACHE": "fastly", "FASTLY_SERVICE_ID": "s", "FASTLY_API_TOKEN": ""},
+            ["lantern_edge.E002"],
+        ),
+        (
+            {"EDGE_CACHE": "cloudflare", "CLOUDFLARE_ZONE_ID": "z", "CLOUDFLARE_API_TOKEN": "t"},
+            [],
+        ),
+    ],
+)
+def test_the_system_check_refuses_a_misconfigured_edge(settings, configured, errors):
+    for name, value in configured.items():
+        setattr(settings, name, value)
+    assert [error.id for error in edge_cache_configured()] == errors
