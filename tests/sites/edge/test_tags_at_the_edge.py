@@ -23,7 +23,13 @@ pytestmark = pytest.mark.django_db
 
 HARBOR = "harbor.localhost"
 STORY = "/en/stories/eight-children-safe-in-two-weeks/"
-PAGES = [(HARBOR, "/en/"), (HARBOR, STORY), (HARBOR, "/es/"), ("localhost", "/en/stories/")]
+PAGES = [
+    (HARBOR, "/en/"),
+    (HARBOR, STORY),
+    (HARBOR, "/es/"),
+    ("localhost", "/en/stories/"),
+    (HARBOR, "/api/pages?limit=20"),  # a public API answer the page cache keeps
+]
 EDGE_HEADERS = ("xkey", "Surrogate-Key", "Cache-Tag")
 
 
