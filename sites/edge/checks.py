@@ -46,4 +46,13 @@ def edge_cache_configured(app_configs=None, **kwargs):
                 id="lantern_edge.E003",
             )
         )
+    if not settings.LANTERN_CDN_SECONDS:
+        errors.append(
+            checks.Warning(
+                f"EDGE_CACHE is '{edge}' but LANTERN_CDN_SECONDS is 0: readers' pages do not "
+                "say the edge may keep them (no public, s-maxage Cache-Control).",
+                hint="Set LANTERN_CDN_SECONDS (an hour, say: purges reach the edge at once).",
+                id="lantern_edge.W001",
+            )
+        )
     return errors

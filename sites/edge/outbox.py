@@ -20,6 +20,7 @@ import logging
 import threading
 from dataclasses import asdict, dataclass
 from datetime import timedelta
+from functools import partial
 
 from django_tasks import task
 
@@ -56,26 +57,32 @@ def record(tags) -> None:
     """The change being made purges `tags` at the edge: noted in its transaction, sent after."""
     if not keys.provider() or not tags:
         return
-    in_transaction = transaction.get_connection().in_atomic_block
-    if in_transaction and _open.pk is not None:
+    if not transaction.get_connection().in_atomic_block:  # autocommit: committed already
+        EdgePurge.objects.create(tags=joined(tags))
+        transaction.on_commit(enqueue)
+        return
+    if _open.pk is not None:
         merged = _open.tags | set(tags)
         # Still there and unsent: not rolled back since, nor sent by a run.
         if EdgePurge.objects.filter(pk=_open.pk, sent_at=None).update(tags=joined(merged)):
             _open.tags = merged
+            transaction.on_commit(partial(committed, _open.pk))
             return
     row = EdgePurge.objects.create(tags=joined(tags))
-    if in_transaction:
-        _open.pk, _open.tags = row.pk, frozenset(tags)
-    transaction.on_commit(committed)
+    _open.pk, _open.tags = row.pk, frozenset(tags)
+    transaction.on_commit(partial(committed, row.pk))
 
 
 def joined(tags) -> str:
     return "\n".join(sorted(tags))
 
 
-def committed() -> None:
-    _open.pk, _open.tags = None, frozenset()
-    enqueue()
+def committed(pk: int) -> None:
+    """Once the transaction that wrote row `pk` commits: one run asked for, however many of its
+    purges registered this (each does, in case the one before was in a savepoint rolled back)."""
+    if _open.pk == pk:
+        _open.pk, _open.tags = None, frozenset()
+        enqueue()
 
 
 def enqueue(run_after=None) -> None:

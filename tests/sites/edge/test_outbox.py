@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from blocks.hotline import Hotline
@@ -18,6 +19,8 @@ from sites.content.pages import NewsStoryPage
 from sites.edge import backends, keys, outbox
 from sites.edge.checks import edge_cache_configured
 from sites.edge.models import EdgePurge
+from tests.admin_forms import hotline_edit_form
+from tests.conftest import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -286,6 +289,28 @@ def test_one_run_is_queued_a_change_and_a_later_one_when_the_edge_is_down(
     ],
 )
 def test_the_system_check_refuses_a_misconfigured_edge(settings, configured, errors):
+    settings.LANTERN_CDN_SECONDS = 3600
     for name, value in configured.items():
         setattr(settings, name, value)
     assert [error.id for error in edge_cache_configured()] == errors
+
+
+def test_the_system_check_warns_when_pages_do_not_tell_the_edge_to_keep_them(settings):
+    settings.EDGE_CACHE, settings.EDGE_CACHE_URL = "varnish", "http://varnish:6081/"
+    settings.LANTERN_CDN_SECONDS = 0
+    assert [error.id for error in edge_cache_configured()] == ["lantern_edge.W001"]
+
+
+def test_a_hotline_edited_in_the_admin_is_purged_at_the_edge(
+    varnish, moderator_a, django_capture_on_commit_callbacks
+):
+    hotline = harbor_hotline()
+    data = hotline_edit_form(hotline, phone="(213) 555-0199")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = logged_in(moderator_a).post(
+            reverse("wagtailsnippets_blocks_hotline:edit", args=[hotline.pk]), data
+        )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    [row] = EdgePurge.objects.all()
+    assert row.status == "sent"
+    assert keys.key(tags.one(Hotline, hotline.pk)) in varnish.purged_keys()
