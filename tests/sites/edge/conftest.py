@@ -3,6 +3,7 @@ it is sent and answers as it is told (only the network boundary is replaced, not
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -13,6 +14,7 @@ class EdgeServer:
         self.requests: list[dict] = []
         self.status = 200
         self.body = b'{"success": true}'
+        self.delay = 0.0  # seconds before answering: an edge that is slow to take a purge
         self.lock = threading.Lock()
         server = self
 
@@ -29,6 +31,7 @@ class EdgeServer:
                             "body": body,
                         }
                     )
+                time.sleep(server.delay)
                 self.send_response(server.status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(server.body)))

@@ -2,12 +2,14 @@
 sends it to the edge (a real HTTP server here) once committed, and an edge that does not answer
 keeps it queued, with backoff, until it does."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -314,3 +316,31 @@ def test_a_hotline_edited_in_the_admin_is_purged_at_the_edge(
     [row] = EdgePurge.objects.all()
     assert row.status == "sent"
     assert keys.key(tags.one(Hotline, hotline.pk)) in varnish.purged_keys()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    not connection.features.has_select_for_update_skip_locked,
+    reason="SQLite has no row locks: one process writes at a time",
+)
+def test_two_runs_at_once_never_send_the_same_rows(varnish):
+    """PostgreSQL: a second run skips the rows the first is sending (SKIP LOCKED)."""
+    for pk in (1, 2, 3):
+        EdgePurge.objects.create(tags=f"page:{pk}")
+    varnish.delay = 1.0
+    outcomes = []
+
+    def run():
+        try:
+            outcomes.append(outbox.send_due())
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=run)
+    first.start()
+    time.sleep(0.3)  # the first run has its rows and waits for the edge
+    run()
+    first.join()
+    assert sorted(outcome.sent for outcome in outcomes) == [0, 3]
+    assert len(varnish.requests) == 1
+    assert set(EdgePurge.objects.values_list("attempts", flat=True)) == {1}
