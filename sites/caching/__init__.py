@@ -18,5 +18,5 @@ show-until) limits how long its pages are kept (`tags.changes_at`).
 Editors, previews and anyone with a session always get a freshly rendered page
 (`middleware.may_use_cache`). `LANTERN_PAGE_CACHE_SECONDS` (0 turns the cache off) is the
 longest a page is kept; Redis (`REDIS_URL`) shares the cache between workers and machines.
-A CDN in front is purged by `wagtail.contrib.frontend_cache` when configured (`frontend`).
+An edge cache in front (Varnish, a CDN) is purged by the same tags: `sites.edge`.
 """
