@@ -150,6 +150,12 @@ sub vcl_backend_response {
         return (deliver);
     }
     set beresp.grace = 6h;
+    # Kept compressed, once: Django does not compress pages (whitenoise's static files come
+    # compressed already). Readers whose browsers do not take gzip get it uncompressed.
+    if (!beresp.http.Content-Encoding
+        && beresp.http.Content-Type ~ "^(text/|application/(json|xml|atom\+xml|rss\+xml|javascript))") {
+        set beresp.do_gzip = true;
+    }
     return (deliver);
 }
 
@@ -172,6 +178,9 @@ sub vcl_deliver {
         set resp.http.X-Cache = "PASS";
     } elsif (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
+        # The request id is the first reader's, kept with the page: this request has none in
+        # Lantern's logs (X-Varnish names it at the edge).
+        unset resp.http.X-Request-ID;
     } else {
         set resp.http.X-Cache = "MISS";
     }
