@@ -13,7 +13,8 @@ vcl 4.1;
 import std;
 import xkey;
 
-# compose.yaml's web service. tests/reliability/stack.py replaces this block's host and port.
+# compose.yaml's web service. tests/reliability/edge.py and .ci/image-check point its host
+# and port elsewhere.
 backend web {
     .host = "web";
     .port = "8000";
@@ -55,6 +56,11 @@ acl purgers {
 # If SESSION_COOKIE_NAME or CSRF_COOKIE_NAME change in Django's settings, change them here.
 
 sub vcl_recv {
+    # This file's own flags (below) are never taken from a client.
+    if (req.restarts == 0) {
+        unset req.http.X-Lantern-Stale-OK;
+        unset req.http.X-Lantern-Lookup;
+    }
     if (req.method == "PURGE") {
         if (local.socket != "purges" || client.ip !~ purgers) {
             return (synth(403, "Forbidden"));
@@ -102,7 +108,7 @@ sub vcl_recv {
 
     # Grace: while the origin answers, a page whose lifetime has just run out is served at
     # most 10 s stale while it is fetched again in the background. While it does not (the
-    # probe fails, or it answers 5xx: vcl_deliver retries with this flag), readers get the
+    # probe fails, or it answers 5xx: vcl_synth retries with this flag), readers get the
     # last copy for up to 6 hours rather than an error. Purged pages are gone (hard purge),
     # so grace only ever serves a page that was true when it expired.
     if (req.restarts > 0 && req.http.X-Lantern-Stale-OK) {

@@ -115,6 +115,8 @@ def report(stack):
             "database": "PostgreSQL (private cluster)",
             "cache": "Redis (private)",
             "page_cache_seconds": 600,
+            "edge": "Varnish (varnish.vcl, malloc 64 MB), EDGE_CACHE=varnish",
+            "cdn_seconds": 600,
             "targets": len(stack.targets),
             "sites": list(SITES),
         },
