@@ -5,6 +5,7 @@ content      the network's sites and what they publish: branding, page types, sh
 serving      a reader's request: the site's chrome kept per worker, routing, addresses,
              languages, context processors and template tags
 caching      the page cache, purged exactly by the tags of what each page shows
+edge         the edge cache in front (Varnish, Fastly, Cloudflare): tag headers, purges by tag
 agencies     partner agencies and the walls that keep each inside its own site
 privacy      survivor privacy: the review before publishing, clean uploads, consent
 help         the help directory and its find-help page

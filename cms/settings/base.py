@@ -47,6 +47,10 @@ env = environ.Env(
     CLOUDFLARE_API_TOKEN=(str, ""),
     CLOUDFLARE_ZONE_ID=(str, ""),
     CLOUDFRONT_DISTRIBUTION_ID=(str, ""),
+    EDGE_CACHE=(str, ""),
+    EDGE_CACHE_URL=(str, ""),
+    FASTLY_SERVICE_ID=(str, ""),
+    FASTLY_API_TOKEN=(str, ""),
     LANTERN_HELP_CAPACITY_STALE_HOURS=(int, 24),
 )
 # A local `.env` (git-ignored) may set any of the above for development.
@@ -63,6 +67,7 @@ INSTALLED_APPS = [
     "sites.content",
     "sites.serving",
     "sites.caching",
+    "sites.edge",
     "sites.agencies",
     "sites.privacy",
     "sites.help",
@@ -233,16 +238,28 @@ LANTERN_CHROME_CACHE = env("LANTERN_CHROME_CACHE")
 
 # A CDN in front (optional): readers' pages say it may keep them LANTERN_CDN_SECONDS (browsers
 # revalidate each time), and wagtail.contrib.frontend_cache purges a page's addresses there
-# when it is published, unpublished or moved. Pages that only show it (listings, teasers) wait
-# out those seconds at the CDN; Lantern's own cache above them is purged at once.
+# when it is published, unpublished or moved. Without EDGE_CACHE below, pages that only show it
+# (listings, teasers) wait out those seconds at the CDN; Lantern's own cache is purged at once.
 LANTERN_CDN_SECONDS = env("LANTERN_CDN_SECONDS")
+# The edge cache in front, purged by tag (sites.edge, docs/caching.md): `varnish` (xkey, an HTTP
+# PURGE to EDGE_CACHE_URL), `fastly` (FASTLY_SERVICE_ID, FASTLY_API_TOKEN) or `cloudflare`
+# (CLOUDFLARE_ZONE_ID, CLOUDFLARE_API_TOKEN); empty for none. Every cacheable reader response
+# then carries its tags, and every change purges the tags it touches there, as it does in
+# Lantern's own cache. A system check refuses a name it does not know or missing credentials.
+EDGE_CACHE = env("EDGE_CACHE").strip().lower()
+EDGE_CACHE_URL = env("EDGE_CACHE_URL")
+FASTLY_SERVICE_ID = env("FASTLY_SERVICE_ID")
+FASTLY_API_TOKEN = env("FASTLY_API_TOKEN")
+CLOUDFLARE_ZONE_ID = env("CLOUDFLARE_ZONE_ID")
+CLOUDFLARE_API_TOKEN = env("CLOUDFLARE_API_TOKEN")
 WAGTAILFRONTENDCACHE = {}
 if env("FRONTEND_CACHE_PURGE_URL"):  # Varnish, Fastly-style PURGE to a cache server
     WAGTAILFRONTENDCACHE["http"] = {
         "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
         "LOCATION": env("FRONTEND_CACHE_PURGE_URL"),
     }
-if env("CLOUDFLARE_API_TOKEN"):
+# Cloudflare purged by tag (EDGE_CACHE) purges a page's addresses too: no purge by URL then.
+if env("CLOUDFLARE_API_TOKEN") and EDGE_CACHE != "cloudflare":
     WAGTAILFRONTENDCACHE["cloudflare"] = {
         "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
         "BEARER_TOKEN": env("CLOUDFLARE_API_TOKEN"),

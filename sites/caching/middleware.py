@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 from sites.caching import store, tags
+from sites.edge import keys as edge_keys
 
 # Paths that are never readers' pages or public API answers: no lookup is spent on them. The
 # health checks (cms.health) answer above this middleware; named here too, so that an answer
@@ -73,10 +74,13 @@ def mark_cacheable(page, request, serve_args, serve_kwargs):
     request.lantern_cacheable = True
 
 
-def for_cdn(response) -> None:
-    """A CDN may keep a reader's page a while (LANTERN_CDN_SECONDS); browsers revalidate."""
+def for_cdn(response, page_tags) -> None:
+    """A CDN may keep a reader's page a while (LANTERN_CDN_SECONDS); browsers revalidate. The
+    edge cache in front (EDGE_CACHE) gets the tags of what it shows, to purge it by (sites.edge):
+    set before the page is stored, so a page served from the cache carries them too."""
     if settings.LANTERN_CDN_SECONDS:
         patch_cache_control(response, public=True, max_age=0, s_maxage=settings.LANTERN_CDN_SECONDS)
+    edge_keys.tag_response(response, page_tags)
 
 
 class PageCacheMiddleware:
@@ -110,7 +114,7 @@ class PageCacheMiddleware:
         finally:
             tags.stop(token)
         if may_store(request, response):
-            for_cdn(response)
+            for_cdn(response, recording.tags)
             response[HEADER] = "miss"
             timeout = seconds
             if recording.until is not None:
@@ -127,9 +131,20 @@ class PageCacheMiddleware:
             store.save(key, self.entry(response, versions), timeout)
 
     def cdn_only(self, request):
-        response = self.get_response(request)
+        """The page cache off or out of reach: the page is rendered, for the CDN and the edge
+        only. Its tags are recorded only when an edge cache reads them."""
+        if not edge_keys.provider():
+            response = self.get_response(request)
+            page_tags = ()
+        else:
+            recording, token = tags.start()
+            try:
+                response = self.get_response(request)
+            finally:
+                tags.stop(token)
+            page_tags = recording.tags
         if may_store(request, response):
-            for_cdn(response)
+            for_cdn(response, page_tags)
         return response
 
     @staticmethod
