@@ -184,9 +184,10 @@ sub vcl_deliver {
         set resp.http.X-Cache = "PASS";
     } elsif (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
-        # The request id is the first reader's, kept with the page: this request has none in
-        # Lantern's logs (X-Varnish names it at the edge).
+        # The request id and Lantern's own cache status are the first reader's, kept with the
+        # page: this request never reached Lantern (X-Varnish names it at the edge).
         unset resp.http.X-Request-ID;
+        unset resp.http.X-Lantern-Cache;
     } else {
         set resp.http.X-Cache = "MISS";
     }

@@ -59,6 +59,7 @@ class OriginHandler(BaseHTTPRequestHandler):
         for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("X-Request-ID", f"origin-{origin.asked[path]}")
+        self.send_header("X-Lantern-Cache", "miss")
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -114,8 +115,9 @@ def test_a_readers_page_is_kept_and_its_keys_stay_inside(edge, origin, path):
     assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("MISS", "HIT")
     assert origin.asked[path] == 1
     assert "xkey" not in first.headers and "xkey" not in second.headers
-    # A hit has no request id of its own in Lantern's logs: the first reader's is not shown.
+    # A hit never reached Lantern: the first reader's request id and cache status are not shown.
     assert first.headers["X-Request-ID"] == "origin-1" and "X-Request-ID" not in second.headers
+    assert first.headers["X-Lantern-Cache"] == "miss" and "X-Lantern-Cache" not in second.headers
 
 
 @pytest.mark.parametrize(
