@@ -11,7 +11,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 from pathlib import Path
 
@@ -87,28 +86,9 @@ class Varnish:
         # The probe (/healthz) says the backend is healthy: until then pages would be a 503.
         wait_for(lambda: self.get("localhost", "/healthz").status_code == 200, 30, "edge ready")
 
-    def processes(self) -> list[int]:
-        """The manager and its cache process (the one holding the cache)."""
-        if self.process is None:
-            return []
-        return [self.process.pid, *children_of(self.process.pid)]
-
-    def freeze(self) -> None:
-        """As when the edge is unreachable: its processes stopped (SIGSTOP), its cache kept.
-        A purge sent now is accepted by the kernel's queue and never answered."""
-        for pid in self.processes():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGSTOP)
-
-    def thaw(self) -> None:
-        for pid in self.processes():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGCONT)
-
     def stop(self) -> None:
         if self.process is None:
             return
-        self.thaw()
         children = children_of(self.process.pid)
         stop_pid(self.process.pid, timeout=20)
         with contextlib.suppress(subprocess.TimeoutExpired):
