@@ -252,6 +252,9 @@ FASTLY_SERVICE_ID = env("FASTLY_SERVICE_ID")
 FASTLY_API_TOKEN = env("FASTLY_API_TOKEN")
 CLOUDFLARE_ZONE_ID = env("CLOUDFLARE_ZONE_ID")
 CLOUDFLARE_API_TOKEN = env("CLOUDFLARE_API_TOKEN")
+# The providers' purge APIs (tests point them at a local server).
+FASTLY_API_URL = "https://api.fastly.com"
+CLOUDFLARE_API_URL = "https://api.cloudflare.com/client/v4"
 WAGTAILFRONTENDCACHE = {}
 if env("FRONTEND_CACHE_PURGE_URL"):  # Varnish, Fastly-style PURGE to a cache server
     WAGTAILFRONTENDCACHE["http"] = {

@@ -13,6 +13,8 @@
   be the page, or under it): the site roots every worker keeps with a site's chrome.
 
 A draft saved, submitted or locked changes nothing readers see, and purges nothing.
+
+The edge cache in front, if any, purges the same tags (sites.edge).
 """
 
 from django.db import transaction
@@ -22,6 +24,7 @@ from wagtail.models import Locale, Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from sites.caching import store, tags
+from sites.edge import outbox as edge_outbox
 
 # Bookkeeping on a page that readers never see: a save of only these is a draft's.
 DRAFT_FIELDS = {
@@ -51,7 +54,12 @@ def migration_ended(**kwargs) -> None:
 
 
 def bump_on_commit(tag_set: set[str]) -> None:
-    if tag_set and store.versions_kept() and not _migrating:
+    """Every purge passes here: the edge's is written now, in the change's own transaction (a
+    change rolled back leaves none: sites.edge.outbox), the page cache's bumped once committed."""
+    if not tag_set or _migrating:
+        return
+    edge_outbox.record(tag_set)
+    if store.versions_kept():
         transaction.on_commit(lambda: store.bump(tag_set))
 
 

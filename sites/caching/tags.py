@@ -98,7 +98,20 @@ def object_tags(obj) -> list[str]:
 
 
 # Models no reader page shows, saved all the time: sessions, sign-in attempts, logs, drafts.
-IGNORED_APPS = {"sessions", "axes", "admin", "contenttypes", "otp_totp", "django_otp"}
+# The edge's outbox and the task worker's queue are written by purges themselves.
+# wagtail-localize's bookkeeping (sources, segments, strings) is the editors' side: a
+# translation reaches readers when its page or object is saved or published, which purges.
+IGNORED_APPS = {
+    "sessions",
+    "axes",
+    "admin",
+    "contenttypes",
+    "otp_totp",
+    "django_otp",
+    "lantern_edge",
+    "django_tasks_database",
+    "wagtail_localize",
+}
 IGNORED_MODELS = {
     "lantern_caching.pagecachetag",
     "wagtailcore.revision",
