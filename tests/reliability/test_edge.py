@@ -33,7 +33,7 @@ needs_edge_purges = pytest.mark.skipif(
     reason="needs Lantern's purges by tag (sites.edge.outbox, branch edge-tags of issue #27)",
 )
 
-FRESH_WITHIN = 1.0  # seconds: a change is on every page through the edge by then
+FRESH_WITHIN = 1.0  # seconds: a purge sent is on every page through the edge by then
 MIN_HIT_RATIO = 0.95
 WRK_SECONDS = 5  # each side of the rate comparison; wrk as `make bench` runs it
 WRK_CONNECTIONS, WRK_THREADS = 8, 2
@@ -237,13 +237,15 @@ def test_a_hotlines_new_number_is_on_every_page_that_shows_it_at_once(healthy, r
         texts = {p: stack.varnish.get(host, p).text for p in showing}
         return [p for p, text in texts.items() if old in text or new not in text]
 
-    seconds, left = until_fresh(stale)
+    # The next request for each page, at once: the change's purge was sent when it committed.
+    began = time.monotonic()
+    left = stale()
     report["scenarios"]["edge_hotline_number"] = {
         "held": not left, "requests": 0, "seconds": 0, "pages": len(showing),
-        "kept_at_the_edge_before": len(kept), "fresh_after_seconds": round(seconds, 2),
-        "stale": left,
+        "kept_at_the_edge_before": len(kept), "stale_on_the_next_request": left,
+        "seconds_to_ask_for_every_page": round(time.monotonic() - began, 2),
     }  # fmt: skip
-    assert left == [], f"still showing {old} through the edge after {seconds:.2f} s"
+    assert left == [], f"still showing {old} through the edge on the next request"
 
 
 @needs_edge_purges
@@ -310,7 +312,7 @@ def test_purges_wait_while_the_edge_is_unreachable_and_are_sent_when_it_is_back(
     reachable `send_edge_purges` (the task worker's job, or cron's) sends it. (2) varnishd
     stopped while a number changes: the purge waits, and is sent once it runs again."""
     stack = healthy
-    host = "ridge.localhost"
+    host = "harbor.localhost"  # the demo's other sites show only network-wide hotlines
     hotline = site_hotline(stack, host)
     old, new = hotline["phone"], new_number()
     showing = [path for path, text in edge_html(stack, host).items() if old in text]
