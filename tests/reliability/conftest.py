@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.bench.run import stop_pid
+from tests.reliability.edge import Varnish
 from tests.reliability.load import Load
 from tests.reliability.stack import (
     BASE_DIR,
@@ -37,16 +38,22 @@ OUT_DIR = BASE_DIR / "var" / "reliability"
 @pytest.fixture(scope="session")
 def stack(request):
     work = Path(tempfile.mkdtemp(prefix="lantern-reliability-"))
-    postgresql, redis = PostgreSQL(work), Redis(work)
-    env = server_env(work, postgresql, redis)
-    stack = Stack(work, postgresql, redis, Gunicorn(env, work))
+    postgresql, redis, varnish = PostgreSQL(work), Redis(work), Varnish(work)
+    env = server_env(work, postgresql, redis, varnish)
+    stack = Stack(work, postgresql, redis, Gunicorn(env, work), varnish)
 
     def tear_down():
+        stack.varnish.stop()
         stack.gunicorn.stop()
         stack.redis.stop()
         stack.postgresql.shut_down()
         OUT_DIR.mkdir(parents=True, exist_ok=True)
-        for name in ("gunicorn.log", "postgresql.log", "redis.log"):  # kept for a look afterwards
+        for name in (
+            "gunicorn.log",
+            "postgresql.log",
+            "redis.log",
+            "varnish.log",
+        ):  # kept for a look afterwards
             with contextlib.suppress(OSError):
                 shutil.copyfile(work / name, OUT_DIR / name)
         shutil.rmtree(work, ignore_errors=True)
@@ -60,7 +67,10 @@ def stack(request):
         failure = str(error)
     if failure:
         pytest.fail(f"The reliability stack could not be set up: {failure}", pytrace=False)
-    print(f"\n[reliability] stack ready in {time.monotonic() - began:.0f} s: {stack.base_url}")
+    print(
+        f"\n[reliability] stack ready in {time.monotonic() - began:.0f} s: {stack.base_url}, "
+        f"Varnish in front at {stack.varnish.url}"
+    )
     return stack
 
 
@@ -105,6 +115,8 @@ def report(stack):
             "database": "PostgreSQL (private cluster)",
             "cache": "Redis (private)",
             "page_cache_seconds": 600,
+            "edge": "Varnish (varnish.vcl, malloc 64 MB), EDGE_CACHE=varnish",
+            "cdn_seconds": 600,
             "targets": len(stack.targets),
             "sites": list(SITES),
         },

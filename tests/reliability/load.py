@@ -62,8 +62,9 @@ class Load:
     until `finish` (at least MIN_LOAD_SECONDS, TAIL_SECONDS after the scenario's last step),
     and stops by itself after LOAD_CAP_SECONDS whatever happens."""
 
-    def __init__(self, stack: Stack, name: str, users: int = USERS):
+    def __init__(self, stack: Stack, name: str, users: int = USERS, base_url: str = ""):
         self.stack, self.name, self.users = stack, name, users
+        self.base_url = base_url or stack.base_url  # gunicorn's, or the edge's in front
         self.dir = stack.work / f"load-{name}"
         self.process: subprocess.Popen | None = None
         self.began = 0.0
@@ -82,7 +83,7 @@ class Load:
                 str(BIN / "locust"), "-f", str(Path(__file__).parent / "locustfile.py"),
                 "--headless", "--users", str(self.users), "--spawn-rate", str(self.users),
                 "--run-time", f"{LOAD_CAP_SECONDS}s", "--stop-timeout", "5",
-                "--host", self.stack.base_url, "--only-summary", "--loglevel", "WARNING",
+                "--host", self.base_url, "--only-summary", "--loglevel", "WARNING",
                 "--json-file", str(self.dir / "stats"), "--exit-code-on-error", "0",
             ],
             env=env, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

@@ -1,9 +1,10 @@
-"""The reliability tests' private stack: PostgreSQL, Redis and gunicorn on 127.0.0.1.
+"""The reliability tests' private stack: PostgreSQL, Redis, gunicorn and Varnish on 127.0.0.1.
 
 A PostgreSQL cluster and a Redis of the session's own on free ports (the shared ones on 5432 and
 6379 are never stopped), the demo network migrated and loaded into that database, and gunicorn
 with the production settings in front of them: 2 sync workers, the page cache in Redis, JSON
-logs. Every process is started here and stopped by its PID.
+logs; and Varnish with the project's VCL in front of gunicorn (tests/reliability/edge.py), which
+Lantern purges by tag. Every process is started here and stopped by its PID.
 """
 
 import contextlib
@@ -18,11 +19,15 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import requests
 
 from tests.bench.run import children_of, free_port, port_open, stop_pid
 from tests.bench.run import run as run_command
+
+if TYPE_CHECKING:
+    from tests.reliability.edge import Varnish
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
@@ -301,6 +306,7 @@ class Stack:
     postgresql: PostgreSQL
     redis: Redis
     gunicorn: Gunicorn
+    varnish: "Varnish"
     password: str = ""
     targets: list[dict] = field(default_factory=list)
     stories: dict[str, list[dict]] = field(default_factory=dict)
@@ -323,8 +329,9 @@ class Stack:
         return self.get("localhost", "/readyz")
 
 
-def server_env(work: Path, postgresql: PostgreSQL, redis: Redis) -> dict:
-    """The production settings, and nothing from the caller's own Lantern settings."""
+def server_env(work: Path, postgresql: PostgreSQL, redis: Redis, varnish: "Varnish") -> dict:
+    """The production settings, and nothing from the caller's own Lantern settings. Readers'
+    pages may be kept at the edge 10 minutes: each change purges them there by tag."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -339,6 +346,9 @@ def server_env(work: Path, postgresql: PostgreSQL, redis: Redis) -> dict:
         "DATABASE_URL": postgresql.url(),
         "REDIS_URL": redis.url(),
         "LANTERN_PAGE_CACHE_SECONDS": "600",
+        "LANTERN_CDN_SECONDS": "600",
+        "EDGE_CACHE": "varnish",
+        "EDGE_CACHE_URL": varnish.purge_url,
         "LOG_FORMAT": "json",
         "LOG_LEVEL": "INFO",
         "STATIC_ROOT": str(work / "static"),
@@ -381,6 +391,7 @@ def build(stack: Stack, env: dict) -> None:
     stack.password = password_file.read_text().strip()
     run([str(BIN / "python"), "-c", COLLECTSTATIC], env, 300, "collectstatic")
     stack.gunicorn.start()
+    stack.varnish.start(stack.gunicorn.port)
     discover(stack)
 
 
@@ -411,9 +422,10 @@ def discover(stack: Stack) -> None:
             site.append({"kind": "static css", "path": css.group(1)})
         targets += [target | {"host": host, "name": f"{host}{target['path']}"} for target in site]
     for target in targets:
-        status = stack.get(target["host"], target["path"]).status_code
-        if status != 200:
-            raise StackError(f"{target['host']}{target['path']} answers {status}, not 200")
+        for through in (stack.get, stack.varnish.get):
+            status = through(target["host"], target["path"]).status_code
+            if status != 200:
+                raise StackError(f"{target['host']}{target['path']} answers {status}, not 200")
     stack.targets = targets
     (stack.work / "targets.json").write_text(json.dumps(targets, indent=1))
 
