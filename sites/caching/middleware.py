@@ -74,13 +74,23 @@ def mark_cacheable(page, request, serve_args, serve_kwargs):
     request.lantern_cacheable = True
 
 
-def for_cdn(response, page_tags) -> None:
-    """A CDN may keep a reader's page a while (LANTERN_CDN_SECONDS); browsers revalidate. The
-    edge cache in front (EDGE_CACHE) gets the tags of what it shows, to purge it by (sites.edge):
-    set before the page is stored, so a page served from the cache carries them too."""
-    if settings.LANTERN_CDN_SECONDS:
-        patch_cache_control(response, public=True, max_age=0, s_maxage=settings.LANTERN_CDN_SECONDS)
+def for_cdn(response, page_tags, until: float | None = None) -> None:
+    """A CDN may keep a reader's page a while (LANTERN_CDN_SECONDS), but not past `until` (a
+    timestamp: when the page changes by itself, a scheduled story or an expiring count); browsers
+    revalidate. The edge cache in front (EDGE_CACHE) gets the tags of what it shows, to purge it
+    by (sites.edge): set before the page is stored, so a page served from the cache carries
+    them too."""
+    cdn_lifetime(response, until)
     edge_keys.tag_response(response, page_tags)
+
+
+def cdn_lifetime(response, until: float | None) -> None:
+    seconds = settings.LANTERN_CDN_SECONDS
+    if not seconds:
+        return
+    if until is not None:
+        seconds = max(0, min(seconds, int(until - time.time())))
+    patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
 
 
 class PageCacheMiddleware:
@@ -114,28 +124,29 @@ class PageCacheMiddleware:
         finally:
             tags.stop(token)
         if may_store(request, response):
-            for_cdn(response, recording.tags)
+            until = recording.until.timestamp() if recording.until is not None else None
+            for_cdn(response, recording.tags, until)
             response[HEADER] = "miss"
             timeout = seconds
-            if recording.until is not None:
-                timeout = min(timeout, int(recording.until.timestamp() - time.time()))
+            if until is not None:
+                timeout = min(timeout, int(until - time.time()))
             try:
-                self.keep(key, response, recording.tags, timeout, started)
+                self.keep(key, response, recording.tags, timeout, started, until)
             except store.Unavailable as error:
                 store.warn_unavailable(error)  # stored by a later request
         return response
 
-    def keep(self, key, response, page_tags, timeout, started) -> None:
+    def keep(self, key, response, page_tags, timeout, started, until) -> None:
         versions = store.versions_for_storing(page_tags)
         if versions is not None and timeout > 0 and store.fresh_since(versions, started):
-            store.save(key, self.entry(response, versions), timeout)
+            store.save(key, self.entry(response, versions, until), timeout)
 
     def cdn_only(self, request):
         """The page cache off or out of reach: the page is rendered, for the CDN and the edge
         only. Its tags are recorded only when an edge cache reads them."""
         if not edge_keys.provider():
             response = self.get_response(request)
-            page_tags = ()
+            page_tags, until = (), None
         else:
             recording, token = tags.start()
             try:
@@ -143,17 +154,19 @@ class PageCacheMiddleware:
             finally:
                 tags.stop(token)
             page_tags = recording.tags
+            until = recording.until.timestamp() if recording.until is not None else None
         if may_store(request, response):
-            for_cdn(response, page_tags)
+            for_cdn(response, page_tags, until)
         return response
 
     @staticmethod
-    def entry(response, versions) -> dict:
+    def entry(response, versions, until) -> dict:
         return {
             "status": response.status_code,
             "headers": [(k, v) for k, v in response.items() if k != HEADER],
             "content": response.content,
             "versions": versions,
+            "until": until,
         }
 
     @staticmethod
@@ -162,5 +175,7 @@ class PageCacheMiddleware:
         for header, value in entry["headers"]:
             response[header] = value
         response[HEADER] = "hit"
+        if entry.get("until") is not None:  # the CDN's lifetime, counted from now
+            cdn_lifetime(response, entry["until"])
         # The reader's own copy is still good: 304, as ConditionalGetMiddleware would say.
         return get_conditional_response(request, etag=response.get("ETag"), response=response)

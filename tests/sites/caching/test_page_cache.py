@@ -312,6 +312,24 @@ def test_a_page_is_not_kept_past_its_expiry(change):
     assert client.get(STORY).status_code == 404
 
 
+def test_a_cdn_may_not_keep_a_page_past_its_expiry_either(change, settings):
+    settings.LANTERN_CDN_SECONDS = 600
+    page = story()
+    page.expire_at = timezone.now() + datetime.timedelta(seconds=90)
+    change(publish, page)
+    client = site_client(HARBOR)
+    first = client.get(STORY)
+    assert first["X-Lantern-Cache"] == "miss"
+    time.sleep(1.1)  # the replayed page's lifetime counts from when it is served
+    replayed = client.get(STORY)
+    assert replayed["X-Lantern-Cache"] == "hit"
+    for response, most in ((first, 90), (replayed, 89)):
+        directives = dict(
+            part.strip().split("=") for part in response["Cache-Control"].split(",") if "=" in part
+        )
+        assert 80 <= int(directives["s-maxage"]) <= most, response["Cache-Control"]
+
+
 def test_a_cdn_in_front_may_keep_readers_pages_but_never_an_editors(settings, editor_a):
     settings.LANTERN_CDN_SECONDS = 120
     reader = site_client(HARBOR)
