@@ -283,6 +283,10 @@ else:
     raise ImproperlyConfigured(
         f"TASKS_BACKEND must be 'immediate' or 'database', not '{TASKS_BACKEND}'."
     )
+# A published page's renditions made by a task (sites.content.tasks) only where a worker makes
+# them: in process, each publish would wait for every size of every image it shows (about a
+# third longer to load the demo network), which readers otherwise make as they ask.
+LANTERN_RENDITIONS_ON_PUBLISH = TASKS_BACKEND == "database"
 
 # The help directory: a count of places free (beds tonight) older than this many hours is not
 # shown to readers as a number, only its age and a call to check; moderators see it as stale.

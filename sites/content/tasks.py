@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django_tasks import task
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
 
@@ -80,7 +81,9 @@ def make_page_renditions(page_id: int) -> int:
 
 def enqueue_renditions(sender, instance, **kwargs):
     """On `page_published`: the page's renditions, once the publishing has committed (a worker
-    must find the page live)."""
+    must find the page live). Only where a worker runs them (LANTERN_RENDITIONS_ON_PUBLISH)."""
+    if not settings.LANTERN_RENDITIONS_ON_PUBLISH:
+        return
     page_id = instance.pk
     transaction.on_commit(lambda: make_page_renditions.enqueue(page_id))
 
