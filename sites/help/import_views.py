@@ -87,8 +87,7 @@ class ImportForm(forms.Form):
             choices = []
         self.sites = {str(site.pk): site for site in sites}
         self.fields["agency"].choices = choices + [
-            (str(site.pk), f"{site.site_name or site.hostname} ({site.hostname})")
-            for site in sites
+            (str(site.pk), f"{site.site_name or site.hostname} ({site.hostname})") for site in sites
         ]
 
     def clean_file(self):
@@ -195,9 +194,7 @@ class ImportStatusView(ImportPermissionMixin, WagtailAdminTemplateMixin, Templat
         help_import = get_object_or_404(imports_for(self.request.user), pk=kwargs["pk"])
         context["help_import"] = help_import
         context["refresh_seconds"] = None if help_import.finished else self.refresh_seconds
-        context["percent"] = (
-            100 * help_import.done // help_import.total if help_import.total else 0
-        )
+        context["percent"] = 100 * help_import.done // help_import.total if help_import.total else 0
         context["index_url"] = reverse(INDEX_URL_NAME)
         context["new_url"] = reverse(NEW_URL_NAME)
         context["resources_url"] = reverse("wagtailsnippets_lantern_help_helpresource:list")

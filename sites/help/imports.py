@@ -19,7 +19,7 @@ from django.db import models
 from django.utils import timezone
 
 from sites.help.hsds.importer import Defaults, ImportFailed, UnreadableFile, import_hsds
-from sites.help.importer import import_resources
+from sites.help.importer import ANY_OWNER, import_resources
 
 logger = logging.getLogger(__name__)
 
@@ -121,12 +121,19 @@ class HelpImport(models.Model):
             return
         except Exception:
             logger.exception("Help directory import %s failed.", self.pk)
-            self.finish(self.Status.FAILED, errors=["The import failed unexpectedly: nothing was imported. The error is in the server's log."])
+            self.finish(
+                self.Status.FAILED,
+                errors=[
+                    "The import failed unexpectedly: nothing was imported. The error is in the server's log."
+                ],
+            )
             raise
         finally:
             self.forget_file()
         if result.errors:
-            self.finish(self.Status.REFUSED, errors=[str(e) for e in result.errors], notes=result.notes)
+            self.finish(
+                self.Status.REFUSED, errors=[str(e) for e in result.errors], notes=result.notes
+            )
             return
         counts = {
             name: len(getattr(result, name))
@@ -164,7 +171,9 @@ class HelpImport(models.Model):
                     f"{self.file_name} is not UTF-8 text (line {line} has a byte UTF-8 doesn't "
                     "use). Save it from your spreadsheet as 'CSV UTF-8' and upload it again."
                 ) from None
-            return import_resources(text, progress=self.progress_callback())
+            # The agency's own file; for the network, each row says whose it is (as the command).
+            agency = self.site if self.site_id else ANY_OWNER
+            return import_resources(text, progress=self.progress_callback(), agency=agency)
         defaults = Defaults(
             area=self.default_area, kind=self.default_kind, verified_on=self.verified_on
         )

@@ -7,9 +7,7 @@ from django.utils import timezone
 
 class RecurringTask(models.Model):
     name = models.CharField(max_length=255, unique=True, help_text="The task's module path.")
-    due_at = models.DateTimeField(
-        default=timezone.now, help_text="When a worker next enqueues it."
-    )
+    due_at = models.DateTimeField(default=timezone.now, help_text="When a worker next enqueues it.")
     held_by = models.CharField(
         max_length=64, blank=True, help_text="The run holding it, while one does."
     )
