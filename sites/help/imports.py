@@ -132,7 +132,9 @@ class HelpImport(models.Model):
             self.forget_file()
         if result.errors:
             self.finish(
-                self.Status.REFUSED, errors=[str(e) for e in result.errors], notes=result.notes
+                self.Status.REFUSED,
+                errors=[str(e) for e in result.errors],
+                notes=getattr(result, "notes", []),
             )
             return
         counts = {
@@ -147,7 +149,7 @@ class HelpImport(models.Model):
             )
             if hasattr(result, name)
         }
-        self.finish(self.Status.DONE, counts=counts, notes=result.notes)
+        self.finish(self.Status.DONE, counts=counts, notes=getattr(result, "notes", []))
 
     def unpack(self, folder: Path) -> Path:
         """The uploaded file on local disk (a zip unpacked into `folder`), whatever the storage."""

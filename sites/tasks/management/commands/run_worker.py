@@ -15,7 +15,7 @@ handling); a second signal stops it at once. Tasks still queued wait for the nex
 import logging
 import threading
 
-from django_tasks import default_task_backend
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.backend import DatabaseBackend
 
 from django.conf import settings
@@ -83,7 +83,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, interval, clock, no_recurring, **options):
-        if not isinstance(default_task_backend, DatabaseBackend):
+        if not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
             raise CommandError(
                 "TASKS_BACKEND is not 'database': tasks run at once in the process that asks "
                 "for them, and a worker has nothing to do. Set TASKS_BACKEND=database on the "
