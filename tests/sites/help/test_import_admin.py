@@ -227,3 +227,18 @@ def test_a_zip_that_would_write_outside_its_folder_is_refused(moderator_a, uploa
     assert help_import.errors == [
         "evil.zip: '../services.csv' would be written outside the package."
     ]
+
+
+def test_an_import_waiting_for_a_worker_says_so_and_refreshes_itself(moderator_a, upload, settings):
+    """With a queue and no worker yet (the task kept, not run: django-tasks' dummy backend)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    client = logged_in(moderator_a)
+    upload(client, csv_upload([{**HARBOR_LEGAL, "owner": ""}]), site("harbor.localhost").pk)
+
+    help_import = HelpImport.objects.get()
+    assert help_import.status == "queued"
+    assert help_import.file  # kept until the worker has run it
+    page = client.get(status_url(help_import)).content.decode()
+    assert "Waiting for a worker" in page
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert not HelpResource.objects.filter(reference=HARBOR_LEGAL["reference"]).exists()
