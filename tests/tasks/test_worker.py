@@ -48,6 +48,7 @@ def test_a_published_story_has_every_size_readers_see_made_by_the_worker(worker)
 
     page.title = "A story republished"
     page.save_revision().publish()  # committed at once: the task is queued for the worker
+    worker.hand_over()
 
     worker.wait_for("make the story's sizes", lambda: wanted <= sizes_made(image))
     # A reader then pays for none: the page asks only for sizes that exist.
@@ -83,6 +84,7 @@ def test_an_import_uploaded_in_the_admin_is_run_by_the_worker(worker):
     response = client.post(
         reverse("lantern_help_import_new"), {"file": upload, "agency": str(harbor.pk)}
     )
+    worker.hand_over()
     help_import = HelpImport.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("lantern_help_import", args=[help_import.pk])
