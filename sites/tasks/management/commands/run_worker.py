@@ -44,7 +44,7 @@ class Clock(threading.Thread):
                 close_old_connections()
                 try:
                     for name in enqueue_due():
-                        logger.info("Enqueued %s.", name)
+                        logger.debug("Enqueued %s.", name)
                 except DatabaseError as error:
                     logger.warning("Recurring tasks not checked (%s); trying again.", error)
                 self.stopped.wait(self.every)
