@@ -8,7 +8,7 @@ PYTEST_ARGS ?= -n auto --maxprocesses 4
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test lint scheduler bench reliability clean
+.PHONY: help setup demo test lint scheduler worker bench reliability clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,6 +56,11 @@ lint: setup ## Ruff, Django's system checks and a check for missing migrations
 scheduler: setup ## Publish and expire scheduled pages every minute (run beside the web server)
 	@echo "==> Publishing and expiring scheduled pages every 60 s (Ctrl-C stops after the run in progress)"
 	$(BIN)/python manage.py run_scheduler --interval 60
+
+# The web server must queue its tasks too: TASKS_BACKEND=database in .env (or the environment) for both.
+worker: setup ## Run queued tasks and scheduled publishing every minute (TASKS_BACKEND=database, beside the web server)
+	@echo "==> Running background tasks from the database, and scheduled publishing every minute (Ctrl-C stops after the task in progress)"
+	$(BIN)/python manage.py run_worker
 
 # The load generator; Debian's package. Installed when missing (needs root), else a clear error.
 WRK_MISSING := wrk is not installed and could not be installed here: run 'apt-get install -y wrk' as root, then 'make bench' again.

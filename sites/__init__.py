@@ -14,6 +14,7 @@ api          the delivery API, the admin API and headless previews
 backups      a whole install in one archive, and restoring one
 giving       the donation step, each site's payment processor, and Stripe's counted gifts
 accounts     staff sign-in: two-step codes, throttling, security headers
+tasks        background work: the task worker (run_worker) and the recurring tasks' schedule
 
 docs/architecture.md draws how they depend on each other.
 """

@@ -52,6 +52,7 @@ env = environ.Env(
     FASTLY_SERVICE_ID=(str, ""),
     FASTLY_API_TOKEN=(str, ""),
     LANTERN_HELP_CAPACITY_STALE_HOURS=(int, 24),
+    TASKS_BACKEND=(str, "immediate"),
 )
 # A local `.env` (git-ignored) may set any of the above for development.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "sites.api",
     "sites.backups",
     "sites.giving",
+    "sites.tasks",
     "blocks",
     # Translation (wagtail-localize) comes before wagtail so its templates win.
     "wagtail_localize",
@@ -100,6 +102,9 @@ INSTALLED_APPS = [
     "django_filters",
     "ninja",  # serves its API docs' scripts itself rather than from a CDN
     "corsheaders",
+    # The task queue's table (django-tasks-db), migrated whichever backend runs the tasks: one
+    # table, so switching TASKS_BACKEND needs no migration.
+    "django_tasks_db",
     # Hardening (sites.accounts): the Content-Security-Policy, sign-in throttling, and
     # optional two-factor codes (TOTP) for editors.
     "csp",
@@ -275,6 +280,33 @@ if env("CLOUDFRONT_DISTRIBUTION_ID"):
     }
 if WAGTAILFRONTENDCACHE:
     INSTALLED_APPS.append("wagtail.contrib.frontend_cache")
+
+# Background work (sites.tasks): Wagtail's tasks (search and reference indexes) and Lantern's
+# (renditions on publish, help directory imports, scheduled publishing, edge purges).
+# "immediate": each runs at once in the process that asks for it, as `make demo` and the tests
+# do. "database": each is written to the database and run by `manage.py run_worker` (compose's
+# `worker` service), which also publishes scheduled pages every minute.
+TASKS_BACKEND = env("TASKS_BACKEND")
+TASK_QUEUES = ["default"]
+if TASKS_BACKEND == "database":
+    TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES},
+    }
+elif TASKS_BACKEND == "immediate":
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": TASK_QUEUES,
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be 'immediate' or 'database', not '{TASKS_BACKEND}'."
+    )
+# A published page's renditions made by a task (sites.content.tasks) only where a worker makes
+# them: in process, each publish would wait for every size of every image it shows (about a
+# third longer to load the demo network), which readers otherwise make as they ask.
+LANTERN_RENDITIONS_ON_PUBLISH = TASKS_BACKEND == "database"
 
 # The help directory: a count of places free (beds tonight) older than this many hours is not
 # shown to readers as a number, only its age and a call to check; moderators see it as stale.

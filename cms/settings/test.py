@@ -1,6 +1,7 @@
 """Test settings: fast hashing, plain static storage, local-memory cache, temp media."""
 
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
@@ -23,6 +24,16 @@ LANTERN_CHROME_CACHE = env.scheme["LANTERN_CHROME_CACHE"][1]  # noqa: F405
 # page rendered within a second of a change is stored would depend on how fast the test runs.
 LANTERN_PAGE_CACHE_CLOCK_SKEW = 0
 MEDIA_ROOT = tempfile.mkdtemp(prefix="lantern-test-media-")
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # The test database in a file rather than in memory, so that another process can open it: a
+    # real task worker (tests/tasks) runs against the tests' own database. Not synced to disk:
+    # nothing in it outlives the run.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.mkdtemp(prefix="lantern-test-db-")) / "test.sqlite3")
+    }
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (  # noqa: F405
+        "PRAGMA synchronous=OFF"
+    )
 STATIC_ROOT = tempfile.mkdtemp(prefix="lantern-test-static-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Lines go to pytest's capture; Django's line for a 503 already explained is left out, as in

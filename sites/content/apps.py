@@ -14,7 +14,13 @@ class ContentConfig(AppConfig):
     verbose_name = "Agency sites"
 
     def ready(self):
+        from wagtail.signals import page_published
+
+        from sites.content.tasks import enqueue_renditions
         from sites.serving.languages import ensure_locales
+
+        # A published page's renditions are made by a task, not by its first reader.
+        page_published.connect(enqueue_renditions, dispatch_uid="lantern_renditions")
 
         # Every language a site may be published in exists once the database is migrated.
         post_migrate.connect(ensure_locales, sender=self)

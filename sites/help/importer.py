@@ -118,20 +118,29 @@ class _Rejected(Exception):
         self.errors = errors
 
 
+# `import_resources(agency=...)` left out: each row's owner column says whose it is.
+ANY_OWNER = object()
+
+
 def import_resources(
     text: str,
     *,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    agency: Site | object | None = ANY_OWNER,
 ) -> ImportResult:
     """Check every row of the CSV `text`; unless there is a problem or `dry_run`, save them
-    all in one transaction. `progress(done, total)` is called as rows are checked."""
+    all in one transaction. `progress(done, total)` is called as rows are checked.
+
+    With `agency` (a site, or None for the network), the file is that agency's own, as an
+    import started from the admin is: a row with no owner becomes the agency's, and a row naming
+    another owner is a problem."""
     try:
         rows, errors = _read(text)
     except _Rejected as rejected:
         return ImportResult(errors=rejected.errors)
 
-    checker = _Checker(rows)
+    checker = _Checker(rows, agency)
     total = len(rows)
     if progress:
         progress(0, total)
@@ -228,7 +237,8 @@ def _check_header(columns: list[str]) -> None:
 class _Checker:
     """Builds and checks each row's resource, with what every row needs looked up once."""
 
-    def __init__(self, rows: list[_Row]):
+    def __init__(self, rows: list[_Row], agency=ANY_OWNER):
+        self.agency = agency
         self.locale = Locale.get_default()
         self.sites: dict[str, Site | None] = {}
         for site in Site.objects.all():
@@ -339,8 +349,20 @@ class _Checker:
         return resource, status, errors
 
     def _owner(self, host: str, problem) -> Site | bool | None:
-        """The owner's site, None for the network, or False when there is no such site."""
+        """The owner's site, None for the network, or False when there is no such site (or,
+        for one agency's import, another owner than the agency)."""
         host = host.strip().lower()
+        if self.agency is not ANY_OWNER:
+            own = self.agency.hostname.lower() if self.agency is not None else ""
+            if host and host != own:
+                whose = f"{own}'s" if own else "the network's"
+                problem(
+                    "owner",
+                    f"This import is {whose}: leave owner empty or write {own or 'nothing'}, "
+                    f"not '{host}'.",
+                )
+                return False
+            return self.agency
         if not host:
             return None
         if host not in self.sites:

@@ -31,11 +31,13 @@ from cachetools import LRUCache
 from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.template.base import Token
 
 from wagtail.images.models import Picture
 from wagtail.images.shortcuts import get_renditions_or_not_found
 from wagtail.images.templatetags import wagtailimages_tags
 
+from sites.content.sizes import SIZES
 from sites.serving.templatetags import lantern_kept
 
 register = template.Library()
@@ -131,6 +133,31 @@ def picture(parser, token):
     return KeptPictureNode(
         node.image_expr, node.filter_specs, attrs=node.attrs, output_var_name=node.output_var_name
     )
+
+
+def with_size(token, tag_name: str) -> Token:
+    """`{% sized_picture IMAGE "NAME" attrs %}` as `{% picture IMAGE SPECS attrs %}`, the specs
+    being the size's (sites.content.sizes), for Wagtail's own parsing."""
+    bits = token.split_contents()
+    if len(bits) < 3 or bits[2].strip("\"'") not in SIZES:
+        raise template.TemplateSyntaxError(
+            f"{bits[0]} takes an image and a size's name, one of: {', '.join(SIZES)}."
+        )
+    specs = SIZES[bits[2].strip("\"'")].replace("|", " ")
+    contents = " ".join([tag_name, bits[1], specs, *bits[3:]])
+    return Token(token.token_type, contents, token.position, token.lineno)
+
+
+@register.tag
+def sized_picture(parser, token):
+    """`{% picture %}` at one of the sizes readers' pages use, named (sites.content.sizes)."""
+    return picture(parser, with_size(token, "picture"))
+
+
+@register.tag
+def sized_image(parser, token):
+    """Wagtail's `{% image %}` at one of the sizes readers' pages use, named."""
+    return wagtailimages_tags.image(parser, with_size(token, "image"))
 
 
 def clear(**kwargs) -> None:

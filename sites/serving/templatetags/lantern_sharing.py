@@ -11,12 +11,13 @@ from django import template
 
 from wagtail.images.shortcuts import get_rendition_or_not_found
 
+from sites.content.sizes import SIZES
 from sites.serving.templatetags import lantern_kept
 from sites.serving.templatetags.lantern_images import NOT_FOUND
 
 register = template.Library()
 
-SHARE_SPEC = "fill-1200x630|format-jpeg"
+SHARE_SPEC = SIZES["share"]
 
 
 @register.simple_tag(takes_context=True)

@@ -536,6 +536,8 @@ def plan(route: Route, b) -> list[Probe]:
         if ns in by_namespace:
             label, pk, kind = by_namespace[ns]
             return [Probe(label, route.url(pk=pk), id_kinds=(kind,))]
+        if route.url_name == "lantern_help_import":
+            return [Probe("B's help directory import", route.url(pk=b.help_import.pk))]
         if ns == "wagtailadmin_workflows":
             if "task" in route.url_name:
                 return [Probe("B's review task", route.url(pk=b.task.pk))]

@@ -62,6 +62,7 @@ from sites.agencies.tenancy import Agency
 from sites.content.branding import SiteBranding
 from sites.content.pages import NewsIndexPage, NewsStoryPage
 from sites.giving.models import GivingSettings, ProcessorSecrets
+from sites.help.imports import HelpImport
 from sites.help.organizations import Organization
 from sites.help.resources import HelpResource
 from sites.help.verification import months_before
@@ -272,6 +273,7 @@ MARKERS = {
     "upload": "Uplovane",  # files B's moderator uploaded and has not finished describing
     "tag": "Tagmorrel",  # on B's pages, image and document
     "giving": "Givvelquor",  # B's giving page address and Stripe keys
+    "import": "Importavel",  # the file of a help directory import B's moderator started
 }
 # What readers of pines.localhost may see (B's live title, its own hotline, appeal and help
 # resource, and the tags of its live stories): the public API is not faulted for showing them,
@@ -291,6 +293,7 @@ WHAT = {
     "hotline": "B's hotline's name",
     "appeal": "B's appeal's headline",
     "help": "B's help resource's name",
+    "import": "B's help directory import's file name",
     "staff": "B's staff's name or username",
     "redirect": "B's redirect's old path",
     "workflow": "B's workflow or task name",
@@ -446,6 +449,14 @@ def build_b_world() -> SimpleNamespace:
     redirect = Redirect.objects.create(
         old_path=f"/{MARKERS['redirect'].lower()}-old", site=site, redirect_page=pages["draft"]
     )
+    help_import = HelpImport.objects.create(
+        site=site,
+        started_by=staff,
+        kind=HelpImport.Kind.CSV,
+        file_name=f"{MARKERS['import'].lower()}.csv",
+        status=HelpImport.Status.REFUSED,
+        errors=[f"line 2 ({MARKERS['import']}): area: Write national, states or local."],
+    )
     token = APIToken.create_token(user=staff, name=titled("token"))[0]
     session = EditingSession.objects.create(
         user=staff,
@@ -475,6 +486,7 @@ def build_b_world() -> SimpleNamespace:
         uploads=uploads,
         snippets=snippets,
         redirect=redirect,
+        help_import=help_import,
         token=token,
         session=session,
         workflow=workflow,
@@ -532,6 +544,9 @@ def secrets_of(b) -> Secrets:
         secrets.edit_urls[url] = f"B's {meta.verbose_name}"
     secrets.edit_urls[reverse("wagtailusers_users:edit", args=[b.staff.pk])] = "B's staff"
     secrets.edit_urls[f"/admin/redirects/{b.redirect.pk}/"] = "B's redirect"
+    secrets.edit_urls[reverse("lantern_help_import", args=[b.help_import.pk])] = (
+        "B's help directory import"
+    )
     secrets.ids = {
         "page": {page.pk for page in pages},
         "image": {b.image.pk},

@@ -1,7 +1,8 @@
 """`manage.py run_scheduler [--interval N] [--once]`: publish and expire scheduled pages every N seconds.
 
 The long-running form of Wagtail's `publish_scheduled`, for the compose `scheduler` service.
-Run exactly one: two would publish the same revision twice.
+It holds the same lease as the task workers' scheduled publishing (sites.content.tasks), so a
+scheduler beside workers, or two schedulers, never publish the same revision twice.
 
 Once a day (after the first run that goes through each day, and with --once), it also runs
 `check_help_verification`, which records the help resources readers stopped seeing for want of
@@ -20,14 +21,14 @@ from io import StringIO
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import InterfaceError, OperationalError, close_old_connections, transaction
+from django.db import InterfaceError, OperationalError, close_old_connections
 from django.utils import timezone
 
-from wagtail.log_actions import log
-from wagtail.models import Page, Revision
 from wagtail.signals import published, unpublished
 
-from sites.privacy.gate import HELD_LOG_ACTION, PrivacyHeld, kinds, open_findings
+from sites.content.scheduling import EXCLUSIVE, LONGEST_RUN, set_aside_held_revisions
+from sites.privacy.gate import PrivacyHeld, kinds
+from sites.tasks.recurring import exclusive
 
 logger = logging.getLogger(__name__)
 
@@ -116,8 +117,12 @@ class Command(BaseCommand):
                 # As Django does before each request: drop a connection that broke or grew old,
                 # so that the first run after a database outage connects afresh.
                 close_old_connections()
-            set_aside_held_revisions()
-            call_command("publish_scheduled", stdout=StringIO())
+            with exclusive(EXCLUSIVE, LONGEST_RUN) as ours:
+                if not ours:
+                    logger.info("Scheduled publishing skipped: another process is running it.")
+                    return True
+                set_aside_held_revisions()
+                call_command("publish_scheduled", stdout=StringIO())
         except PrivacyHeld as held:
             # Held between the check and its turn (its words are not logged): set aside next run.
             logger.warning(
@@ -170,36 +175,3 @@ class Command(BaseCommand):
             logger.exception("Help directory check failed; trying again after the next run.")
             return
         self.help_checked_on = today
-
-
-def set_aside_held_revisions() -> list[int]:
-    """Take off the schedule every page revision due to go live that the privacy gate would
-    hold, so that `publish_scheduled` publishes the rest; the ids of the pages held."""
-    held = []
-    due = (
-        Revision.objects.page_revisions()
-        .filter(approved_go_live_at__lt=timezone.now())
-        .order_by("approved_go_live_at")
-    )
-    for revision in due:
-        findings = open_findings(revision)
-        if not findings:
-            continue
-        with transaction.atomic():
-            Revision.objects.filter(pk=revision.pk).update(approved_go_live_at=None)
-            page = Page.objects.get(pk=revision.object_id)
-            log(
-                instance=page.specific,
-                action=HELD_LOG_ACTION,
-                revision=revision,
-                data={"kinds": kinds(findings), "findings": len(findings)},
-            )
-        logger.warning(
-            "Scheduled publishing of page %s (revision %s) held by the privacy screen: %s. "
-            "Taken off the schedule: a moderator may fix or override it.",
-            revision.object_id,
-            revision.pk,
-            ", ".join(kinds(findings)),
-        )
-        held.append(int(revision.object_id))
-    return held
