@@ -110,6 +110,7 @@ IGNORED_APPS = {
     "django_otp",
     "lantern_edge",
     "django_tasks_database",
+    "lantern_tasks",  # the recurring tasks' schedule and lease
     "wagtail_localize",
 }
 IGNORED_MODELS = {
@@ -128,6 +129,9 @@ IGNORED_MODELS = {
     # A story's tagging rows change only when the story is published (its page tag) or a tag
     # is deleted (the tag's own); listing them too made an API page's tags half its list.
     "agency_sites.newsstorytag",
+    # An import's progress, saved as it runs: no reader sees it (what it imports is purged).
+    "lantern_help.helpimport",
+    "lantern_giving.countedevent",  # a webhook's event id, counted once (its appeal is purged)
 }
 
 

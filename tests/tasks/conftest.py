@@ -38,7 +38,8 @@ class Worker:
         self.media_root = media_root
         self.process = None
 
-    def start(self) -> "Worker":
+    def start(self, **environ: str) -> "Worker":
+        """Starts the worker process; `environ`: settings of its own (EDGE_CACHE, say)."""
         keys = ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
         database = {key: connection.settings_dict[key] for key in keys}
         env = {
@@ -48,6 +49,7 @@ class Worker:
             "LANTERN_TEST_MEDIA_ROOT": self.media_root,
             "TASKS_BACKEND": "database",
             "PYTHONPATH": str(ROOT),
+            **environ,
         }
         self.output = self.log.open("w")
         self.process = subprocess.Popen(  # noqa: S603 (our own manage.py)

@@ -15,13 +15,18 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
+from blocks.hotline import Hotline
 from sites.agencies.tenancy import Agency
+from sites.caching import tags
+from sites.edge import keys
+from sites.edge.models import EdgePurge
 from sites.content.pages import NewsStoryPage
 from sites.content.sizes import filter_specs
 from sites.help.imports import HelpImport
 from sites.help.resources import HelpResource
 from tests.conftest import member_of, site_client
 from tests.operations.test_scheduler import story
+from tests.sites.edge.conftest import EdgeServer
 from tests.sites.help.test_import import HARBOR_LEGAL, csv_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -110,3 +115,24 @@ def test_sigterm_stops_an_idle_worker_at_once(worker):
     started = time.monotonic()
     assert worker.stop() == 0
     assert time.monotonic() - started < 10
+
+
+def test_an_edge_purge_is_sent_by_the_worker(worker, settings):
+    edge = EdgeServer()  # the edge's purge endpoint: a real HTTP server on 127.0.0.1
+    try:
+        settings.EDGE_CACHE, settings.EDGE_CACHE_URL = "varnish", edge.url + "/"
+        worker.start(EDGE_CACHE="varnish", EDGE_CACHE_URL=edge.url + "/")
+        hotline = Hotline.objects.get(owner__hostname=HARBOR, locale__language_code="en")
+        hotline.phone = "(213) 555-0142"
+        hotline.save()  # committed at once: the purge waits in the outbox for the worker
+        worker.hand_over()
+
+        worker.wait_for(
+            "send the purge",
+            lambda: EdgePurge.objects.filter(sent_at__isnull=False).exists(),
+        )
+        assert EdgePurge.objects.filter(sent_at=None).count() == 0
+        assert keys.key(tags.one(Hotline, hotline.pk)) in edge.purged_keys()
+        assert {request["method"] for request in edge.requests} == {"PURGE"}
+    finally:
+        edge.stop()
