@@ -18,10 +18,10 @@ from wagtail.models import Site
 from blocks.hotline import Hotline
 from sites.agencies.tenancy import Agency
 from sites.caching import tags
-from sites.edge import keys
-from sites.edge.models import EdgePurge
 from sites.content.pages import NewsStoryPage
 from sites.content.sizes import filter_specs
+from sites.edge import keys
+from sites.edge.models import EdgePurge
 from sites.help.imports import HelpImport
 from sites.help.resources import HelpResource
 from tests.conftest import member_of, site_client
