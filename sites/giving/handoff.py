@@ -46,7 +46,8 @@ def http_client():
 
 def stripe_checkout(secret_key: str, gift: Gift) -> str:
     """A Checkout Session for the gift; its address. Only the appeal's id goes to Stripe as
-    metadata: the webhook counts the gift by it."""
+    metadata (the session's, and a monthly gift's subscription's): the webhook counts the gift,
+    and each later month of it, by it."""
     price = {
         "currency": CURRENCY,
         "unit_amount": gift.dollars * 100,
@@ -61,6 +62,9 @@ def stripe_checkout(secret_key: str, gift: Gift) -> str:
     }
     if gift.monthly:
         price["recurring"] = {"interval": "month"}
+        # The subscription carries the appeal too: each later month's invoice.paid names it
+        # there (sites.giving.events), as the Checkout Session's metadata does for the first.
+        params["subscription_data"] = {"metadata": {"appeal": str(gift.appeal.pk)}}
     else:
         params["submit_type"] = "donate"
     import stripe
