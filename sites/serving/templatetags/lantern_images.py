@@ -108,6 +108,9 @@ def with_ids(image, filters, renditions: dict) -> dict:
     hold (another process's, made at the same moment, won), leaves `renditions` as they are."""
     if any(rendition.file.name == NOT_FOUND for rendition in renditions.values()):
         return renditions
+    # The specs as Wagtail keys renditions by: without preserve-svg, and for an SVG without
+    # the conversions it does not make (AbstractImage.clean_filter_for_svg).
+    filters = [image.clean_filter_for_svg(spec) for spec in filters]
     keys = {spec.spec: spec.get_cache_key(image) for spec in filters}
     rows = {
         row.filter_spec: row
