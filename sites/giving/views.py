@@ -107,7 +107,7 @@ def step(request, appeal_id: int):
         "chosen": chosen,
         "amount_passed": amount_passed,
         "frequency_passed": frequency_passed,
-        "change_url": step_url(appeal, **chosen, change=1),
+        "change_url": step_url(appeal, **chosen, change=1) + "#gift",  # opens at the choices
     }
     if request.method != "POST":
         return render_step(request, context, origins=form_origins(giving, appeal))
