@@ -155,6 +155,17 @@ class StoryIn(PageIn):
     hero_image: int | None = Field(
         None, description="Id of an image in the agency's media library."
     )
+    hero_image_alt: str | None = chars(
+        250,
+        default=None,
+        description="What the hero picture shows, for readers who cannot see it, in a sentence. "
+        "Required with a hero image unless hero_image_decorative is true.",
+    )
+    hero_image_decorative: bool | None = Field(
+        None,
+        description="True when the picture adds nothing the words do not say: screen readers "
+        "then skip it.",
+    )
     body: Stream = None
 
 
