@@ -104,7 +104,7 @@ def test_an_svg_logo_is_uploaded_chosen_and_shown_in_the_header(admin_client, ch
         ]
         assert 'class="site-brand__logo"' in header and 'alt=""' in header
         # The drawing as it is (80 pixels high: Wagtail never enlarges), in whole pixels.
-        assert 'width="240" height="80"' in header and '.svg"' in header, header
+        assert 'height="80" src="/media/' in header and '.svg" width="240"' in header, header
         assert '<span class="site-brand__name">Harbor Light Alliance</span>' in header
     # The stored file and its rendition are the drawing as uploaded, nothing added.
     rendition = image.get_rendition("height-96|preserve-svg")
