@@ -427,6 +427,11 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Uploads: a damaged image is a form error, never a 500 (sites.privacy.media.ImageForm).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "sites.privacy.media.ImageForm"
+# Wagtail's own, and SVG for logos drawn as vectors: only an SVG that draws and does nothing
+# else (no script, handler or outside reference) is accepted (sites.privacy.svg). Every
+# {% image %} and {% picture %} of an editor's image says preserve-svg, so an SVG is served as
+# itself, resized, where a raster is converted (https://docs.wagtail.org/en/stable/topics/images.html#svg-images).
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp", "svg"]
 # The admin's avatars would come from Gravatar: a third-party request that leaks who is
 # logged in. Lantern makes none.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

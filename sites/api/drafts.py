@@ -27,7 +27,15 @@ from sites.content.pages import (
 # The fields the API writes, per page type; the rest (scheduling, menus, the home and news
 # index pages) stay with the admin.
 COMMON_FIELDS = ["title", "slug", "seo_title", "search_description"]
-STORY_FIELDS = [*COMMON_FIELDS, "date", "summary", "hero_image", "body"]
+STORY_FIELDS = [
+    *COMMON_FIELDS,
+    "date",
+    "summary",
+    "hero_image",
+    "hero_image_alt",
+    "hero_image_decorative",
+    "body",
+]
 WRITABLE = {
     "news_story": (
         NewsStoryPage,

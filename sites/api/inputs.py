@@ -113,8 +113,40 @@ class RelatedStoriesIn(Schema):
     value: RelatedStoriesValueIn
 
 
+class AboutFigureIn(Schema):
+    figure: str = chars(30, "The number, e.g. '216' or '24/7'.")
+    label: str = chars(120, "What it counts, in a few words.")
+
+
+class AboutGiftUseIn(Schema):
+    percent: int = Field(ge=0, le=100, description="Of every dollar given.")
+    label: str = chars(120, "e.g. 'Advocates on call at night'.")
+
+
+class AboutPartnerIn(Schema):
+    name: str = chars(120)
+    url: str = chars(200, "The partner's site, if it has one.", default="")
+
+
+class AboutValueIn(Schema):
+    heading: str = chars(120, "e.g. 'Who we are'.")
+    text: str = chars(20_000, "What the agency does, for whom and where: rich text as HTML.")
+    figures: list[AboutFigureIn] = Field(default_factory=list, max_length=4)
+    gifts: list[AboutGiftUseIn] = Field(
+        default_factory=list, max_length=6, description="How gifts are used; shares add to 100."
+    )
+    partners: list[AboutPartnerIn] = Field(default_factory=list, max_length=12)
+    accountability: str = chars(300, default="")
+
+
+class AboutIn(Schema):
+    type: Literal["about"]
+    value: AboutValueIn
+
+
 BlockIn = Annotated[
     Union[  # noqa: UP007
+        AboutIn,
         TextIn,
         ImageIn,
         QuoteIn,
@@ -154,6 +186,17 @@ class StoryIn(PageIn):
     summary: str | None = chars(1_000, default=None)
     hero_image: int | None = Field(
         None, description="Id of an image in the agency's media library."
+    )
+    hero_image_alt: str | None = chars(
+        250,
+        default=None,
+        description="What the hero picture shows, for readers who cannot see it, in a sentence. "
+        "Required with a hero image unless hero_image_decorative is true.",
+    )
+    hero_image_decorative: bool | None = Field(
+        None,
+        description="True when the picture adds nothing the words do not say: screen readers "
+        "then skip it.",
     )
     body: Stream = None
 

@@ -2,7 +2,9 @@
 
 - A page published, unpublished or saved live: the page and its translations (their language
   links name it), its parent's children and every ancestor's tree (listings, menus, the
-  newest stories on the home page).
+  newest stories on the home page). Published, unpublished or moved: also the listing of its
+  page type, wherever it stands (a site's Donate buttons follow its giving page, at any depth:
+  sites.giving.donate).
 - A page moved: the same at its old place and its new one, and every page under it (their
   addresses changed).
 - A page deleted: the same, for it and each page under it.
@@ -80,7 +82,8 @@ def page_and_translations(page) -> set[str]:
 
 def page_changed(sender, instance, **kwargs):
     """page_published, page_unpublished."""
-    bump_on_commit(page_and_translations(instance) | around(instance.path))
+    found = page_and_translations(instance) | around(instance.path)
+    bump_on_commit(found | {tags.model(sender or type(instance))})  # the specific class
 
 
 def page_saved(sender, instance, raw=False, update_fields=None, **kwargs):
@@ -101,7 +104,7 @@ def page_moved(sender, instance, url_path_before=None, url_path_after=None, **kw
     if parent_before is not None:
         found |= around(parent_before.path + "0" * Page.steplen)  # a child's place there
     found |= {tags.page(pk) for pk in page.get_descendants().values_list("pk", flat=True)}
-    bump_on_commit(found | {tags.site_roots()})
+    bump_on_commit(found | {tags.site_roots(), tags.model(sender or Page)})
 
 
 def page_deleted(sender, instance, **kwargs):

@@ -37,7 +37,8 @@ class SiteBranding(BaseSiteSetting):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="Shown in the header beside the name. A wide image about 80 pixels high works best; "
-        "PNG, JPEG or WebP. Without one, the header shows the name alone.",
+        "SVG, PNG, JPEG or WebP (an SVG may only draw: no scripts or outside links). Without one, "
+        "the header shows the name alone.",
     )
     logo_includes_name = models.BooleanField(
         "the logo shows the name",

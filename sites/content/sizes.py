@@ -25,6 +25,17 @@ SIZES = {
 }
 
 
+# Said with every size where pages show a picture: an SVG (a logo, say) is served as itself,
+# never rasterised. Wagtail leaves it out of the sizes it makes of a raster image, and makes
+# an SVG's without their conversions (AbstractImage.clean_filter_for_svg).
+PRESERVE_SVG = "preserve-svg"
+
+
+def asked_specs(size: str) -> str:
+    """The size's specs as a template's tag asks for them (space-separated), SVG kept."""
+    return f"{SIZES[size].replace('|', ' ')} {PRESERVE_SVG}"
+
+
 def filter_specs(size: str) -> list[str]:
     """Every single rendition a size names: "width-{1200,800} format-{webp,jpeg}" gives four."""
     return Filter.expand_spec(SIZES[size])

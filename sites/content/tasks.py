@@ -17,7 +17,7 @@ from wagtail.models import Page
 from sites.content.branding import SiteBranding
 from sites.content.pages import HomePage, StoryPage
 from sites.content.scheduling import EXCLUSIVE, LONGEST_RUN, publish_due
-from sites.content.sizes import filter_specs
+from sites.content.sizes import PRESERVE_SVG, filter_specs
 from sites.tasks.recurring import exclusive, recurring
 
 logger = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def make_page_renditions(page_id: int) -> int:
         by_image.setdefault(image.pk, (image, set()))[1].update(filter_specs(size))
     for image, specs in by_image.values():
         # Wagtail's own: each size made once and saved, or found already made.
-        image.get_renditions(*sorted(specs))
+        image.get_renditions(*(f"{spec}|{PRESERVE_SVG}" for spec in sorted(specs)))
         made += len(specs)
     return made
 

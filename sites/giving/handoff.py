@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
 from django.utils.module_loading import import_string
 
 from sites.giving.links import origin, passes_frequency, provider_url
@@ -45,7 +46,8 @@ def http_client():
 
 def stripe_checkout(secret_key: str, gift: Gift) -> str:
     """A Checkout Session for the gift; its address. Only the appeal's id goes to Stripe as
-    metadata: the webhook counts the gift by it."""
+    metadata (the session's, and a monthly gift's subscription's): the webhook counts the gift,
+    and each later month of it, by it."""
     price = {
         "currency": CURRENCY,
         "unit_amount": gift.dollars * 100,
@@ -60,6 +62,9 @@ def stripe_checkout(secret_key: str, gift: Gift) -> str:
     }
     if gift.monthly:
         price["recurring"] = {"interval": "month"}
+        # The subscription carries the appeal too: each later month's invoice.paid names it
+        # there (sites.giving.events), as the Checkout Session's metadata does for the first.
+        params["subscription_data"] = {"metadata": {"appeal": str(gift.appeal.pk)}}
     else:
         params["submit_type"] = "donate"
     import stripe
@@ -86,6 +91,23 @@ def route(giving: GivingSettings) -> str:
     elif giving.processor == Processor.PROVIDER and giving.provider_url:
         return Processor.PROVIDER
     return Processor.LINK
+
+
+def taking_gifts_online():
+    """The giving settings `route` hands to a processor (Stripe with both keys, or a provider's
+    address), not to each appeal's donate link: the same rule as a queryset, for a page that
+    asks of many sites at once without loading their keys (the Donate buttons: sites.giving.
+    donate). The keys are only asked whether they are there."""
+    Processor = GivingSettings.Processor
+    stripe_ready = (
+        ProcessorSecrets.objects.filter(site_id=OuterRef("site_id"))
+        .exclude(stripe_secret_key="")
+        .exclude(stripe_webhook_secret="")
+    )
+    return GivingSettings.objects.filter(
+        (Q(processor=Processor.STRIPE) & Exists(stripe_ready))
+        | (Q(processor=Processor.PROVIDER) & ~Q(provider_url=""))
+    )
 
 
 def destination(giving: GivingSettings, gift: Gift) -> str:

@@ -22,9 +22,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Site
 
 from blocks.appeals import DonationAppeal
+from sites.giving.events import NotCounted, paid_gift
 from sites.giving.forms import MONTHLY, ONCE, GiftForm
 from sites.giving.handoff import (
-    CURRENCY,
     Gift,
     HandoffFailed,
     destination,
@@ -37,9 +37,6 @@ from sites.serving.chrome import site_for
 from sites.serving.languages import offered_languages
 
 logger = logging.getLogger(__name__)
-
-# Stripe's events that mean a Checkout Session's gift was paid.
-PAID_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
 
 
 class SeeOther(HttpResponseRedirect):
@@ -110,7 +107,7 @@ def step(request, appeal_id: int):
         "chosen": chosen,
         "amount_passed": amount_passed,
         "frequency_passed": frequency_passed,
-        "change_url": step_url(appeal, **chosen, change=1),
+        "change_url": step_url(appeal, **chosen, change=1) + "#gift",  # opens at the choices
     }
     if request.method != "POST":
         return render_step(request, context, origins=form_origins(giving, appeal))
@@ -154,8 +151,9 @@ def refuse(message: str) -> HttpResponse:
 @csrf_exempt  # Stripe signs its posts instead (checked below with the site's own secret)
 @require_POST
 def stripe_webhook(request):
-    """Stripe's events for this site: a paid Checkout Session adds its amount and one gift to
-    the appeal named in its metadata, once per event."""
+    """Stripe's events for this site: a paid Checkout Session, or a monthly gift's later month,
+    adds its amount and one gift to the appeal named in its metadata, once per event
+    (sites.giving.events)."""
     site = Site.find_for_request(request)
     secret = ProcessorSecrets.for_site(site.pk).stripe_webhook_secret if site else ""
     if not secret:
@@ -175,30 +173,27 @@ def stripe_webhook(request):
         return refuse("The payload is not a Stripe event.")
     try:
         event_id, kind = str(event["id"]), str(event["type"])
-        session = event["data"]["object"]
+        paid = event["data"]["object"]
     except (KeyError, TypeError):
         return refuse("The payload is not a Stripe event.")
-    if kind not in PAID_EVENTS or not isinstance(session, dict):
-        return HttpResponse("Not an event Lantern counts.", content_type="text/plain")
-    if kind == PAID_EVENTS[0] and session.get("payment_status") not in (
-        "paid",
-        "no_payment_required",
-    ):
-        # Paid later (a bank debit): counted on checkout.session.async_payment_succeeded.
-        return HttpResponse("Counted once paid.", content_type="text/plain")
-    appeal_id = str((session.get("metadata") or {}).get("appeal", ""))
-    cents = session.get("amount_total")
-    if not appeal_id.isdigit() or not isinstance(cents, int) or cents < 0:
-        return HttpResponse("Not a gift to an appeal.", content_type="text/plain")
-    if str(session.get("currency", CURRENCY)).lower() != CURRENCY:
-        return HttpResponse("Not a gift in US dollars.", content_type="text/plain")
+    if not isinstance(paid, dict):
+        return acknowledge("Not an event Lantern counts.")
+    try:
+        gift = paid_gift(kind, paid)
+    except NotCounted as reason:
+        return acknowledge(str(reason))
     appeals = DonationAppeal.objects.filter(owner=site)
     if site.is_default_site:
         appeals = DonationAppeal.objects.filter(Q(owner=site) | Q(owner__isnull=True))
-    appeal = appeals.filter(pk=int(appeal_id)).first()
+    appeal = appeals.filter(pk=gift.appeal_id).first()
     if appeal is None:
         # Acknowledged (Stripe would otherwise send it again for days), never counted.
         logger.warning("Stripe event for an appeal this site does not take gifts for")
-        return HttpResponse("Not an appeal of this site.", content_type="text/plain")
-    counted = count_gift(site, event_id, appeal, cents)
-    return HttpResponse("Counted." if counted else "Counted before.", content_type="text/plain")
+        return acknowledge("Not an appeal of this site.")
+    counted = count_gift(site, event_id, appeal, gift.cents)
+    return acknowledge("Counted." if counted else "Counted before.")
+
+
+def acknowledge(message: str) -> HttpResponse:
+    """200: Stripe stops sending the event."""
+    return HttpResponse(message, content_type="text/plain; charset=utf-8")

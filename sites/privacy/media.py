@@ -39,6 +39,8 @@ from wagtail.images import get_image_model
 from wagtail.images.forms import BaseImageForm
 from wagtail.utils.file import hash_filelike
 
+from sites.privacy.svg import UnsafeSvg, check_svg
+
 logger = logging.getLogger(__name__)
 
 ORIENTATION = 0x0112
@@ -519,3 +521,21 @@ class ImageForm(BaseImageForm):
                 ) from exc
 
         field.check_image_pixel_size = check_readable
+
+    def clean_file(self):
+        """An SVG only if it draws and does nothing else (sites.privacy.svg): refused with what
+        was found otherwise."""
+        upload = self.cleaned_data.get("file")
+        if (
+            upload
+            and getattr(upload, "image", None) is not None
+            and upload.image.format_name == "svg"
+        ):
+            upload.seek(0)
+            data = upload.read()
+            upload.seek(0)
+            try:
+                check_svg(data)
+            except UnsafeSvg as error:
+                raise ValidationError(str(error), code="unsafe_svg") from error
+        return upload

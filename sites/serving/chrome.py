@@ -59,7 +59,17 @@ class Chrome:
     """One site's chrome in one language (built by `build`, shared: never changed)."""
 
     def __init__(
-        self, site, branding, homes, root, root_children, home, navigation, hotlines, site_roots
+        self,
+        site,
+        branding,
+        homes,
+        root,
+        root_children,
+        home,
+        navigation,
+        hotlines,
+        site_roots,
+        donate_url="",
     ):
         self.site = site
         self.branding = branding
@@ -74,6 +84,8 @@ class Chrome:
         # Every site's root path and address (Wagtail's Site.get_site_root_paths), which links
         # are worked out from (sites.serving.addresses): otherwise read from the cache for each request.
         self.site_roots = site_roots
+        # Where the Donate buttons lead in this language (sites.giving.donate): "" for none.
+        self.donate_url = donate_url
         # Markup that shows only this chrome ({% keep_with_site %}, sites.serving.templatetags.
         # lantern_kept), by where it stands and the language: gone with the chrome.
         self.fragments: dict[tuple, str] = {}

@@ -17,6 +17,7 @@ from sites.caching.tags import children, depends_on, model, one, site_roots
 from sites.content.branding import SiteBranding
 from sites.content.specific import specific_pages
 from sites.content.visibility import privacy, readable
+from sites.giving.donate import donate_url
 from sites.serving.addresses import keep_site_root_paths
 from sites.serving.chrome import Chrome, chrome_for, kept_snippet_models, shared_roots, site_for
 from sites.serving.languages import SOURCE_LANGUAGE, home_pages
@@ -137,6 +138,14 @@ class SiteContext:
         return self.site.root_page.specific
 
     @cached_property
+    def donate_url(self) -> str:
+        """Where the Donate buttons lead: the site's donation step where it takes gifts online,
+        else the branding's donate link; "" for no button (sites.giving.donate)."""
+        if self.chrome is not None:
+            return self.chrome.donate_url
+        return donate_url(self.site, self.home, self.branding)
+
+    @cached_property
     def home_url(self):
         return self.home.get_url(self.request) if self.home else "/"
 
@@ -188,4 +197,7 @@ def build_chrome(request) -> Chrome | None:
     home = home or site.root_page.specific
     navigation = [(page.title, page.get_url(request)) for page in menu_pages(home)]
     hotlines = help_hotlines(branding)
-    return Chrome(site, branding, homes, root, root_children, home, navigation, hotlines, roots)
+    donate = donate_url(site, home, branding)
+    return Chrome(
+        site, branding, homes, root, root_children, home, navigation, hotlines, roots, donate
+    )

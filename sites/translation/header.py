@@ -9,7 +9,13 @@ translation shows "Submit translation for review" there instead (sites.translati
 
 wagtail-localize's translation editor makes the last action it offers its footer's main button;
 for someone who may not publish, that is Delete. Its props leave Delete out for them (the page's
-⋯ menu in the page explorer still offers it).
+⋯ menu in the page explorer still offers it). Without Delete, the last action left is "Stop
+Synced translation", which cuts the translation off from its source: as destructive, and its
+props cannot leave it out (wagtail-localize always offers it first). So for a page translated by
+someone who may not publish, the editor's footer is Lantern's own (`own_footer`, the template
+override): "Submit translation for review" the main button (sites.translation.review), Stop
+Synced translation a secondary one posting to wagtail-localize's own view; the strings are
+saved as they are typed, so there is nothing else to save.
 """
 
 import json
@@ -76,3 +82,18 @@ def editor_props(props: str) -> str:
         return props
     data["perms"]["canDelete"] = False
     return json.dumps(data)
+
+
+def own_footer(props: str, page, user) -> dict | None:
+    """What Lantern's footer of the translation editor offers for `page` (a translation being
+    edited), for someone who may not publish (the props say who may); None otherwise, and
+    wagtail-localize's footer shows. `submit_url` is empty while the translation is in review."""
+    data = json.loads(props)
+    if page is None or data["perms"]["canPublish"]:
+        return None
+    submit = next(iter(submit_button(page, user)), None)
+    return {
+        "submit_url": submit.url if submit is not None else "",
+        "stop_url": data["links"]["stopTranslationUrl"],
+        "in_review": page.workflow_in_progress,
+    }

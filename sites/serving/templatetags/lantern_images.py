@@ -37,7 +37,7 @@ from wagtail.images.models import Picture
 from wagtail.images.shortcuts import get_renditions_or_not_found
 from wagtail.images.templatetags import wagtailimages_tags
 
-from sites.content.sizes import SIZES
+from sites.content.sizes import SIZES, asked_specs
 from sites.serving.templatetags import lantern_kept
 
 register = template.Library()
@@ -110,6 +110,9 @@ def with_ids(image, filters, renditions: dict) -> dict:
     hold (another process's, made at the same moment, won), leaves `renditions` as they are."""
     if any(rendition.file.name == NOT_FOUND for rendition in renditions.values()):
         return renditions
+    # The specs as Wagtail keys renditions by: without preserve-svg, and for an SVG without
+    # the conversions it does not make (AbstractImage.clean_filter_for_svg).
+    filters = [image.clean_filter_for_svg(spec) for spec in filters]
     keys = {spec.spec: spec.get_cache_key(image) for spec in filters}
     rows = {
         row.filter_spec: row
@@ -143,7 +146,7 @@ def with_size(token, tag_name: str) -> Token:
         raise template.TemplateSyntaxError(
             f"{bits[0]} takes an image and a size's name, one of: {', '.join(SIZES)}."
         )
-    specs = SIZES[bits[2].strip("\"'")].replace("|", " ")
+    specs = asked_specs(bits[2].strip("\"'"))
     contents = " ".join([tag_name, bits[1], specs, *bits[3:]])
     return Token(token.token_type, contents, token.position, token.lineno)
 

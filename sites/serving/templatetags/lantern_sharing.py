@@ -22,8 +22,8 @@ SHARE_SPEC = SIZES["share"]
 
 @register.simple_tag(takes_context=True)
 def share_image_url(context, image) -> str:
-    if image is None:
-        return ""
+    if image is None or image.is_svg():
+        return ""  # link previews take no SVG: a page then shares without a picture
     rendition = get_rendition_or_not_found(image, SHARE_SPEC)
     if rendition.file.name == NOT_FOUND:
         lantern_kept.dont_keep()

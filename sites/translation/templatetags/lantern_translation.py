@@ -23,3 +23,13 @@ def translation_header_buttons(context, page):
 @register.filter
 def translation_editor_props(props: str) -> str:
     return header.editor_props(props)
+
+
+@register.simple_tag(takes_context=True)
+def translation_editor_footer(context, props, instance, is_page):
+    """Lantern's footer of the translation editor, or None for wagtail-localize's own
+    (sites.translation.header.own_footer)."""
+    request = context.get("request")
+    if not is_page or request is None:
+        return None
+    return header.own_footer(props, instance, request.user)

@@ -1,6 +1,6 @@
 """Translation where editors look for it, through the real admin views: "Translate" in the page
 editor's header wherever the page can be translated, and a translation editor whose main
-footer button is never Delete."""
+footer button is never Delete, nor for an editor who may not publish Stop Synced translation."""
 
 import json
 import re
@@ -9,6 +9,8 @@ from html import unescape
 import pytest
 
 from django.urls import reverse
+
+from wagtail_localize.models import Translation
 
 from sites.agencies.tenancy import Agency
 from sites.content.pages import NewsStoryPage
@@ -82,3 +84,50 @@ def test_the_translation_editor_never_makes_delete_its_main_button(editor_a, mod
     assert "Submit translation for review" in header_buttons(editor, translation)
     # A moderator's main button is Publish, with Delete among the others.
     assert editor_props(logged_in(moderator_a), translation)["perms"]["canPublish"] is True
+
+
+def footer_of(client, page) -> str:
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+    start = html.find('<footer class="footer lantern-translation-footer"')
+    return html[start : html.index("</footer>", start)] if start >= 0 else ""
+
+
+def test_for_an_editor_who_may_not_publish_the_main_button_submits_the_translation(
+    editor_a, moderator_a
+):
+    """wagtail-localize always offers Stop Synced translation first, and makes the last action
+    the main one: with neither Publish nor Delete, an editor's was Stop. Lantern's footer makes
+    Submit for review the main button, Stop a secondary one that still works."""
+    story = new_harbor_story()
+    editor = logged_in(editor_a)
+    editor.post(
+        reverse("wagtail_localize:submit_page_translation", args=[story.pk]),
+        {"locales": [spanish().pk]},
+    )
+    translation = story.get_translation(spanish())
+    page = reverse("wagtailadmin_pages:edit", args=[translation.pk])
+    html = editor.get(page).content.decode()
+    assert 'class="lantern-own-footer"' in html
+    assert "css/lantern-translation-editor.css" in html  # hides wagtail-localize's footer
+    footer = footer_of(editor, translation)
+    submit = reverse("lantern_submit_translation", args=[translation.pk])
+    assert f'<a class="button" href="{submit}" data-lantern-footer-submit>' in footer
+    assert 'class="button button-secondary" data-lantern-footer-stop>Stop Synced translation' in (
+        footer
+    )
+    assert footer.index("Submit translation for review") < footer.index("Stop Synced")
+    # The main button leads to the submission, which the editor may make.
+    assert editor.get(submit).status_code == 200
+
+    # A moderator, who may publish, keeps wagtail-localize's footer: Publish is its main button.
+    moderator = logged_in(moderator_a)
+    assert footer_of(moderator, translation) == ""
+    assert 'class="lantern-own-footer"' not in moderator.get(page).content.decode()
+
+    # Stop, the secondary button, posts to wagtail-localize's own view and comes back.
+    stop = re.search(r'<form method="post" action="([^"]+)">', footer).group(1)
+    answer = editor.post(stop, {"next": page})
+    assert (answer.status_code, answer["Location"]) == (302, page)
+    assert not Translation.objects.get(
+        source__object_id=story.translation_key, target_locale=spanish()
+    ).enabled

@@ -434,3 +434,87 @@ def test_listing_costs_the_same_queries_for_any_number_of_pages(moderator_a):
 
     assert queries(2) == queries(9)
     assert queries(9) <= 12
+
+
+def test_a_storys_hero_picture_gets_its_alt_text_or_is_marked_decorative(editor_a):
+    """What the admin's hero panel asks (sites.content.heroes), the API sets too: the picture's
+    alt text, or that it is decorative."""
+    image = image_in(HARBOR, "Harbor van at night")
+    response = post(
+        api(editor_a),
+        "/api/manage/pages",
+        story(
+            news_index().pk,
+            hero_image=image.pk,
+            hero_image_alt="A white van parked under a street light.",
+        ),
+    )
+    assert response.status_code == 201, response.content
+    draft = Page.objects.get(pk=response.json()["id"]).get_latest_revision_as_object()
+    assert (draft.hero_image_id, draft.hero_alt) == (
+        image.pk,
+        "A white van parked under a street light.",
+    )
+    assert draft.hero_image_decorative is False
+
+    response = post(
+        api(editor_a),
+        "/api/manage/pages",
+        story(
+            news_index().pk,
+            slug="decorative-hero",
+            hero_image=image.pk,
+            hero_image_decorative=True,
+        ),
+    )
+    assert response.status_code == 201, response.content
+    draft = Page.objects.get(pk=response.json()["id"]).get_latest_revision_as_object()
+    assert draft.hero_image_decorative is True and draft.hero_alt == ""
+
+    response = post(
+        api(editor_a),
+        "/api/manage/pages",
+        story(news_index().pk, slug="long-alt", hero_image=image.pk, hero_image_alt="x" * 251),
+    )
+    assert response.status_code == 422
+
+
+def test_the_about_block_is_written_through_the_api_and_checked_like_the_admins(editor_a):
+    about = {
+        "type": "about",
+        "value": {
+            "heading": "Who we are",
+            "text": "<p>We answer the call at any hour.</p>",
+            "figures": [{"figure": "216", "label": "children helped last year"}],
+            "gifts": [
+                {"percent": 80, "label": "Advocates on call at night"},
+                {"percent": 20, "label": "Freedom Bags"},
+            ],
+            "partners": [{"name": "County Child Services", "url": "https://example.org/"}],
+            "accountability": "Registered 501(c)(3) nonprofit.",
+        },
+    }
+    standard = {"type": "standard", "parent_id": Site.objects.get(hostname=HARBOR).root_page_id}
+    response = post(
+        api(editor_a),
+        "/api/manage/pages",
+        {**standard, "title": "Who we are", "slug": "who-we-are", "body": [about]},
+    )
+    assert response.status_code == 201, response.content
+    draft = Page.objects.get(pk=response.json()["id"]).get_latest_revision_as_object()
+    (block,) = draft.body
+    assert block.block_type == "about"
+    assert [gift["label"] for gift in block.value["gifts"]] == [
+        "Advocates on call at night",
+        "Freedom Bags",
+    ]
+    assert block.value["figures"][0]["figure"] == "216"
+
+    # Shares that do not add up to 100 are refused as the admin refuses them.
+    about["value"]["gifts"][1]["percent"] = 30
+    response = post(
+        api(editor_a),
+        "/api/manage/pages",
+        {**standard, "title": "Who we are", "slug": "who-we-are-2", "body": [about]},
+    )
+    assert response.status_code == 422, response.content

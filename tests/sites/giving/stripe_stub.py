@@ -79,3 +79,35 @@ def checkout_event(
             },
         }
     ).encode()
+
+
+def renewal_event(
+    appeal_id,
+    cents: int,
+    event_id: str = "evt_test_month_2",
+    billing_reason: str = "subscription_cycle",
+    api_version: str = "current",
+    currency: str = "usd",
+) -> bytes:
+    """`invoice.paid` for a later month of a monthly gift, as Stripe sends it: the appeal in
+    the subscription's metadata, under `parent.subscription_details` (API versions since
+    2025-03-31) or `subscription_details` (before)."""
+    details = {"metadata": {"appeal": str(appeal_id)}, "subscription": "sub_test_lantern"}
+    invoice = {
+        "id": "in_test_lantern",
+        "object": "invoice",
+        "billing_reason": billing_reason,
+        "amount_paid": cents,
+        "currency": currency,
+        "status": "paid",
+        # What Stripe knows and Lantern never keeps.
+        "customer_email": "donor@example.org",
+        "customer_name": "Dana Donor",
+    }
+    if api_version == "current":
+        invoice["parent"] = {"type": "subscription_details", "subscription_details": details}
+    else:
+        invoice |= {"subscription": "sub_test_lantern", "subscription_details": details}
+    return json.dumps(
+        {"id": event_id, "object": "event", "type": "invoice.paid", "data": {"object": invoice}}
+    ).encode()

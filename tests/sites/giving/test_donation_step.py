@@ -204,7 +204,17 @@ def test_a_monthly_gift_is_a_subscription(harbor_appeal, harbor_stripe, stripe_a
     assert params["line_items[0][price_data][unit_amount]"] == "3500"
     assert params["line_items[0][price_data][recurring][interval]"] == "month"
     assert "submit_type" not in params
-    assert [key for key in params if key.startswith("metadata")] == ["metadata[appeal]"]
+    # The appeal's id, and nothing else, on the session and on the subscription, whose later
+    # months' invoices name it (tests/sites/giving/test_webhook.py).
+    assert {key: value for key, value in params.items() if "metadata" in key} == {
+        "metadata[appeal]": str(harbor_appeal.pk),
+        "subscription_data[metadata][appeal]": str(harbor_appeal.pk),
+    }
+
+
+def test_a_one_time_gift_makes_no_subscription(harbor_appeal, harbor_stripe, stripe_api):
+    give(harbor_appeal, amount="50", frequency="once")
+    assert not [key for key in stripe_api.sent[0]["params"] if key.startswith("subscription")]
 
 
 def test_the_post_needs_the_steps_csrf_token(harbor_appeal, harbor_stripe, stripe_api):

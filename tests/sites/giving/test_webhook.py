@@ -2,6 +2,8 @@
 bar on the (cached) pages that show it, once per event; anything unsigned, signed with another
 site's secret, or malformed is refused with a 400 and changes nothing."""
 
+import json
+
 import pytest
 
 from wagtail.models import Locale
@@ -12,7 +14,7 @@ from sites.giving.models import CountedEvent
 from tests.conftest import site_client
 
 from .conftest import HARBOR, HARBOR_WEBHOOK, PINES_WEBHOOK, give_page
-from .stripe_stub import checkout_event, signature
+from .stripe_stub import checkout_event, renewal_event, signature
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +146,7 @@ def test_a_bank_debit_is_counted_once_it_is_paid(harbor_appeal, harbor_stripe):
 
 
 def test_other_events_and_currencies_are_acknowledged_and_not_counted(harbor_appeal, harbor_stripe):
-    other = checkout_event(harbor_appeal.pk, 5_000, event_id="evt_3", kind="invoice.paid")
+    other = checkout_event(harbor_appeal.pk, 5_000, event_id="evt_3", kind="customer.created")
     assert send(other).content == b"Not an event Lantern counts."
     euros = checkout_event(harbor_appeal.pk, 5_000, event_id="evt_4", currency="eur")
     assert send(euros).content == b"Not a gift in US dollars."
@@ -160,3 +162,72 @@ def test_the_appeals_translations_show_the_same_progress(harbor_appeal, harbor_s
     assert send(checkout_event(spanish.pk, 7_500)).content == b"Counted."
     both = DonationAppeal.objects.filter(translation_key=harbor_appeal.translation_key)
     assert sorted(both.values_list("given_online", "gifts_online")) == [(7_500, 1), (7_500, 1)]
+
+
+@pytest.mark.parametrize("api_version", ["current", "before 2025-03-31"])
+def test_each_later_month_of_a_monthly_gift_counts_as_a_gift(
+    harbor_appeal, harbor_stripe, api_version, django_capture_on_commit_callbacks
+):
+    """Checkout's first month, then two more months' invoice.paid: three gifts, each counted
+    once however often Stripe sends it, and the page shows them at once."""
+    page = give_page(HARBOR)
+    reader = site_client(HARBOR)
+    reader.get(page.url)
+    assert send(checkout_event(harbor_appeal.pk, 2_500, event_id="evt_first")).content == (
+        b"Counted."
+    )
+    # Stripe's invoice for the first month comes too: it is the Checkout Session's gift.
+    first_invoice = renewal_event(
+        harbor_appeal.pk, 2_500, "evt_first_invoice", "subscription_create", api_version
+    )
+    assert send(first_invoice).content == b"Not a monthly gift's renewal."
+    for month in (2, 3):
+        payload = renewal_event(
+            harbor_appeal.pk, 2_500, f"evt_month_{month}", api_version=api_version
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            assert send(payload).content == b"Counted."
+        assert send(payload).content == b"Counted before."
+    assert progress(harbor_appeal) == (7_500, 3)
+    html = reader.get(page.url).content.decode()
+    assert "<strong>$21,575</strong> raised of $50,000 goal" in html
+    assert list(CountedEvent.objects.order_by("event_id").values_list("event_id", flat=True)) == [
+        "evt_first",
+        "evt_month_2",
+        "evt_month_3",
+    ]
+    assert "donor@example.org" not in html and "Dana Donor" not in html
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"billing_reason": "manual"}, b"Not a monthly gift's renewal."),
+        ({"billing_reason": "subscription_update"}, b"Not a monthly gift's renewal."),
+        ({"amount_paid": 0}, b"Nothing was paid."),
+        ({"currency": "eur"}, b"Not a gift in US dollars."),
+        ({"parent": None}, b"Not a gift to an appeal."),
+        ({"parent": {"subscription_details": {"metadata": {}}}}, b"Not a gift to an appeal."),
+        (
+            {"parent": {"subscription_details": {"metadata": {"appeal": "1e3"}}}},
+            b"Not a gift to an appeal.",
+        ),
+        ({"parent": "sub_test"}, b"Not a gift to an appeal."),
+        ({"amount_paid": "2500"}, b"Not a gift to an appeal."),
+    ],
+)
+def test_an_invoice_that_is_not_a_renewal_of_an_appeals_gift_is_acknowledged_and_not_counted(
+    harbor_appeal, harbor_stripe, change, message
+):
+    event = json.loads(renewal_event(harbor_appeal.pk, 2_500))
+    event["data"]["object"] |= change
+    answer = send(json.dumps(event).encode())
+    assert (answer.status_code, answer.content) == (200, message)
+    assert progress(harbor_appeal) == (0, 0)
+    assert not CountedEvent.objects.exists()
+
+
+def test_a_renewal_for_another_sites_appeal_is_not_counted(harbor_stripe, pines_appeal):
+    answer = send(renewal_event(pines_appeal.pk, 2_500))
+    assert (answer.status_code, answer.content) == (200, b"Not an appeal of this site.")
+    assert progress(pines_appeal) == (0, 0)
