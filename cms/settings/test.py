@@ -27,12 +27,14 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="lantern-test-media-")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # The test database in a file rather than in memory, so that another process can open it: a
     # real task worker (tests/tasks) runs against the tests' own database. Not synced to disk:
-    # nothing in it outlives the run.
+    # nothing in it outlives the run. In WAL mode, as PostgreSQL does, a test's open transaction
+    # does not stop the live server's thread (browser tests) from writing its own (the page
+    # cache's tag versions, a session): SQLite's default journal would hold it "locked".
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(Path(tempfile.mkdtemp(prefix="lantern-test-db-")) / "test.sqlite3")
     }
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (  # noqa: F405
-        "PRAGMA synchronous=OFF"
+        "PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL"
     )
 STATIC_ROOT = tempfile.mkdtemp(prefix="lantern-test-static-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
