@@ -209,7 +209,9 @@ def test_a_search_costs_the_same_queries_for_3_local_services_as_for_30():
     add_local_services(27, first=3)
     many = search_queries(30)
     assert len(many) == len(few), many
-    assert len(few) <= 10, few  # the site, branding, page and menu; the search: two
+    # With caches off: the site, branding, page and menu, and where the site's Donate button
+    # goes (sites.giving.donate); the search: two.
+    assert len(few) <= 11, few
 
 
 def test_moderators_see_which_counts_of_places_are_stale(network_admin):
