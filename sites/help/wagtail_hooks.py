@@ -16,7 +16,8 @@ register_snippet(OrganizationViewSet)
 
 
 @hooks.register("register_admin_urls")
-def register_reverification_report_url():
+def register_help_directory_urls():
+    """The help directory's admin pages: the re-verification report and imports."""
     return [
         path(
             "help-directory/reverify/",
