@@ -53,6 +53,9 @@ LISTED: LRUCache = LRUCache(maxsize=5000)
 # The help directory's answers to readers' searches (sites.help.search.find_help), by question and
 # language: a few hundred ZIP codes and filters make most of a network's searches.
 SEARCHES: LRUCache = LRUCache(maxsize=1000)
+# Pages found by routing below a site's home page (sites.serving.routing), by parent and slug:
+# the stories being read now. A page is a few KB without its rendered body (kept in BODIES).
+ROUTED: LRUCache = LRUCache(maxsize=500)
 _lock = threading.Lock()  # every use of either store: cachetools' caches are not thread-safe
 
 
@@ -170,6 +173,7 @@ def clear() -> None:
         BODIES.clear()
         LISTED.clear()
         SEARCHES.clear()
+        ROUTED.clear()
 
 
 def _settings_changed(setting, **kwargs) -> None:

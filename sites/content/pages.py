@@ -403,6 +403,11 @@ class NewsStoryPage(StoryPage):
         which would otherwise take a query of their own."""
         return {TAGGING_ROWS: tagging_rows()}
 
+    def routed(self) -> None:
+        """Routing found this story with `routed_with`'s rows: the tags they name are part of
+        what a worker keeps of it (a tag renamed is a change of the story as readers see it)."""
+        self.tags_shown()
+
     def tags_shown(self) -> list[tuple[str, str]]:
         """(name, slug) of each of the story's tags: those being edited in a preview, else the
         published ones, as routing brought them, or else from `tags_of`."""

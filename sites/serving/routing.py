@@ -15,7 +15,8 @@ from django.http import Http404, HttpResponse
 from wagtail import hooks
 from wagtail.models import Page, PageViewRestriction
 
-from sites.caching.tags import depends_on, model
+from sites.caching import memo
+from sites.caching.tags import children, depends_on, model
 from sites.content.specific import specific_queryset, specific_rows
 from sites.content.visibility import RESTRICTED, UNDER_ALIAS, privacy
 from sites.serving.addresses import page_url, url_parts
@@ -125,15 +126,34 @@ class ReaderPageMixin:
         return page_url(self.url_path, request, site.pk if site is not None else None)
 
     def child_at(self, slug):
-        """The child page at `slug`, specific, with its locale and privacy, or None: one query,
-        or none for the children of a home page a worker keeps (sites.serving.chrome)."""
+        """The child page at `slug`, specific, with its locale and privacy, or None.
+
+        The children of a home page come with the site's chrome; any other child is kept by
+        the worker under its parent and slug (`memo.ROUTED`) while its tags hold: the page
+        itself (saved, published, moved), its parent's children, and every view restriction,
+        as its privacy was worked out from those above it. A page not kept costs one query."""
         kept = getattr(self, KEPT_CHILDREN, None)
         if kept is not None:
             child = kept.get(slug)
             return request_copy(child) if child is not None else None
+        child = memo.remembered(
+            ("routed", self.pk, slug), lambda: self.find_child(slug), entries=memo.ROUTED
+        )
+        return request_copy(child) if child is not None else None
+
+    def find_child(self, slug):
+        """child_at's page, from the database: one query."""
+        depends_on(children(self), model(PageViewRestriction))
         query, types = child_query(self.specific_class, self.path, self.depth + 1, slug)
         found = specific_rows(query, types)
-        return found[0] if found else None
+        if not found:
+            return None
+        found[0].routed()
+        return found[0]
+
+    def routed(self) -> None:
+        """Called on a page routing has just found, while what it is built from is recorded:
+        a page type that brings more with it (`routed_with`) declares what that shows."""
 
     def get_view_restrictions(self):
         """The view restrictions readers must pass for this page: those on it and on every page

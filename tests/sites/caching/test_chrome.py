@@ -166,15 +166,16 @@ def test_nothing_is_kept_with_the_chrome_cache_off(settings):
 
 
 def test_chrome_built_while_a_tag_was_bumped_is_not_kept(monkeypatch):
-    """A change committed while the chrome (or the story's kept body) was being built may not be
-    in it: it is used for that request only, and the next request builds it again."""
+    """A change committed while the chrome (or the story routing found, or its kept body) was
+    being built may not be in it: it is used for that request only, and the next request builds
+    it again."""
     reader = site_client(HARBOR)
     checked = []
     with monkeypatch.context() as patch:
         patch.setattr(memo.store, "fresh_since", lambda *args: checked.append(args) or False)
         text(reader, STORY)
         text(reader, STORY)
-    assert len(checked) == 4, "chrome and body built twice each: neither kept the first time"
+    assert len(checked) == 6, "chrome, story and body built twice each: none kept the first time"
     text(reader, STORY)
     with CaptureQueriesContext(connection) as kept:
         text(reader, STORY)

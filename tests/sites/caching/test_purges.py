@@ -280,9 +280,10 @@ def redis_chrome(redis_pages, settings, monkeypatch):
 def test_an_uncached_page_asks_redis_for_its_chrome_and_body_before_any_query(
     redis_chrome, redis_round_trips, change, monkeypatch
 ):
-    """Two round trips to Redis: the kept chrome's versions, read when the chrome is first
-    needed, before any query, and the kept story body's; each on a connection given back at
-    once. A change still shows on the very next request."""
+    """Three round trips to Redis: the kept chrome's versions, read when the chrome is first
+    needed, before any query, then the kept story's (routing found it before) and its kept
+    body's; each on a connection given back at once. A change still shows on the very next
+    request."""
     from redis.connection import AbstractConnection
 
     from django.core.handlers.base import BaseHandler
@@ -310,9 +311,9 @@ def test_an_uncached_page_asks_redis_for_its_chrome_and_body_before_any_query(
     with database.execute_wrapper(lambda execute, *args: events.append("query") or execute(*args)):
         response = reader.get(story)
     assert response.status_code == 200
-    assert redis_round_trips == ["MGET", "MGET"], "the chrome's versions, then the body's"
+    assert redis_round_trips == ["MGET"] * 3, "the chrome's versions, the story's, its body's"
     assert events[:3] == ["view found", "asked", "answer read"], events
-    assert set(events[3:]) == {"query", "asked", "answer read"}, events
+    assert set(events[3:]) <= {"query", "asked", "answer read"}, events
     assert not redis_chrome, "its connection went back to the pool"
 
     branding = SiteBranding.objects.get(site__hostname=HARBOR)
