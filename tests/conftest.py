@@ -220,8 +220,9 @@ def live_demo(closes_connections, demo_server, db):
     return demo_server
 
 
-def load_demo_network():
-    """The demo network, on top of what the migrations make.
+def load_demo_network(translated: bool = True):
+    """The demo network, on top of what the migrations make (in English alone, without
+    `translated`: a third of the time, for tests that read no other language).
 
     A test with real transactions ends by emptying every table, the migrations' rows included
     (the root page, the default language, the root collection), and a reused test database
@@ -235,4 +236,4 @@ def load_demo_network():
     if not Collection.objects.filter(depth=1).exists():
         Collection.add_root(name="Root")
     if not Site.objects.filter(hostname="harbor.localhost").exists():
-        load_network()
+        load_network(translated=translated)

@@ -89,7 +89,9 @@ def read_network(directory: Path = DEMO_DIR) -> list[dict]:
 
 
 @transaction.atomic
-def load_network(directory: Path = DEMO_DIR) -> list[Site]:
+def load_network(directory: Path = DEMO_DIR, *, translated: bool = True) -> list[Site]:
+    """The demo network from `directory`: its sites, hotlines, help directory and partner
+    stories, and (`translated`) each site in the languages its files give."""
     network = read_network(directory)
     hotlines = {}
     for data in network:
@@ -98,7 +100,7 @@ def load_network(directory: Path = DEMO_DIR) -> list[Site]:
     load_help_resources(directory / "help_resources.csv")
     for data in network:
         place_partner_stories(data)
-    for path in sorted(directory.glob("*/*.toml")):
+    for path in sorted(directory.glob("*/*.toml")) if translated else ():
         translate_site(path)
     return sites
 

@@ -123,7 +123,7 @@ class Worker:
 def worker(transactional_db, settings, tmp_path):
     """A worker process (not started yet: `worker.start()`), with this test's tasks queued in the
     database as TASKS_BACKEND=database does, on the demo network committed."""
-    load_demo_network()  # a test with real transactions may find the tables emptied
+    load_demo_network(translated=False)  # the tables may have been emptied; English is enough
     settings.TASKS = DUMMY_TASKS if HAND_OVER else DATABASE_TASKS
     settings.LANTERN_RENDITIONS_ON_PUBLISH = True
     running = Worker(tmp_path / "worker.log", settings.MEDIA_ROOT)
