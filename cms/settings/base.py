@@ -53,6 +53,8 @@ env = environ.Env(
     FASTLY_API_TOKEN=(str, ""),
     LANTERN_HELP_CAPACITY_STALE_HOURS=(int, 24),
     TASKS_BACKEND=(str, "immediate"),
+    TASK_RESULTS_KEEP_DAYS=(int, 7),
+    TASK_FAILURES_KEEP_DAYS=(int, 30),
 )
 # A local `.env` (git-ignored) may set any of the above for development.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -303,6 +305,12 @@ else:
     raise ImproperlyConfigured(
         f"TASKS_BACKEND must be 'immediate' or 'database', not '{TASKS_BACKEND}'."
     )
+# Finished tasks' results (the queue's table) are deleted daily by the worker after this many
+# days, those of failed tasks after this many (sites.tasks.tasks.prune_task_results).
+TASK_RESULTS_KEEP_DAYS = env("TASK_RESULTS_KEEP_DAYS")
+TASK_FAILURES_KEEP_DAYS = env("TASK_FAILURES_KEEP_DAYS")
+if TASK_RESULTS_KEEP_DAYS < 0 or TASK_FAILURES_KEEP_DAYS < 0:
+    raise ImproperlyConfigured("TASK_RESULTS_KEEP_DAYS and TASK_FAILURES_KEEP_DAYS are 0 or more.")
 # A published page's renditions made by a task (sites.content.tasks) only where a worker makes
 # them: in process, each publish would wait for every size of every image it shows (about a
 # third longer to load the demo network), which readers otherwise make as they ask.

@@ -4,7 +4,8 @@ An agency's moderators import as their own agency and see only their agency's im
 administrators may import for any agency or for the network, and see every import: the rule of
 `import_hsds --agency`. The task (sites.help.tasks) runs on a worker, or at once where there is
 none (TASKS_BACKEND=immediate); the import's page shows how far it got, refreshing itself until
-it is finished.
+it is finished. An import whose worker died is shown as Interrupted (the model decides:
+HelpImport.mark_if_interrupted) and may be started again from its page while its file is kept.
 """
 
 import datetime
@@ -15,8 +16,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Site
@@ -30,6 +33,7 @@ from sites.help.tasks import run_help_import
 INDEX_URL_NAME = "lantern_help_imports"
 NEW_URL_NAME = "lantern_help_import_new"
 STATUS_URL_NAME = "lantern_help_import"
+START_AGAIN_URL_NAME = "lantern_help_import_start_again"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 KIND_BY_EXTENSION = {
     ".csv": HelpImport.Kind.CSV,
@@ -49,6 +53,17 @@ def imports_for(user):
     if is_network_admin(user):
         return HelpImport.objects.all()
     return HelpImport.objects.filter(site__in=moderated_agencies(user).values("site"))
+
+
+def run_once_committed(help_import: HelpImport) -> None:
+    """Asks for the task that runs `help_import` once the transaction commits (a worker must
+    find the row), and records its id: how the model knows later whether its run is over."""
+
+    def enqueue():
+        result = run_help_import.enqueue(help_import.pk)
+        HelpImport.objects.filter(pk=help_import.pk).update(task_id=str(result.id))
+
+    transaction.on_commit(enqueue)
 
 
 class ImportForm(forms.Form):
@@ -145,9 +160,11 @@ class ImportIndexView(ImportPermissionMixin, WagtailAdminTemplateMixin, Template
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["imports"] = imports_for(self.request.user).select_related("site", "started_by")[
-            :50
-        ]
+        imports = list(imports_for(self.request.user).select_related("site", "started_by")[:50])
+        for help_import in imports:
+            if not help_import.finished:
+                help_import.mark_if_interrupted()
+        context["imports"] = imports
         context["new_url"] = reverse(NEW_URL_NAME)
         return context
 
@@ -177,8 +194,7 @@ class NewImportView(ImportPermissionMixin, WagtailAdminTemplateMixin, FormView):
                 default_kind=form.cleaned_data["default_kind"],
                 verified_on=form.cleaned_data["verified_on"],
             )
-            # Once the row is committed: a worker must find it.
-            transaction.on_commit(lambda: run_help_import.enqueue(help_import.pk))
+            run_once_committed(help_import)
         return redirect(STATUS_URL_NAME, pk=help_import.pk)
 
 
@@ -192,13 +208,35 @@ class ImportStatusView(ImportPermissionMixin, WagtailAdminTemplateMixin, Templat
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         help_import = get_object_or_404(imports_for(self.request.user), pk=kwargs["pk"])
+        help_import.mark_if_interrupted()
         context["help_import"] = help_import
+        context["start_again_url"] = reverse(START_AGAIN_URL_NAME, args=[help_import.pk])
         context["refresh_seconds"] = None if help_import.finished else self.refresh_seconds
         context["percent"] = 100 * help_import.done // help_import.total if help_import.total else 0
         context["index_url"] = reverse(INDEX_URL_NAME)
         context["new_url"] = reverse(NEW_URL_NAME)
         context["resources_url"] = reverse("wagtailsnippets_lantern_help_helpresource:list")
         return context
+
+
+class StartAgainView(ImportPermissionMixin, View):
+    """Queues an interrupted import again, from its kept file (POST from its page)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        help_import = get_object_or_404(imports_for(request.user), pk=pk)
+        with transaction.atomic():
+            if help_import.start_again():
+                run_once_committed(help_import)
+                messages.success(request, f"{help_import.file_name} is queued again.")
+            else:
+                messages.error(
+                    request,
+                    "Only an interrupted import whose file is still kept can be started again: "
+                    "import the file again.",
+                )
+        return redirect(STATUS_URL_NAME, pk=help_import.pk)
 
 
 class ImportsMenuItem(MenuItem):

@@ -17,7 +17,8 @@ register_snippet(OrganizationViewSet)
 
 @hooks.register("register_admin_urls")
 def register_help_directory_urls():
-    """The help directory's admin pages: the re-verification report and imports."""
+    """The help directory's admin pages: the re-verification report and imports (listed, new,
+    each one's page, and starting an interrupted one again)."""
     return [
         path(
             "help-directory/reverify/",
@@ -38,6 +39,11 @@ def register_help_directory_urls():
             "help-directory/imports/<int:pk>/",
             import_views.ImportStatusView.as_view(),
             name=import_views.STATUS_URL_NAME,
+        ),
+        path(
+            "help-directory/imports/<int:pk>/start-again/",
+            import_views.StartAgainView.as_view(),
+            name=import_views.START_AGAIN_URL_NAME,
         ),
     ]
 
