@@ -16,11 +16,13 @@ help: ## List the commands
 $(BIN)/python:
 	@echo "==> Creating the virtual environment in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# uv installs the same packages as pip from the same registry, in seconds rather than a minute
+# (CI makes two environments); it is installed into the environment itself, by pip.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@echo "==> Installing Lantern and its development tools"
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
 	@touch $@
 
 setup: $(VENV)/.installed ## Create .venv and install everything (run by demo and test)
