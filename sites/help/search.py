@@ -85,6 +85,44 @@ class OptionsSelect(forms.Select):
         )
 
 
+class WrittenInput:
+    """For Django's `<input>` widgets: the same element written in Python rather than through
+    two templates (`input.html` and `attrs.html`), which took a tenth of a search's rendering
+    for its two inputs. Attributes in their order, as Django's `attrs.html` writes them: True
+    bare, False left out."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = widget["value"]
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            widget["type"],
+            widget["name"],
+            format_html(' value="{}"', shown) if shown is not None else "",
+            format_html_join(
+                "",
+                "{}",
+                (
+                    (
+                        format_html(" {}", key)
+                        if value is True
+                        else format_html(' {}="{}"', key, value),
+                    )
+                    for key, value in widget["attrs"].items()
+                    if value is not False
+                ),
+            ),
+        )
+
+
+class WrittenTextInput(WrittenInput, forms.TextInput):
+    pass
+
+
+class WrittenCheckboxInput(WrittenInput, forms.CheckboxInput):
+    pass
+
+
 class FixedChoiceField(forms.ChoiceField):
     """A ChoiceField whose choices are fixed when its form is defined: the copy of it each form
     makes shares them rather than deep-copying every label (a third of a search form's set-up
@@ -106,7 +144,7 @@ class FindHelpForm(forms.Form):
         label=_("ZIP code"),
         required=False,
         max_length=10,
-        widget=forms.TextInput(
+        widget=WrittenTextInput(
             attrs={"inputmode": "numeric", "autocomplete": "postal-code", "size": 10}
         ),
     )
@@ -128,7 +166,7 @@ class FindHelpForm(forms.Form):
         choices=[("", _("Any language")), *LANGUAGES],
         widget=OptionsSelect,
     )
-    open_now = forms.BooleanField(label=_("Open now"), required=False)
+    open_now = forms.BooleanField(label=_("Open now"), required=False, widget=WrittenCheckboxInput)
 
     def __init__(self, *args, example_zip: str = "", **kwargs):
         """`example_zip`: a ZIP code of the site's own state (zips.example_zip), for the hint

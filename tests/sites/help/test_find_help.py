@@ -136,6 +136,27 @@ def test_each_search_form_marks_its_own_choice_in_its_own_language():
     assert '<option value="shelter">Emergency shelter</option>' in legal
 
 
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"zip": "90012", "open_now": "on"}, {"zip": '"><script>x</script>'}, {"zip": "9001"}],
+)
+def test_the_forms_inputs_are_written_as_djangos_own_templates_write_them(data):
+    """sites.help.search.WrittenInput: the ZIP box and the open-now box, value, checked state,
+    hint and error links included, character for character as Django's widget templates."""
+    from django import forms
+
+    from sites.help.search import FindHelpForm
+
+    form = FindHelpForm(data or None, example_zip="90012")
+    form.is_valid()
+    for name, django_widget in (("zip", forms.TextInput), ("open_now", forms.CheckboxInput)):
+        field = form[name]
+        own = field.field.widget
+        theirs = django_widget(attrs=own.attrs)
+        assert type(own) is not django_widget
+        assert field.as_widget() == field.as_widget(widget=theirs), name
+
+
 def test_a_language_finds_services_that_speak_it_or_offer_interpreters():
     html = find(zip="90012", language="ko")
     assert names(section(html, "Near you")) == ["Bayview Counselling Collective"]
