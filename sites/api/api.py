@@ -32,6 +32,7 @@ from sites.content.branding import SiteBranding
 from sites.content.pages import NewsStoryTag
 from sites.content.specific import specific_pages, type_ids
 from sites.content.visibility import within
+from sites.giving.donate import donate_url
 from sites.help.resources import LANGUAGES as HELP_LANGUAGES
 from sites.help.resources import Service
 from sites.help.search import find_help
@@ -173,6 +174,12 @@ class PageFilters(Window, SiteParam):
     order: Literal[tuple(ORDERINGS)] = "-first_published_at"  # type: ignore[valid-type]
 
 
+def absolute_on(home, request, url: str) -> str:
+    """`url`, a path on the site of `home`, as a whole address there (as pages' `url`)."""
+    parts = home.get_url_parts(request) if url.startswith("/") else None
+    return f"{parts[1]}{url}" if parts else url
+
+
 @api.get(
     "/site",
     response={200: schemas.SiteInfo, **ERRORS},
@@ -212,7 +219,13 @@ def site_info(request, response: HttpResponse, params: Query[SiteLanguageParam])
             "primary_colour": branding.primary_colour,
             "accent_colour": branding.accent_colour,
             "logo": serializers.image(branding.logo),
-            "donate_url": branding.donate_url,
+            # Where the site's own Donate buttons lead (its donation step, absolute, or the
+            # branding's link): a partner's front end gives where the site gives.
+            "donate_url": absolute_on(
+                home,
+                request,
+                context.chrome.donate_url if context.chrome else donate_url(site, home, branding),
+            ),
             "donate_label": home.donate_label,
             "footer_text": home.footer_text,
             "safety_message": home.safety_message,

@@ -326,7 +326,10 @@ class SiteInfo(Schema):
     primary_colour: str
     accent_colour: str
     logo: Image | None
-    donate_url: str
+    donate_url: str = Field(
+        description="Where the site's Donate buttons lead, in this language: its own donation "
+        "step where it takes gifts online, else its donate link; empty for no button."
+    )
     donate_label: str
     footer_text: str
     safety_message: str

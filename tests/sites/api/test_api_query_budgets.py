@@ -37,7 +37,9 @@ LISTING = 5
 # As workers run: the versions of what they keep of the site (1), the window (1), and the
 # versions of what they keep of the answer (1): the count, each page's own fields and tags.
 KEPT_LISTING = 3
-SITE = 6  # the site, its home pages, branding, menu, help bar's hotlines, their owners
+# The site, its home pages, branding, menu, help bar's hotlines, their owners, and where its
+# Donate buttons lead (its giving page's appeal; kept with the chrome where workers keep it).
+SITE = 7
 SNIPPETS = 2  # the site, and the hotlines (or appeals) with their owners
 HELP = 2  # the resources and the hotlines, each with their translations and owners
 

@@ -204,3 +204,18 @@ def test_a_worker_that_kept_the_chrome_asks_nothing_to_show_the_button(kept_by_w
             assert "donationappealpage" not in sql and "lantern_giving" not in sql, path
             counts.append(len(captured))
     assert counts[:3] == counts[3:]
+
+
+@pytest.mark.parametrize("host", DEMO_HOSTS)
+def test_the_site_api_gives_where_the_sites_donate_buttons_lead(host):
+    """A partner's own front end (GET /api/site) sends donors where the site's buttons do: the
+    donation step where giving is set up, else the branding's link, as a whole address."""
+    for language in languages_of(host):
+        response = site_client(host).get("/api/site", {"locale": language})
+        assert response.status_code == 200, (host, language)
+        given = response.json()["donate_url"]
+        (button, *_) = donate_buttons(host, f"/{language}/")
+        if button.startswith("/"):
+            assert given == f"http://{host}{button}", (host, language)
+        else:
+            assert given == button, (host, language)
