@@ -31,6 +31,7 @@ from tests.reliability.stack import (
     server_env,
     wait_for,
 )
+from tests.reliability.task_worker import TaskWorker
 
 OUT_DIR = BASE_DIR / "var" / "reliability"
 
@@ -40,9 +41,10 @@ def stack(request):
     work = Path(tempfile.mkdtemp(prefix="lantern-reliability-"))
     postgresql, redis, varnish = PostgreSQL(work), Redis(work), Varnish(work)
     env = server_env(work, postgresql, redis, varnish)
-    stack = Stack(work, postgresql, redis, Gunicorn(env, work), varnish)
+    stack = Stack(work, postgresql, redis, Gunicorn(env, work), varnish, TaskWorker(env, work))
 
     def tear_down():
+        stack.worker.stop()
         stack.varnish.stop()
         stack.gunicorn.stop()
         stack.redis.stop()
@@ -53,6 +55,7 @@ def stack(request):
             "postgresql.log",
             "redis.log",
             "varnish.log",
+            "worker.log",
         ):  # kept for a look afterwards
             with contextlib.suppress(OSError):
                 shutil.copyfile(work / name, OUT_DIR / name)
@@ -69,23 +72,29 @@ def stack(request):
         pytest.fail(f"The reliability stack could not be set up: {failure}", pytrace=False)
     print(
         f"\n[reliability] stack ready in {time.monotonic() - began:.0f} s: {stack.base_url}, "
-        f"Varnish in front at {stack.varnish.url}"
+        f"Varnish in front at {stack.varnish.url}, a task worker beside it"
     )
     return stack
 
 
 @pytest.fixture
 def healthy(stack):
-    """Every scenario starts from a stack that says it is ready and has both its workers, and
-    leaves PostgreSQL and Redis running even if it failed half-way, for the next one."""
+    """Every scenario starts from a stack that says it is ready, has both its workers and its
+    task worker, and leaves PostgreSQL, Redis and the task worker running even if it failed
+    half-way, for the next one. A task worker that exited (db_worker stops when PostgreSQL goes
+    away) is started again, as compose's `restart: unless-stopped` does."""
     response = stack.ready()
     assert response.status_code == 200, response.text
     wait_for(lambda: len(stack.gunicorn.workers()) == WORKERS, 30, "both workers up")
+    if not stack.worker.running():
+        stack.worker.start()
     yield stack
     if stack.postgresql.pid() is None:
         stack.postgresql.start()
     if stack.redis.process is None:
         stack.redis.start()
+    if not stack.worker.running():
+        stack.worker.start()
 
 
 @pytest.fixture
@@ -116,6 +125,7 @@ def report(stack):
             "cache": "Redis (private)",
             "page_cache_seconds": 600,
             "edge": "Varnish (varnish.vcl, malloc 64 MB), EDGE_CACHE=varnish",
+            "tasks": "TASKS_BACKEND=database, one run_worker (--interval 0.2)",
             "cdn_seconds": 600,
             "targets": len(stack.targets),
             "sites": list(SITES),
@@ -130,6 +140,7 @@ def report(stack):
         "requests": sum(entry["requests"] for entry in scenarios),
         "load_seconds": round(sum(entry["seconds"] for entry in scenarios), 1),
     }
+    result["stack"]["task_worker_starts"] = stack.worker.starts
     result["finished"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     (OUT_DIR / "result.json").write_text(json.dumps(result, indent=2) + "\n")

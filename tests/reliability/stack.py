@@ -3,8 +3,9 @@
 A PostgreSQL cluster and a Redis of the session's own on free ports (the shared ones on 5432 and
 6379 are never stopped), the demo network migrated and loaded into that database, and gunicorn
 with the production settings in front of them: 2 sync workers, the page cache in Redis, JSON
-logs; and Varnish with the project's VCL in front of gunicorn (tests/reliability/edge.py), which
-Lantern purges by tag. Every process is started here and stopped by its PID.
+logs; Varnish with the project's VCL in front of gunicorn (tests/reliability/edge.py), which
+Lantern purges by tag; and a task worker beside gunicorn (tests/reliability/task_worker.py),
+which sends those purges. Every process is started here and stopped by its PID.
 """
 
 import contextlib
@@ -28,6 +29,7 @@ from tests.bench.run import run as run_command
 
 if TYPE_CHECKING:
     from tests.reliability.edge import Varnish
+    from tests.reliability.task_worker import TaskWorker
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
@@ -307,6 +309,7 @@ class Stack:
     redis: Redis
     gunicorn: Gunicorn
     varnish: "Varnish"
+    worker: "TaskWorker"
     password: str = ""
     targets: list[dict] = field(default_factory=list)
     stories: dict[str, list[dict]] = field(default_factory=dict)
@@ -331,7 +334,9 @@ class Stack:
 
 def server_env(work: Path, postgresql: PostgreSQL, redis: Redis, varnish: "Varnish") -> dict:
     """The production settings, and nothing from the caller's own Lantern settings. Readers'
-    pages may be kept at the edge 10 minutes: each change purges them there by tag."""
+    pages may be kept at the edge 10 minutes: each change purges them there by tag. Tasks are
+    queued in the database (TASKS_BACKEND=database) and run by the task worker: a change only
+    writes its edge purge to the outbox, and the worker sends it, as in production."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -349,6 +354,7 @@ def server_env(work: Path, postgresql: PostgreSQL, redis: Redis, varnish: "Varni
         "LANTERN_CDN_SECONDS": "600",
         "EDGE_CACHE": "varnish",
         "EDGE_CACHE_URL": varnish.purge_url,
+        "TASKS_BACKEND": "database",
         "LOG_FORMAT": "json",
         "LOG_LEVEL": "INFO",
         "STATIC_ROOT": str(work / "static"),
@@ -392,7 +398,19 @@ def build(stack: Stack, env: dict) -> None:
     run([str(BIN / "python"), "-c", COLLECTSTATIC], env, 300, "collectstatic")
     stack.gunicorn.start()
     stack.varnish.start(stack.gunicorn.port)
+    stack.worker.start()
+    # What loading the demo queued (its purges, its pages' renditions) is done before any test.
+    wait_for(lambda: tasks_queued(stack) == 0, 120, "the task worker through the demo's tasks")
     discover(stack)
+
+
+def tasks_queued(stack: Stack) -> int:
+    """Tasks waiting for a worker or running now; those deferred to later (a purge's retry)
+    aside. A task queued to run at once has django-tasks-db's far-future `run_after`."""
+    return stack.postgresql.query(
+        "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING'"
+        " OR (status = 'READY' AND (run_after <= now() OR run_after > now() + '100 years'))"
+    )[0][0]
 
 
 def discover(stack: Stack) -> None:
