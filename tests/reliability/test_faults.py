@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.reliability.load import scenario
-from tests.reliability.stack import WORKERS, body, server_faults, wait_for
+from tests.reliability.stack import BIN, WORKERS, body, run, server_faults, wait_for
 
 pytestmark = pytest.mark.reliability
 
@@ -126,6 +126,7 @@ def test_a_killed_worker_is_replaced_and_only_its_requests_fail(healthy, load, r
 def test_postgresql_restart_is_503_then_service_resumes_by_itself(healthy, load, report):
     stack = healthy
     master = stack.gunicorn.process.pid
+    task_worker = stack.worker.process.pid
     log_from = stack.gunicorn.log_size()
     unique = secrets.token_hex(4)
     running = load("postgresql_restart")
@@ -161,6 +162,7 @@ def test_postgresql_restart_is_503_then_service_resumes_by_itself(healthy, load,
         during_outage=statuses_by_kind(stack, outage),
         after_recovery=dict(result.statuses(after)),
         gunicorn_restarted=stack.gunicorn.process.pid != master,
+        task_worker_restarted=not stack.worker.running() or stack.worker.process.pid != task_worker,
     )
     assert result.requests == result.locust_requests > 0
     # /readyz names the database while it is down.
@@ -186,7 +188,30 @@ def test_postgresql_restart_is_503_then_service_resumes_by_itself(healthy, load,
     assert after and result.statuses(after) == {200: len(after)}, result.statuses(after)
     assert not_ok_after == {}
     assert server_faults(stack.gunicorn.log_text(log_from)) == []
+    # The task worker rode it out too (run_worker starts db_worker again), and still works: a
+    # task queued now is done.
+    assert stack.worker.running() and stack.worker.process.pid == task_worker
+    assert task_done_by_the_worker(stack)
     entry["held"] = True
+
+
+def task_done_by_the_worker(stack, within: float = 30) -> bool:
+    """A recurring task's run queued by hand (the edge's purges: nothing due, done at once)
+    finishes on the stack's worker within `within` seconds."""
+    queued = run(
+        [str(BIN / "python"), "manage.py", "shell", "-c",
+         "from sites.edge.outbox import send_edge_purges; print(send_edge_purges.enqueue().id)"],
+        stack.gunicorn.env, 120, "manage.py shell",
+    ).split()[-1]  # fmt: skip
+    began = time.monotonic()
+    while time.monotonic() - began < within:
+        status = stack.postgresql.query(
+            "SELECT status FROM django_tasks_database_dbtaskresult WHERE id = %s", (queued,)
+        )
+        if status and status[0][0] == "SUCCESSFUL":
+            return True
+        time.sleep(0.3)
+    return False
 
 
 def test_without_redis_pages_are_served_uncached_then_cached_again(healthy, load, report):

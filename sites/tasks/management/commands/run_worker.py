@@ -10,10 +10,16 @@ TASKS_BACKEND=database.
 
 SIGTERM or Ctrl-C: the task in progress finishes, then the worker exits (db_worker's own
 handling); a second signal stops it at once. Tasks still queued wait for the next worker.
+
+The database going away (PostgreSQL restarted, a failover) stops db_worker with the error; the
+worker then waits (1 s, doubling to 30 s) and starts it again on a new connection, as the web
+workers carry on after a restart, rather than leaving the queue to whoever restarts containers.
 """
 
 import logging
+import signal
 import threading
+import time
 
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.backend import DatabaseBackend
@@ -28,6 +34,9 @@ from django.utils.module_loading import autodiscover_modules
 from sites.tasks.recurring import REGISTERED, enqueue_due
 
 logger = logging.getLogger(__name__)
+
+# Seconds to wait before starting again after the database went away, doubling each time.
+FIRST_PAUSE, LONGEST_PAUSE = 1.0, 30.0
 
 
 class Clock(threading.Thread):
@@ -99,15 +108,32 @@ class Command(BaseCommand):
             ticking.start()
             logger.info("Recurring tasks: %s.", ", ".join(sorted(REGISTERED)) or "none")
         try:
-            call_command(
-                "db_worker",
-                queue_name=",".join(settings.TASK_QUEUES),
-                interval=interval,
-                reload=False,
-                startup_delay=True,
-                worker_id=get_random_string(32),
-                verbosity=options["verbosity"],
-            )
+            pause = FIRST_PAUSE
+            while True:
+                try:
+                    call_command(
+                        "db_worker",
+                        queue_name=",".join(settings.TASK_QUEUES),
+                        interval=interval,
+                        reload=False,
+                        startup_delay=True,
+                        worker_id=get_random_string(32),
+                        verbosity=options["verbosity"],
+                    )
+                    return  # stopped by a signal
+                except DatabaseError as error:
+                    logger.warning(
+                        "The database went away (%s); the worker starts again in %.0f s.",
+                        error.__class__.__name__,
+                        pause,
+                    )
+                    connections.close_all()
+                    # No task is running: a signal while waiting stops the worker at once (the
+                    # db_worker that failed left its handlers, which would let it start again).
+                    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+                        signal.signal(stop_signal, signal.SIG_DFL)
+                    time.sleep(pause)
+                    pause = min(pause * 2, LONGEST_PAUSE)
         finally:
             if ticking is not None:
                 ticking.stop()
