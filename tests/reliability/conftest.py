@@ -81,8 +81,8 @@ def stack(request):
 def healthy(stack):
     """Every scenario starts from a stack that says it is ready, has both its workers and its
     task worker, and leaves PostgreSQL, Redis and the task worker running even if it failed
-    half-way, for the next one. A task worker that exited (db_worker stops when PostgreSQL goes
-    away) is started again, as compose's `restart: unless-stopped` does."""
+    half-way, for the next one. A task worker that exited (a scenario that failed half-way) is
+    started again, as compose's `restart: unless-stopped` does."""
     response = stack.ready()
     assert response.status_code == 200, response.text
     wait_for(lambda: len(stack.gunicorn.workers()) == WORKERS, 30, "both workers up")
