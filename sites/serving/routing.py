@@ -128,8 +128,8 @@ class ReaderPageMixin:
     def child_at(self, slug):
         """The child page at `slug`, specific, with its locale and privacy, or None.
 
-        The children of a home page come with the site's chrome; any other child is kept by
-        the worker under its parent and slug (`memo.ROUTED`) while its tags hold: the page
+        The children of a home page come with the site's chrome; any other live child is kept
+        by the worker under its parent and slug (`memo.ROUTED`) while its tags hold: the page
         itself (saved, published, moved), its parent's children, and every view restriction,
         as its privacy was worked out from those above it. A page not kept costs one query."""
         kept = getattr(self, KEPT_CHILDREN, None)
@@ -137,7 +137,10 @@ class ReaderPageMixin:
             child = kept.get(slug)
             return request_copy(child) if child is not None else None
         child = memo.remembered(
-            ("routed", self.pk, slug), lambda: self.find_child(slug), entries=memo.ROUTED
+            ("routed", self.pk, slug),
+            lambda: self.find_child(slug),
+            keep=lambda page: page.live,  # a draft at an address readers ask for is rare
+            entries=memo.ROUTED,
         )
         return request_copy(child) if child is not None else None
 

@@ -130,3 +130,14 @@ def test_each_request_routes_through_its_own_copy_of_the_kept_page():
     assert get(maya.url).status_code == 200
     (kept,) = memo.ROUTED.values()
     assert not hasattr(kept.value, "lantern_routed_from"), "a request marked the kept page itself"
+
+
+def test_a_draft_is_not_kept_so_it_shows_once_published_even_before_a_purge():
+    """A page readers asked for before it went live is looked up again: nothing kept says it
+    is a draft (its publication may come from a scheduled run in the same process)."""
+    maya = story("mayas-story")
+    maya.unpublish()  # not committed: no purge reaches the worker
+    assert get(maya.url).status_code == 404
+    assert len(memo.ROUTED) == 0
+    maya.get_latest_revision().publish()
+    assert get(maya.url).status_code == 200

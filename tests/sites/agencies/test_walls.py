@@ -538,6 +538,8 @@ def plan(route: Route, b) -> list[Probe]:
             return [Probe(label, route.url(pk=pk), id_kinds=(kind,))]
         if route.url_name == "lantern_help_import":
             return [Probe("B's help directory import", route.url(pk=b.help_import.pk))]
+        if route.url_name == "lantern_help_import_start_again":
+            return [Probe("B's interrupted import", route.url(pk=b.interrupted_import.pk))]
         if ns == "wagtailadmin_workflows":
             if "task" in route.url_name:
                 return [Probe("B's review task", route.url(pk=b.task.pk))]
@@ -885,4 +887,12 @@ def test_a_network_admin_sees_what_agency_staff_must_not(network_admin):
     if not any(what.startswith("changed B's pages") for what in found):
         blind.append(f"unpublishing B's page: {status}, found {found}")
     assert Page.objects.get(pk=b.pages["expired"].pk).live, "the cell was not rolled back"
+    # And B's interrupted import started again by the network (its own staff's right).
+    probe = Probe(
+        "B's interrupted import",
+        reverse("lantern_help_import_start_again", args=[b.interrupted_import.pk]),
+    )
+    found, status = run_cell(admin, "POST", probe, secrets, snapshot(b), b)
+    if not any(what.startswith("changed B's help imports") for what in found):
+        blind.append(f"starting B's import again: {status}, found {found}")
     assert not blind, "The detector missed B's markers for a network admin:\n" + "\n".join(blind)

@@ -457,6 +457,15 @@ def build_b_world() -> SimpleNamespace:
         status=HelpImport.Status.REFUSED,
         errors=[f"line 2 ({MARKERS['import']}): area: Write national, states or local."],
     )
+    # One a worker left behind, which its moderators may start again (its file still kept).
+    interrupted_import = HelpImport.objects.create(
+        site=site,
+        started_by=staff,
+        kind=HelpImport.Kind.CSV,
+        file="help-imports/walls.csv",
+        file_name=f"{MARKERS['import'].lower()}-interrupted.csv",
+        status=HelpImport.Status.INTERRUPTED,
+    )
     token = APIToken.create_token(user=staff, name=titled("token"))[0]
     session = EditingSession.objects.create(
         user=staff,
@@ -487,6 +496,7 @@ def build_b_world() -> SimpleNamespace:
         snippets=snippets,
         redirect=redirect,
         help_import=help_import,
+        interrupted_import=interrupted_import,
         token=token,
         session=session,
         workflow=workflow,
@@ -651,6 +661,9 @@ def snapshot(b) -> dict:
         "branding": list(SiteBranding.objects.filter(site=b.site).values()),
         "giving settings": list(GivingSettings.objects.filter(site=b.site).values()),
         "processor secrets": list(ProcessorSecrets.objects.filter(site=b.site).values()),
+        "help imports": list(
+            HelpImport.objects.filter(site=b.site).order_by("pk").values_list("pk", "status")
+        ),
     }
     for model in b.snippets:
         state[model._meta.verbose_name] = list(
