@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -136,3 +137,34 @@ def test_an_edge_purge_is_sent_by_the_worker(worker, settings):
         assert {request["method"] for request in edge.requests} == {"PURGE"}
     finally:
         edge.stop()
+
+
+def test_the_workers_clock_runs_its_upkeep_old_results_pruned_dead_imports_shown(worker):
+    """The recurring upkeep, enqueued by the worker's own clock when first due (at its start)
+    and run by it: a result finished weeks ago is pruned, and an import whose run stopped
+    beating (its worker killed) is shown as interrupted."""
+    old = DBTaskResult.objects.create(
+        status="SUCCESSFUL",
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="sites.edge.outbox.send_edge_purges",
+        queue_name="default",
+        backend_name="default",
+        run_after=timezone.now() - timedelta(days=40),
+        finished_at=timezone.now() - timedelta(days=40),
+        exception_class_path="",
+        traceback="",
+    )
+    killed = HelpImport.objects.create(
+        site=Site.objects.get(hostname=HARBOR),
+        kind=HelpImport.Kind.CSV,
+        file_name="killed.csv",
+        status=HelpImport.Status.RUNNING,
+        heartbeat_at=timezone.now() - timedelta(minutes=10),
+    )
+    worker.start()
+
+    worker.wait_for("prune the old result", lambda: not DBTaskResult.objects.filter(pk=old.pk))
+    worker.wait_for(
+        "show the killed import as interrupted",
+        lambda: HelpImport.objects.filter(pk=killed.pk, status="interrupted").exists(),
+    )
