@@ -13,12 +13,16 @@ from django.utils.module_loading import autodiscover_modules
 
 from sites.tasks.recurring import REGISTERED
 from sites.tasks.tasks import prune_task_results
+from tests.tasks.conftest import HAND_OVER, QUEUED_IN_PROCESS
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def database_queue(settings):
+    """Tasks written to django-tasks-db's table by this process, as with TASKS_BACKEND=database."""
+    if HAND_OVER:
+        pytest.skip(QUEUED_IN_PROCESS)
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 

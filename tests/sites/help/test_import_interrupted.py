@@ -18,6 +18,7 @@ from sites.help.tasks import run_help_import
 from tests.conftest import logged_in
 from tests.sites.help.test_import import HARBOR_LEGAL
 from tests.sites.help.test_import_admin import INDEX, NEW, csv_upload, site, status_url
+from tests.tasks.conftest import HAND_OVER, QUEUED_IN_PROCESS
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,9 @@ def queue_without_worker(settings):
 
 @pytest.fixture
 def database_queue(settings):
-    """Tasks written to django-tasks-db's table, as with TASKS_BACKEND=database."""
+    """Tasks written to django-tasks-db's table by this process, as with TASKS_BACKEND=database."""
+    if HAND_OVER:
+        pytest.skip(QUEUED_IN_PROCESS)
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
