@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import connections
+from django.db import connections, transaction
 from django.test import Client, TestCase
 from django.utils import translation
 
@@ -106,6 +106,33 @@ def committed():
     inside another such capture: the outer one would run the same callbacks again."""
     with TestCase.captureOnCommitCallbacks(execute=True):
         yield
+
+
+def made_for_module(django_db_blocker, make):
+    """`make()`'s data, made once for a module's tests that all read it and none needs it fresh,
+    in place of once for each test (a module-scoped fixture yields from this).
+
+    It is made in a transaction around the module's tests. Each test's own transaction (`db`)
+    is a savepoint inside it, rolled back after the test as usual; the outer one is rolled back
+    after the module's last test, so nothing is left for the next module. Only for what the test
+    client reads: a server in another thread or process has another connection, which cannot
+    see it.
+
+        @pytest.fixture(scope="module")
+        def pages(django_db_setup, django_db_blocker):
+            yield from made_for_module(django_db_blocker, make_pages)
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        with django_db_blocker.unblock():
+            made = make()
+        yield made
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Nothing private leaks: no draft, unpublished, restricted or expired page, no draft of a live
 page, and no admin or preview address reaches readers, search, sitemaps, feeds or the API.
 
-One fixture makes every kind of private page on harbor.localhost, under its stories index,
+One fixture makes (once for the module) every kind of private page on harbor.localhost, under its stories index,
 each with its own made-up word in its title, slug, summary, body and tag; each test looks for
 those words where a reader (or a partner's front end, or a crawler) could find them.
 
@@ -25,7 +25,7 @@ from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 from sites.content.pages import NewsIndexPage, NewsStoryPage
 from sites.content.sharing import SharedStory
-from tests.conftest import site_client
+from tests.conftest import made_for_module, site_client
 
 pytestmark = pytest.mark.django_db
 
@@ -83,8 +83,13 @@ def add_live_story(index: Page, word: str) -> NewsStoryPage:
     return story
 
 
-@pytest.fixture
-def private():
+@pytest.fixture(scope="module")
+def private(django_db_setup, django_db_blocker):
+    """Made once for the module: every test here only reads."""
+    yield from made_for_module(django_db_blocker, make_private_pages)
+
+
+def make_private_pages() -> PrivatePages:
     index = NewsIndexPage.objects.child_of(site().root_page).get()
     made = PrivatePages(index=index)
 

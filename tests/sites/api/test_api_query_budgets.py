@@ -21,7 +21,7 @@ from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
 from sites.content.pages import AwarenessArticlePage, NewsIndexPage, NewsStoryPage
 from sites.help.resources import HelpResource
-from tests.conftest import site_client
+from tests.conftest import made_for_module, site_client
 from tests.sites.test_query_budgets import every_kind_of_block, photo, story, things_to_choose
 
 # Counts what rendering costs with nothing kept: a stored page would answer in one query.
@@ -63,8 +63,13 @@ def harbor_index() -> NewsIndexPage:
     return NewsIndexPage.objects.child_of(Site.objects.get(hostname=HOST).root_page).get()
 
 
-@pytest.fixture
-def many_stories():
+@pytest.fixture(scope="module")
+def many_stories(django_db_setup, django_db_blocker):
+    """Made once for the module: its tests only read them."""
+    yield from made_for_module(django_db_blocker, add_many_stories)
+
+
+def add_many_stories():
     """Twenty more stories on the harbor site: news and articles, tagged, with pictures."""
     index = harbor_index()
     for n in range(20):
