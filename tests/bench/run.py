@@ -554,7 +554,7 @@ class Gunicorn:
             str(BIN / "gunicorn"),
             "cms.wsgi:application",
             "--config",
-            str(BASE_DIR / "gunicorn.conf.py"),
+            str(Path(__file__).with_name("gunicorn.conf.py")),
             "--bind",
             f"127.0.0.1:{self.port}",
             "--workers",
@@ -572,15 +572,24 @@ class Gunicorn:
             "--error-logfile",
             str(self.log_dir / f"{self.name}.error.log"),
         ]
+        # Each worker touches a file named by its PID here once it has loaded the app.
+        ready = self.log_dir / f"{self.name}.ready"
+        shutil.rmtree(ready, ignore_errors=True)
+        ready.mkdir()
         self.process = subprocess.Popen(  # noqa: S603
-            cmd, env=self.env, cwd=BASE_DIR, stdin=subprocess.DEVNULL
+            cmd,
+            env={**self.env, "BENCH_READY_DIR": str(ready)},
+            cwd=BASE_DIR,
+            stdin=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise BenchError(f"gunicorn exited at start:\n{self.error_log()}")
-            if port_open(self.port) and len(children_of(self.process.pid)) >= self.workers:
-                self.worker_pids = set(children_of(self.process.pid))
+            workers = set(children_of(self.process.pid))
+            loaded = {int(path.name) for path in ready.iterdir()}
+            if port_open(self.port) and len(workers) >= self.workers and workers <= loaded:
+                self.worker_pids = workers
                 return self
             time.sleep(0.2)
         self.__exit__(None, None, None)
