@@ -137,9 +137,12 @@ class PageCacheMiddleware:
         return response
 
     def keep(self, key, response, page_tags, timeout, started, until) -> None:
-        versions = store.versions_for_storing(page_tags)
-        if versions is not None and timeout > 0 and store.fresh_since(versions, started):
-            store.save(key, self.entry(response, versions, until), timeout)
+        versions = store.versions_for_storing([*page_tags, store.ANY_CHANGE])
+        if versions is None or timeout <= 0:
+            return
+        any_change = versions.pop(store.ANY_CHANGE)
+        if store.fresh_since(versions, started):
+            store.save(key, self.entry(response, versions, any_change, until), timeout)
 
     def cdn_only(self, request):
         """The page cache off or out of reach: the page is rendered, for the CDN and the edge
@@ -160,12 +163,13 @@ class PageCacheMiddleware:
         return response
 
     @staticmethod
-    def entry(response, versions, until) -> dict:
+    def entry(response, versions, any_change, until) -> dict:
         return {
             "status": response.status_code,
             "headers": [(k, v) for k, v in response.items() if k != HEADER],
             "content": response.content,
             "versions": versions,
+            "any_change": any_change,
             "until": until,
         }
 

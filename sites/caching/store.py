@@ -20,9 +20,15 @@ miss, a store that fails is skipped, and a version that cannot be read means the
 neither served from the cache nor stored. A bump that cannot be sent is logged as an error
 and sent again before this process next reads from the cache (`send_unsent`).
 
+Every bump also makes a new version of one more tag, `ANY_CHANGE`, after the tags' own. A stored
+page carries the one it was stored under, and each worker notes the one under which it last saw
+every tag of a page still match: while that has not changed, nothing the page shows has, and the
+lookup is the page and that one version, not the thirty or so of the page's own tags. After a
+change anywhere, each worker checks a page's tags once more, the first time it serves it.
+
 Everything goes through the cache's own API (django-redis's client for Redis, which reads many
-keys with one MGET and writes many with one pipeline), so a page and its tags' versions come
-back in one round trip once this worker knows the page's tags (`remember_tags`).
+keys with one MGET and writes many with one pipeline), so a page and `ANY_CHANGE` come back in
+one round trip.
 """
 
 import hashlib
@@ -41,6 +47,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.signals import setting_changed
+from django.db import connections, router
 
 from sites.caching.models import PageCacheTag
 
@@ -169,6 +176,9 @@ def versions_in_database() -> bool:
 # this one, made as of long ago.
 NEVER_CHANGED = "0"
 
+# The tag every bump changes too (no page's tag: theirs are "kind:name").
+ANY_CHANGE = "any-change"
+
 
 def current_versions(tags) -> dict:
     """The present version of each tag (left out where the cache has none)."""
@@ -188,7 +198,8 @@ def _versions_from_database(tags: list[str]) -> dict[str, str]:
 
 def versions_for_storing(tags) -> dict[str, str] | None:
     """The present version of each tag, making one for any that has none yet; None when one
-    is still missing (the page is then not stored)."""
+    is still missing (the page is then not stored). `ANY_CHANGE` is read with them, under its
+    own name, when asked for among `tags`."""
     tags = list(tags)
     versions = current_versions(tags)
     missing = [tag for tag in tags if tag not in versions]
@@ -217,7 +228,7 @@ def bump(tags) -> None:
         return
     if versions_in_database():
         PageCacheTag.objects.bulk_create(
-            [PageCacheTag(tag=tag, version=str(_token())) for tag in tags],
+            [PageCacheTag(tag=tag, version=str(_token())) for tag in {*tags, ANY_CHANGE}],
             update_conflicts=True,
             unique_fields=["tag"],
             update_fields=["version"],
@@ -226,7 +237,7 @@ def bump(tags) -> None:
     with _unsent_lock:
         tags = set(tags) | _unsent
         try:
-            _ask("set_many", {key: _token() for key in _tag_keys(tags)}, timeout=None)
+            _send(tags)
         except Unavailable as error:
             _unsent.update(tags)
             logger.error(
@@ -241,6 +252,13 @@ def bump(tags) -> None:
         _unsent.clear()
 
 
+def _send(tags) -> None:
+    """New versions of `tags` in the shared cache, then of ANY_CHANGE: a lookup that sees the
+    new ANY_CHANGE then sees the tags' new versions too."""
+    _ask("set_many", {key: _token() for key in _tag_keys(tags)}, timeout=None)
+    _ask("set", f"{PREFIX}tag:{ANY_CHANGE}", _token(), timeout=None)
+
+
 def send_unsent() -> None:
     """Sends the bumps the cache did not take; raises Unavailable while it still does not (or
     while another thread of this process is sending them)."""
@@ -250,7 +268,7 @@ def send_unsent() -> None:
         raise Unavailable("purges being sent")
     try:
         if _unsent:
-            _ask("set_many", {key: _token() for key in _tag_keys(_unsent)}, timeout=None)
+            _send(_unsent)
             logger.info("Page cache purges sent now that the cache answers: %d tags", len(_unsent))
             _unsent.clear()
     finally:
@@ -264,60 +282,81 @@ def page_key(request) -> str:
     return PREFIX + "page:" + hashlib.sha256(address.encode()).hexdigest()
 
 
-# Stored page key → the tags it was built with, as this worker last saw them: a lookup then
-# asks a shared cache for the page and its tags' versions at once. The pages least recently
-# looked up are forgotten first; a page forgotten costs one more round trip the next time.
-MAX_REMEMBERED_TAGS = 2000
-_page_tags: LRUCache = LRUCache(maxsize=MAX_REMEMBERED_TAGS)
-_page_tags_lock = threading.Lock()  # cachetools' caches are not safe across threads
+# Stored page key → (the versions it was stored with, the ANY_CHANGE under which this worker last
+# saw them all still hold). The pages least recently looked up are forgotten first; a page
+# forgotten has its tags checked again the next time, after a change anywhere.
+MAX_CHECKED = 2000
+_checked: LRUCache = LRUCache(maxsize=MAX_CHECKED)
+_checked_lock = threading.Lock()  # cachetools' caches are not safe across threads
 
 
-def remembered_tags(key: str) -> tuple[str, ...] | None:
-    with _page_tags_lock:
-        return _page_tags.get(key)
+def _checked_under(key: str, versions: dict) -> str | None:
+    with _checked_lock:
+        checked = _checked.get(key)
+    if checked is not None and checked[0] == versions:
+        return checked[1]
+    return None
 
 
-def remember_tags(key: str, versions: dict[str, str]) -> None:
-    with _page_tags_lock:
-        _page_tags[key] = tuple(versions)
+def _note_checked(key: str, versions: dict, any_change: str) -> None:
+    with _checked_lock:
+        _checked[key] = (versions, any_change)
+
+
+def _page_and_any_change(key: str) -> tuple[dict | None, str | None]:
+    if versions_in_database():
+        entry = _ask("get", key)
+        if entry is None:
+            return None, None
+        return entry, _any_change_in_database()
+    found = _ask("get_many", [key, f"{PREFIX}tag:{ANY_CHANGE}"])
+    return found.get(key), found.get(f"{PREFIX}tag:{ANY_CHANGE}")
+
+
+def _any_change_in_database() -> str:
+    """ANY_CHANGE's version in the database, read for every page served from a local-memory
+    cache. In SQL through Django's documented cursor: the ORM's building of this one-row query
+    cost as much as the rest of serving the stored page."""
+    connection = connections[router.db_for_read(PageCacheTag)]
+    meta = PageCacheTag._meta
+    table = connection.ops.quote_name(meta.db_table)
+    version = connection.ops.quote_name(meta.get_field("version").column)
+    tag = connection.ops.quote_name(meta.get_field("tag").column)
+    with connection.cursor() as cursor:
+        # Names from the model, quoted by the backend; the value is a parameter.
+        cursor.execute(f"SELECT {version} FROM {table} WHERE {tag} = %s", [ANY_CHANGE])  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else NEVER_CHANGED
 
 
 def load(key: str):
     """The stored page under `key` if every version it was built with still holds."""
-    shared = not versions_in_database()  # versions beside the pages
-    known = remembered_tags(key) if shared else None
-    if known is None:
-        entry = _ask("get", key)
-        if entry is None:
-            return None
-        current = current_versions(entry["versions"])
-    else:
-        tag_keys = _tag_keys(known)
-        found = _ask("get_many", [key, *tag_keys])
-        entry = found.pop(key, None)
-        if entry is None:
-            return None
-        if entry["versions"].keys() == set(known):
-            current = {tag_keys[tag_key]: version for tag_key, version in found.items()}
-        else:  # stored again since, showing other things: their versions too
-            current = current_versions(entry["versions"])
-    if shared:
-        remember_tags(key, entry["versions"])
-    if current != entry["versions"]:
+    entry, any_change = _page_and_any_change(key)
+    if entry is None:
         return None
+    versions = entry["versions"]
+    if any_change is not None and any_change in (
+        entry.get("any_change"),
+        _checked_under(key, versions),
+    ):
+        return entry  # nothing changed since its versions were last seen to hold
+    if current_versions(versions) != versions:
+        return None
+    if any_change is not None:
+        _note_checked(key, versions, any_change)
     return entry
 
 
 def save(key: str, entry: dict, timeout: int) -> None:
+    """Stores `entry` (its "versions" read, with ANY_CHANGE's as "any_change", by
+    `versions_for_storing`)."""
     _ask("set", key, entry, timeout=timeout)
-    if not versions_in_database():
-        remember_tags(key, entry["versions"])
 
 
 def forget(**kwargs) -> None:
     """Forget what this process knows of the cache's keys: it is another cache now."""
-    with _page_tags_lock:
-        _page_tags.clear()
+    with _checked_lock:
+        _checked.clear()
 
 
 def _settings_changed(setting, **kwargs) -> None:

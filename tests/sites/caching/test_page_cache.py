@@ -79,8 +79,8 @@ def test_a_readers_second_visit_costs_one_query_and_keeps_every_header():
     with CaptureQueriesContext(connection) as queries:
         again = client.get(STORY)
     assert again["X-Lantern-Cache"] == "hit"
-    # The versions of what it shows, from the database: the cache here is each process's own
-    # memory (none with Redis: tests/sites/caching/test_purges.py).
+    # Whether anything changed since it was stored, from the database: the cache here is each
+    # process's own memory (none with Redis: tests/sites/caching/test_purges.py).
     [versions] = queries.captured_queries
     assert "pagecachetag" in versions["sql"]
     assert again.content == first.content
@@ -89,6 +89,20 @@ def test_a_readers_second_visit_costs_one_query_and_keeps_every_header():
     assert not again.cookies
     # A reader who already has it gets 304 Not Modified, from the cache too.
     assert client.get(STORY, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_after_a_change_elsewhere_a_page_checks_what_it_shows_once_and_is_served(change):
+    client = site_client(HARBOR)
+    cached(client, STORY)
+    other = SiteBranding.for_site(Site.objects.get(hostname="pines.localhost"))
+    other.primary_colour = "#123456"
+    change(other.save)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(STORY)["X-Lantern-Cache"] == "hit"
+    assert len(queries) == 2, "whether anything changed, then the versions of what it shows"
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(STORY)["X-Lantern-Cache"] == "hit"
+    assert len(queries) == 1
 
 
 def test_each_site_language_and_query_has_its_own_entry():

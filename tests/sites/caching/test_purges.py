@@ -9,6 +9,7 @@ import pytest
 
 from django.core.cache import cache, caches
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -220,22 +221,53 @@ def test_a_page_from_redis_costs_one_round_trip_and_still_sees_every_purge(
     hit(reader, path)
     redis_round_trips.clear()
     assert reader.get(path)["X-Lantern-Cache"] == "hit"
-    assert redis_round_trips == ["MGET"], "the page and its versions, asked for at once"
+    assert redis_round_trips == ["MGET"], "the page and whether anything changed, asked at once"
+
+    # A change to what another site shows: the page's own tags are checked once (one more
+    # MGET), found to hold, and the page is served from the cache; then one round trip again.
+    other = SiteBranding.for_site(Site.objects.get(hostname="pines.localhost"))
+    change(setattr_and_save, other, primary_colour="#123456")
+    redis_round_trips.clear()
+    assert reader.get(path)["X-Lantern-Cache"] == "hit"
+    assert redis_round_trips == ["MGET", "MGET"]
+    redis_round_trips.clear()
+    assert reader.get(path)["X-Lantern-Cache"] == "hit"
+    assert redis_round_trips == ["MGET"]
 
     change(setattr_and_save, hotline, phone="(213) 555-0199")
     response = reader.get(path)
     assert response["X-Lantern-Cache"] == "miss"
     assert "555-0199" in response.content.decode()
 
-    # A worker that knew the page by other things it showed (it was stored again since, by
-    # another worker) still checks every version the page was stored with.
+    # Stored again since by another worker, with other versions: what this worker checked
+    # before says nothing of them, and they are checked.
     hit(reader, path)
-    (key,) = store._page_tags
-    store._page_tags[key] = store._page_tags[key][:1]
-    change(setattr_and_save, hotline, phone="(213) 555-0142")
-    response = reader.get(path)
-    assert response["X-Lantern-Cache"] == "miss"
-    assert "555-0142" in response.content.decode()
+    key = store.page_key(RequestFactory(HTTP_HOST=HARBOR).get(path))
+    entry = store.load(key)
+    stale = {**entry["versions"], "page:0": "1"}  # a tag whose version is not this one
+    store.save(key, {**entry, "versions": stale, "any_change": None}, timeout=600)
+    assert reader.get(path)["X-Lantern-Cache"] == "miss"
+
+
+def test_a_page_stored_by_one_worker_is_served_by_another_until_something_changes(
+    redis_pages, redis_round_trips, change
+):
+    """A worker that never saw a page serves it on the word it was stored with, in one round
+    trip; a change anywhere sends it to check the page's tags once."""
+    from sites.caching import store
+
+    reader = site_client(HARBOR)
+    hit(reader, "/en/")
+    store.forget()  # another worker: it has checked nothing yet
+    redis_round_trips.clear()
+    assert reader.get("/en/")["X-Lantern-Cache"] == "hit"
+    assert redis_round_trips == ["MGET"]
+
+    hotline = Hotline.objects.get(owner__hostname=HARBOR, locale__language_code="en")
+    change(setattr_and_save, hotline, phone="(213) 555-0123")
+    store.forget()
+    response = reader.get("/en/")
+    assert response["X-Lantern-Cache"] == "miss" and "555-0123" in response.content.decode()
 
 
 def test_pages_still_come_from_redis_after_it_drops_the_workers_connections(redis_pages):
