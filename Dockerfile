@@ -55,6 +55,10 @@ COPY templates ./templates
 COPY static ./static
 COPY fixtures ./fixtures
 COPY manage.py gunicorn.conf.py ./
+# Lantern's own bytecode, compiled once here: PYTHONDONTWRITEBYTECODE keeps the workers from
+# writing it, and each would otherwise compile the app's modules as it starts (and again each
+# time gunicorn replaces it). pip compiled the venv's packages when it installed them.
+RUN python -m compileall -q cms sites blocks
 
 # Hashed, compressed static files are made once, at build time. collectstatic needs no real
 # secret; this throwaway one exists for this RUN only and never reaches the image's ENV.

@@ -17,11 +17,11 @@ $(BIN)/python:
 	@echo "==> Creating the virtual environment in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 
-# uv installs the same packages as pip from the same registry, in seconds rather than a minute
-# (CI makes two environments); it is installed into the environment itself, by pip. It compiles
-# their bytecode as pip does: where PYTHONDONTWRITEBYTECODE is set, nothing else would, and every
+# uv installs the same packages as pip from the same registry, faster (CI makes two
+# environments); it is installed into the environment itself, by pip. It compiles their
+# bytecode as pip does: where PYTHONDONTWRITEBYTECODE is set, nothing else would, and every
 # Python process (each test worker, server and management command a test starts) would compile
-# the whole of Django and Wagtail again, about 6 s of CPU each.
+# the whole of Django and Wagtail again.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@echo "==> Installing Lantern and its development tools"
 	$(BIN)/python -m pip install --quiet uv
