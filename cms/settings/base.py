@@ -199,6 +199,14 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # A server out of reach fails a request (503, cms.health) in seconds rather than holding a
     # worker; `?connect_timeout=N` in DATABASE_URL says otherwise.
     options.setdefault("connect_timeout", 3)
+    if not env.bool("DB_JIT", default=False) and "options" not in options:
+        # No JIT compiling of queries (libpq's `options` at connect). It is for long analytic
+        # queries; a page's queries are short, and a join over page types with a pessimistic
+        # row estimate (fresh statistics) crossed jit_above_cost and spent far longer compiling
+        # than running, on every uncached page. DB_JIT=true leaves the server's setting: for a
+        # pooler that refuses startup options (PgBouncer without
+        # `ignore_startup_parameters = options`), where `ALTER DATABASE … SET jit = off` does it.
+        options["options"] = "-c jit=off"
     if env.bool("DB_SERVER_SIDE_BINDING", default=False):
         # Django's documented option: values sent apart from the SQL, and psycopg's own
         # default of preparing a query run five times on a connection, parsed and planned

@@ -360,3 +360,14 @@ def test_behind_gunicorn_probes_pass_and_readers_get_503_with_one_json_line_each
         "GET /en/stories/ 503 " + line["message"].split()[3] + " host=lantern.example"
         " request_id=probe-page-1"
     )
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_do_not_jit_compile_queries():
+    """A page's short queries are never JIT-compiled (cms/settings/base.py): with fresh
+    statistics one routing query crossed jit_above_cost and was compiled on every request."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's own setting; CI's two PostgreSQL runs check it")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
