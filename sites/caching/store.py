@@ -176,8 +176,9 @@ def versions_in_database() -> bool:
 # this one, made as of long ago.
 NEVER_CHANGED = "0"
 
-# The tag every bump changes too (no page's tag: theirs are "kind:name").
+# The tag every bump changes too (no page's tag: theirs are "kind:name"), and its cache key.
 ANY_CHANGE = "any-change"
+ANY_CHANGE_KEY = f"{PREFIX}tag:{ANY_CHANGE}"
 
 
 def current_versions(tags) -> dict:
@@ -256,7 +257,7 @@ def _send(tags) -> None:
     """New versions of `tags` in the shared cache, then of ANY_CHANGE: a lookup that sees the
     new ANY_CHANGE then sees the tags' new versions too."""
     _ask("set_many", {key: _token() for key in _tag_keys(tags)}, timeout=None)
-    _ask("set", f"{PREFIX}tag:{ANY_CHANGE}", _token(), timeout=None)
+    _ask("set", ANY_CHANGE_KEY, _token(), timeout=None)
 
 
 def send_unsent() -> None:
@@ -309,8 +310,8 @@ def _page_and_any_change(key: str) -> tuple[dict | None, str | None]:
         if entry is None:
             return None, None
         return entry, _any_change_in_database()
-    found = _ask("get_many", [key, f"{PREFIX}tag:{ANY_CHANGE}"])
-    return found.get(key), found.get(f"{PREFIX}tag:{ANY_CHANGE}")
+    found = _ask("get_many", [key, ANY_CHANGE_KEY])
+    return found.get(key), found.get(ANY_CHANGE_KEY)
 
 
 def _any_change_in_database() -> str:

@@ -1,9 +1,10 @@
 """Nothing private leaks: no draft, unpublished, restricted or expired page, no draft of a live
 page, and no admin or preview address reaches readers, search, sitemaps, feeds or the API.
 
-One fixture makes (once for the module) every kind of private page on harbor.localhost, under its stories index,
-each with its own made-up word in its title, slug, summary, body and tag; each test looks for
-those words where a reader (or a partner's front end, or a crawler) could find them.
+One fixture makes, once for the module, every kind of private page on harbor.localhost, under
+its stories index, each with its own made-up word in its title, slug, summary, body and tag;
+each test looks for those words where a reader (or a partner's front end, or a crawler) could
+find them.
 
 Alongside: tests/sites/api/test_public_api.py (the API listing and detail of a draft, a
 password-protected and an expired page), tests/sites/test_search.py (a draft is not found),
