@@ -51,6 +51,7 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import APIToken, Page
 from wagtail.snippets.models import get_snippet_models
+from wagtail.users.models import UserProfile
 
 from blocks.appeals import DonationAppeal
 from blocks.hotline import Hotline
@@ -655,6 +656,9 @@ def test_every_route_is_walled():
 
 
 def client_for(user, token: str) -> SimpleNamespace:
+    # The admin makes a user's profile on their first request. Made here, before the probe, it
+    # is not made again in every rolled-back cell, whose write would cost a snapshot of B.
+    UserProfile.get_for_user(user)
     client = logged_in(user)
     return SimpleNamespace(user=user, client=client, token=token)
 
