@@ -44,7 +44,7 @@ from sites.agencies.tenancy import Agency
 from sites.content.branding import SiteBranding
 from sites.content.pages import NewsIndexPage, NewsStoryPage
 from tests.admin_forms import branding_form, hotline_form, story_form
-from tests.conftest import logged_in
+from tests.conftest import logged_in, made_for_module
 
 pytestmark = pytest.mark.django_db
 
@@ -185,26 +185,43 @@ def news_index(site: Site) -> NewsIndexPage:
     return NewsIndexPage.objects.child_of(site.root_page).order_by("path").first()
 
 
+def make_stories():
+    """In each agency's site, a live story under its news index and a second news index to move
+    or copy it to."""
+    for target in HOSTS:
+        site = site_of(target)
+        story = NewsStoryPage(
+            title=f"Matrix story of {target}",
+            slug=f"matrix-story-{target.lower()}",  # each its own: one may move to the other's index
+            date="2026-10-01",
+            kind="news",
+            summary="A story the permission matrix acts on.",
+            body=json.dumps([{"type": "text", "value": "<p>First words.</p>"}]),
+        )
+        news_index(site).add_child(instance=story)
+        story.save_revision().publish()
+        archive = NewsIndexPage(title=f"Matrix archive of {target}", slug="matrix-archive")
+        site.root_page.add_child(instance=archive)
+        archive.save_revision().publish()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def matrix_stories(django_db_setup, django_db_blocker):
+    """The stories, made once for the module's cells; what a cell does to them is rolled back
+    with it."""
+    yield from made_for_module(django_db_blocker, make_stories)
+
+
 def make_story(target: str) -> SimpleNamespace:
-    """A live story under the site's news index, and a second news index to move or copy it to."""
-    site = site_of(target)
-    home = site.root_page
-    index = news_index(site)
-    story = NewsStoryPage(
-        title=f"Matrix story of {target}",
-        slug="matrix-story",
-        date="2026-10-01",
-        kind="news",
-        summary="A story the permission matrix acts on.",
-        body=json.dumps([{"type": "text", "value": "<p>First words.</p>"}]),
-    )
-    index.add_child(instance=story)
-    story.save_revision().publish()
-    archive = NewsIndexPage(title=f"Matrix archive of {target}", slug="matrix-archive")
-    home.add_child(instance=archive)
-    archive.save_revision().publish()
+    """The target agency's story (matrix_stories), its news index, home and the other news
+    index, as the database has them now."""
+    home = site_of(target).root_page
+    index = news_index(site_of(target))
     return SimpleNamespace(
-        story=Page.objects.get(pk=story.pk), index=index, home=home, dest=archive
+        story=Page.objects.child_of(index).get(slug=f"matrix-story-{target.lower()}"),
+        index=index,
+        home=home,
+        dest=Page.objects.child_of(home).get(slug="matrix-archive"),
     )
 
 
