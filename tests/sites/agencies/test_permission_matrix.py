@@ -185,36 +185,36 @@ def news_index(site: Site) -> NewsIndexPage:
     return NewsIndexPage.objects.child_of(site.root_page).order_by("path").first()
 
 
-def make_stories():
-    """In each agency's site, a live story under its news index and a second news index to move
-    or copy it to."""
-    for target in HOSTS:
-        site = site_of(target)
-        story = NewsStoryPage(
-            title=f"Matrix story of {target}",
-            slug=f"matrix-story-{target.lower()}",  # each its own: one may move to the other's index
-            date="2026-10-01",
-            kind="news",
-            summary="A story the permission matrix acts on.",
-            body=json.dumps([{"type": "text", "value": "<p>First words.</p>"}]),
-        )
-        news_index(site).add_child(instance=story)
-        story.save_revision().publish()
-        archive = NewsIndexPage(title=f"Matrix archive of {target}", slug="matrix-archive")
-        site.root_page.add_child(instance=archive)
-        archive.save_revision().publish()
+def make_story(target: str) -> SimpleNamespace:
+    """In the target agency's site, a live story under its news index and a second news index
+    to move or copy it to (story_of(target) reads them back)."""
+    site = site_of(target)
+    story = NewsStoryPage(
+        title=f"Matrix story of {target}",
+        slug=f"matrix-story-{target.lower()}",  # each its own: one may move to the other's index
+        date="2026-10-01",
+        kind="news",
+        summary="A story the permission matrix acts on.",
+        body=json.dumps([{"type": "text", "value": "<p>First words.</p>"}]),
+    )
+    news_index(site).add_child(instance=story)
+    story.save_revision().publish()
+    archive = NewsIndexPage(title=f"Matrix archive of {target}", slug="matrix-archive")
+    site.root_page.add_child(instance=archive)
+    archive.save_revision().publish()
+    return story_of(target)
 
 
 @pytest.fixture(scope="module", autouse=True)
 def matrix_stories(django_db_setup, django_db_blocker):
-    """The stories, made once for the module's cells; what a cell does to them is rolled back
-    with it."""
-    yield from made_for_module(django_db_blocker, make_stories)
+    """Each agency's story, made once for the module's cells; what a cell does to them is
+    rolled back with it."""
+    yield from made_for_module(django_db_blocker, lambda: [make_story(t) for t in HOSTS])
 
 
-def make_story(target: str) -> SimpleNamespace:
-    """The target agency's story (matrix_stories), its news index, home and the other news
-    index, as the database has them now."""
+def story_of(target: str) -> SimpleNamespace:
+    """The target agency's story, its news index, home and the other news index, as the
+    database has them now."""
     home = site_of(target).root_page
     index = news_index(site_of(target))
     return SimpleNamespace(
@@ -311,7 +311,7 @@ class PageAction:
     DRAFT_KEYS = frozenset({"latest_revision_id", "has_unpublished_changes", "revisions"})
 
     def prepare(self, target, actor):
-        return make_story(target)
+        return story_of(target)
 
     def snapshot(self, ctx):
         page = Page.objects.filter(pk=ctx.story.pk).first()
@@ -430,7 +430,7 @@ class ToOtherAgency:
     """The story's destination is the other agency's stories index."""
 
     def prepare(self, target, actor):
-        ctx = make_story(target)
+        ctx = story_of(target)
         other = site_of("B" if target == "A" else "A")
         ctx.other_home, ctx.dest = other.root_page, news_index(other)
         return ctx
@@ -530,7 +530,7 @@ class UseHotlineInOwnPage(PageAction):
     hotline, posted by id as the chooser would post it."""
 
     def prepare(self, target, actor):
-        ctx = make_story(own_side(actor))
+        ctx = story_of(own_side(actor))
         ctx.hotline = SNIPPETS["hotline"].make(f"Matrix {target} chosen", site_of(target))
         return ctx
 
