@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# One test process a core (at most four), each with its own test database and demo network.
-PYTEST_ARGS ?= -n auto --maxprocesses 4
+# One test process a core (at most four), each with its own test database and demo network,
+# given tests one or two at a time so that none is left with a queue of slow ones at the end.
+PYTEST_ARGS ?= -n auto --maxprocesses 4 --maxschedchunk 1
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
 .DEFAULT_GOAL := help
