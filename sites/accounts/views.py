@@ -4,9 +4,7 @@ from base64 import b32encode, b64encode
 from io import BytesIO
 
 import django_otp
-import qrcode
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from qrcode.image.svg import SvgPathImage
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -68,7 +66,13 @@ def verify(request):
 
 
 def qr_code(device: TOTPDevice) -> str:
-    """The device's otpauth:// address as a QR code (an SVG data: URL), drawn here."""
+    """The device's otpauth:// address as a QR code (an SVG data: URL), drawn here.
+
+    qrcode is imported here, not with the module: only this enrolment page draws one, and every
+    web worker loads this module with the admin's addresses (2.5 MB each, readers' included)."""
+    import qrcode
+    from qrcode.image.svg import SvgPathImage
+
     out = BytesIO()
     qrcode.make(device.config_url, image_factory=SvgPathImage).save(out)
     return "data:image/svg+xml;base64," + b64encode(out.getvalue()).decode()
