@@ -989,6 +989,24 @@ def generate_network(
     return reports
 
 
+def make_renditions(sites: int, domain: str = DOMAIN) -> int:
+    """For every live page of sites 1 to `sites`, the pictures' sizes it shows, as the task
+    worker makes them when a page is published (sites.content.tasks, with a worker:
+    LANTERN_RENDITIONS_ON_PUBLISH). Pages written in bulk are not published one by one, so
+    without this the bench's first reader of each size would make it, in a web worker. How many
+    sizes were asked for (made, or found made)."""
+    from sites.content.tasks import make_page_renditions
+
+    hostnames = [hostname_for(number, domain) for number in range(1, sites + 1)]
+    made = 0
+    for site in Site.objects.filter(hostname__in=hostnames).select_related("root_page"):
+        for page_id in (
+            site.root_page.get_descendants(inclusive=True).live().values_list("pk", flat=True)
+        ):
+            made += make_page_renditions.call(page_id)
+    return made
+
+
 def analyze(using: str | None = None) -> bool:
     """Fresh planner statistics after a bulk load, as `pg_restore` advises (PostgreSQL only).
 

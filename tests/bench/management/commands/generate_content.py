@@ -17,6 +17,7 @@ from tests.bench.synthetic import (
     allowed,
     generate_network,
     hostname_for,
+    make_renditions,
 )
 
 
@@ -45,8 +46,14 @@ class Command(BaseCommand):
             help=f"Sites answer on site-N.DOMAIN (default {DOMAIN}, which ALLOWED_HOSTS' "
             "default '.localhost' lets in).",
         )
+        parser.add_argument(
+            "--renditions",
+            action="store_true",
+            help="Also make every picture size the sites' pages show, as the task worker does "
+            "when a page is published (make bench: web workers then serve, not draw).",
+        )
 
-    def handle(self, *args, sites, pages_per_site, seed, domain, **options):
+    def handle(self, *args, sites, pages_per_site, seed, domain, renditions=False, **options):
         if sites < 1 or pages_per_site < 0:
             raise CommandError("--sites must be at least 1 and --pages-per-site at least 0.")
         began = time.perf_counter()
@@ -93,6 +100,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  per new site: {sum(r.seconds for r in created) / len(created):.2f} s on "
                 f"average, slowest {slowest.seconds:.2f} s ({slowest.hostname})"
+            )
+        if renditions:
+            began = time.perf_counter()
+            sizes = make_renditions(sites, domain)
+            self.stdout.write(
+                f"  picture sizes made or found for every live page: {sizes:,} in "
+                f"{time.perf_counter() - began:.1f} s"
             )
         first, last = hostname_for(1, domain), hostname_for(sites, domain)
         self.stdout.write(f"  sites: http://{first}/ … http://{last}/")
