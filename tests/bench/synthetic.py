@@ -61,6 +61,7 @@ from sites.content.pages import (
     NewsStoryTag,
     StandardPage,
 )
+from sites.content.tasks import make_page_renditions
 from sites.help.importer import COLUMNS as HELP_COLUMNS
 from sites.help.importer import import_resources
 from sites.privacy.consent import MAX_YEARS, consent_end
@@ -995,8 +996,6 @@ def make_renditions(sites: int, domain: str = DOMAIN) -> int:
     LANTERN_RENDITIONS_ON_PUBLISH). Pages written in bulk are not published one by one, so
     without this the bench's first reader of each size would make it, in a web worker. How many
     sizes were asked for (made, or found made)."""
-    from sites.content.tasks import make_page_renditions
-
     hostnames = [hostname_for(number, domain) for number in range(1, sites + 1)]
     made = 0
     for site in Site.objects.filter(hostname__in=hostnames).select_related("root_page"):
