@@ -215,8 +215,8 @@ def matrix_stories(django_db_setup, django_db_blocker):
 def story_of(target: str) -> SimpleNamespace:
     """The target agency's story, its news index, home and the other news index, as the
     database has them now."""
-    home = site_of(target).root_page
-    index = news_index(site_of(target))
+    site = site_of(target)
+    home, index = site.root_page, news_index(site)
     return SimpleNamespace(
         story=Page.objects.child_of(index).get(slug=f"matrix-story-{target.lower()}"),
         index=index,
