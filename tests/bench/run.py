@@ -31,6 +31,7 @@ time (they would share databases). Nothing here asserts a number: the targets ar
 import contextlib
 import datetime
 import fcntl
+import hashlib
 import http.client
 import importlib.metadata
 import json
@@ -52,6 +53,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 OUT_DIR = BASE_DIR / "var" / "bench"
 DOCS = BASE_DIR / "docs" / "performance.md"
 BIN = Path(sys.executable).parent
+# The workers measured, and the probes, run from what the image installs (`pip install .`, no
+# development extras): some libraries import a development tool when it is there (Django's test
+# utilities import Jinja2; Django REST framework, PyYAML and Pygments), which a production
+# worker never holds. `production_install()` makes it.
+SERVER_VENV = OUT_DIR / "venv"
+SERVER_BIN = SERVER_VENV / "bin"
 HTTPS_HEADER = "X-Forwarded-Proto: https"  # as the TLS proxy in front of gunicorn sends it
 
 POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "database": "lantern_bench"}
@@ -247,6 +254,11 @@ def evaluate_targets(run: dict) -> list[dict]:
                     f"{raw:.2f}x in req/s ({first['requests_per_second']:.0f} → "
                     f"{last['requests_per_second']:.0f})"
                 )
+            calls = [
+                run.get("calls", {}).get(size, {}).get("story") for size in (sizes[0], sizes[-1])
+            ]
+            if None not in calls:
+                shown.append(f"{calls[0]:,} → {calls[1]:,} Python calls a request")
             add(
                 f"cost at {sizes[-1]} sites within 1.1x of {sizes[0]}",
                 cost,
@@ -374,26 +386,35 @@ def render_markdown(result: dict) -> str:
         cost = run.get("cost", {})
         if cost:
             sizes = sorted(cost, key=int)
+            calls = run.get("calls", {})
             lines.append("")
             lines.append(
                 f"Cost per request timed in one process, {COST_ROUNDS} rounds in turns at "
                 f"{' and '.join(sizes)} sites (each round the lower quartile of {COST_REPEAT} "
-                "requests, then the median of the rounds; CPU, plus query time on PostgreSQL):"
+                "requests, then the median of the rounds; CPU, plus query time on PostgreSQL), "
+                "and the Python function calls one request made:"
             )
             lines.append("")
             lines.append(
-                "| Page | " + " | ".join(f"{size} site(s)" for size in sizes) + " | ratio |"
+                "| Page | "
+                + " | ".join(f"{size} site(s)" for size in sizes)
+                + " | ratio | Python calls "
+                + " / ".join(sizes)
+                + " |"
             )
-            lines.append("| --- |" + " ---: |" * (len(sizes) + 1))
+            lines.append("| --- |" + " ---: |" * (len(sizes) + 2))
             for page in ("story", "home", "find_help", "api"):
                 values = [cost[size].get(page) for size in sizes]
                 if None in values:
                     continue
                 change = ratio(values[-1], values[0])
+                counted = [calls.get(size, {}).get(page) for size in sizes]
                 lines.append(
                     f"| {LABELS[page]} | "
-                    + " | ".join(f"{value:.0f} ms" for value in values)
-                    + f" | {change:.2f}x |"
+                    + " | ".join(f"{value:.2f} ms" for value in values)
+                    + f" | {change:.2f}x | "
+                    + " / ".join(fmt_count(count) for count in counted)
+                    + " |"
                 )
         generation = run.get("generation", [])
         if generation:
@@ -551,7 +572,7 @@ class Gunicorn:
         self.port = free_port()
         self.log_dir.mkdir(parents=True, exist_ok=True)
         cmd = [
-            str(BIN / "gunicorn"),
+            str(SERVER_BIN / "gunicorn"),
             "cms.wsgi:application",
             "--config",
             str(Path(__file__).with_name("gunicorn.conf.py")),
@@ -897,6 +918,22 @@ def database_env(env: dict, database: str, work: Path) -> dict:
     }
 
 
+def production_install() -> None:
+    """Lantern without its development extras, in var/bench/venv (made again when
+    pyproject.toml changes), with uv from the development environment, as `make setup` does."""
+    stamp = SERVER_VENV / ".installed"
+    wanted = hashlib.sha256((BASE_DIR / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == wanted and (SERVER_BIN / "gunicorn").exists():
+        return
+    say("==> Installing Lantern without its development extras in var/bench/venv")
+    shutil.rmtree(SERVER_VENV, ignore_errors=True)
+    uv, python = str(BIN / "uv"), str(SERVER_BIN / "python")
+    run([uv, "venv", "--quiet", "--python", sys.executable, str(SERVER_VENV)], None, 120, "uv venv")
+    install = [uv, "pip", "install", "--quiet", "--compile-bytecode", "--python", python, "-e", "."]
+    run(install, None, 900, "installing Lantern in var/bench/venv")
+    stamp.write_text(wanted)
+
+
 def manage(env: dict, *args: str, timeout: float = 1800) -> subprocess.CompletedProcess:
     return run([str(BIN / "python"), "manage.py", *args], env, timeout, f"manage.py {args[0]}")
 
@@ -905,22 +942,27 @@ def manage(env: dict, *args: str, timeout: float = 1800) -> subprocess.Completed
 BENCH_SETTINGS = "tests.bench.settings"
 
 
-COST_REPEAT, COST_ROUNDS = 40, 3
+COST_REPEAT, COST_ROUNDS = 40, 7
 
 
-def cost_probe(env: dict) -> dict[str, float]:
-    """Each page's cost in milliseconds, timed in one process: CPU, plus on PostgreSQL the time
-    its queries took in the database server (on SQLite they run inside the process's CPU)."""
+def cost_probe(env: dict) -> dict[str, dict]:
+    """Each page's cost in milliseconds, timed in one process (CPU, plus on PostgreSQL the time
+    its queries took in the database server; on SQLite they run inside the process's CPU), and
+    the Python calls one request made. A fixed hash seed lays out every probe's sets and dicts
+    alike, whichever network it reads."""
     done = run(
-        [str(BIN / "python"), "-m", "tests.bench.probe", "--cost", str(COST_REPEAT)],
-        env | {"LANTERN_PAGE_CACHE_SECONDS": "0"},
+        [str(SERVER_BIN / "python"), "-m", "tests.bench.probe", "--cost", str(COST_REPEAT)],
+        env | {"LANTERN_PAGE_CACHE_SECONDS": "0", "PYTHONHASHSEED": "0"},
         300,
         "the cost probe",
     )
     data = json.loads(done.stdout.strip().splitlines()[-1])
     server = data["vendor"] != "sqlite"
     return {
-        page: value["cpu_ms"] + (value["query_ms"] if server else 0)
+        page: {
+            "ms": value["cpu_ms"] + (value["query_ms"] if server else 0),
+            "calls": value["calls"],
+        }
         for page, value in data["pages"].items()
     }
 
@@ -931,19 +973,23 @@ def median(values: list[float]) -> float:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def compare_costs(sizes: dict[str, dict]) -> dict:
+def compare_costs(sizes: dict[str, dict]) -> tuple[dict, dict]:
     """Cost of each page at each size, measured in turns (1, 50, 1, 50, ...) so that whatever
-    else the machine is doing weighs on both alike; the median of the rounds."""
+    else the machine is doing weighs on both alike: the median of the rounds, in ms; and the
+    Python calls a request made at each size (the most a round counted)."""
     rounds: dict[str, dict[str, list[float]]] = {size: {} for size in sizes}
+    calls: dict[str, dict[str, int]] = {size: {} for size in sizes}
     for number in range(COST_ROUNDS):
         for size, env in sizes.items():
             say(f"  in-process cost, {size} site(s), round {number + 1}/{COST_ROUNDS}")
-            for page, ms in cost_probe(env).items():
-                rounds[size].setdefault(page, []).append(ms)
-    return {
+            for page, value in cost_probe(env).items():
+                rounds[size].setdefault(page, []).append(value["ms"])
+                calls[size][page] = max(calls[size].get(page, 0), value["calls"])
+    costs = {
         size: {page: median(values) for page, values in pages.items()}
         for size, pages in rounds.items()
     }
+    return costs, calls
 
 
 def snapshot(database: str, env: dict, work: Path, sites: int) -> dict:
@@ -972,7 +1018,7 @@ def snapshot(database: str, env: dict, work: Path, sites: int) -> dict:
 
 def probe(env: dict, cache_seconds: int) -> dict:
     done = run(
-        [str(BIN / "python"), "-m", "tests.bench.probe"],
+        [str(SERVER_BIN / "python"), "-m", "tests.bench.probe"],
         env | {"LANTERN_PAGE_CACHE_SECONDS": str(cache_seconds)},
         300,
         "the query probe",
@@ -1098,7 +1144,7 @@ def measure_sizes(options, database, title, env, work, result, backends) -> None
         result["scale"][str(sites)] = scale
     if first_env is not None:
         first, last = str(options.sites[0]), str(options.sites[-1])
-        result["cost"] = compare_costs({first: first_env, last: env})
+        result["cost"], result["calls"] = compare_costs({first: first_env, last: env})
 
 
 # --- the machine ---------------------------------------------------------------------------------
@@ -1214,6 +1260,7 @@ def main() -> int:
     }
     failed = False
     try:
+        production_install()
         say("==> collectstatic into a temporary STATIC_ROOT")
         env = database_env(base_env(static_root, OUT_DIR / "media"), "sqlite", OUT_DIR)
         manage(env, "collectstatic", "--no-input", "-v0", timeout=300)

@@ -180,11 +180,13 @@ def test_cost_timed_in_turns_comes_first_and_is_shown():
     run["scale"]["1"]["story"]["cpu_ms_per_request"] = 20.0
     run["scale"]["50"]["story"]["cpu_ms_per_request"] = 40.0
     run["cost"] = {"1": {"story": 50.0, "home": 70.0}, "50": {"story": 52.5, "home": 140.0}}
+    run["calls"] = {"1": {"story": 11_021, "home": 9_000}, "50": {"story": 11_070}}
     run["targets"] = evaluate_targets(run)
     target = {t["target"]: t for t in run["targets"]}["cost at 50 sites within 1.1x of 1"]
     assert target["value"] == pytest.approx(1.05)
     assert target["met"] is True
     assert "2.00x CPU per request under wrk" in target["shown"]
+    assert target["shown"].endswith("11,021 → 11,070 Python calls a request")
     result = {
         "options": Options.from_env({}).__dict__,
         "finished": "2026-11-26T10:00:00+00:00",
@@ -193,8 +195,8 @@ def test_cost_timed_in_turns_comes_first_and_is_shown():
         "databases": {"sqlite": run},
     }  # fmt: skip
     markdown = render_markdown(result)
-    assert "| story page | 50 ms | 52 ms | 1.05x |" in markdown
-    assert "| home page | 70 ms | 140 ms | 2.00x |" in markdown
+    assert "| story page | 50.00 ms | 52.50 ms | 1.05x | 11,021 / 11,070 |" in markdown
+    assert "| home page | 70.00 ms | 140.00 ms | 2.00x | 9,000 / - |" in markdown
 
 
 def test_cpu_time_is_read_for_each_process():
