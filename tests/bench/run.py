@@ -55,7 +55,7 @@ DOCS = BASE_DIR / "docs" / "performance.md"
 BIN = Path(sys.executable).parent
 # The workers measured, and the probes, run from what the image installs (`pip install .`, no
 # development extras): some libraries import a development tool when it is there (Django's test
-# utilities import Jinja2; Django REST framework, PyYAML and Pygments), which a production
+# utilities import Jinja2; Django REST framework imports PyYAML and Pygments), which a production
 # worker never holds. `production_install()` makes it.
 SERVER_VENV = OUT_DIR / "venv"
 SERVER_BIN = SERVER_VENV / "bin"
