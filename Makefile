@@ -71,7 +71,18 @@ worker: setup ## Run queued tasks and scheduled publishing every minute (TASKS_B
 # The load generator; Debian's package. Installed when missing (needs root), else a clear error.
 WRK_MISSING := wrk is not installed and could not be installed here: run 'apt-get install -y wrk' as root, then 'make bench' again.
 
-bench: setup ## Measure req/s, latency, queries and memory under gunicorn (docs/performance.md)
+# The bench's workers and probes run from Lantern as the image installs it, without the
+# development extras: some libraries import a development tool when they find one (Django's test
+# utilities import Jinja2), which no production worker holds.
+BENCH_VENV := var/bench/venv
+$(BENCH_VENV)/.installed: pyproject.toml | $(VENV)/.installed
+	@echo "==> Installing Lantern without its development extras in $(BENCH_VENV)"
+	rm -rf $(BENCH_VENV)
+	$(BIN)/uv venv --quiet --python $(BIN)/python $(BENCH_VENV)
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BENCH_VENV)/bin/python -e .
+	@touch $@
+
+bench: setup $(BENCH_VENV)/.installed ## Measure req/s, latency, queries and memory under gunicorn (docs/performance.md)
 	@command -v wrk >/dev/null 2>&1 || { \
 		echo "==> Installing wrk, the load generator (apt-get install -y wrk)"; \
 		{ apt-get install -y -qq wrk >/dev/null 2>&1 || \

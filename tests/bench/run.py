@@ -31,7 +31,6 @@ time (they would share databases). Nothing here asserts a number: the targets ar
 import contextlib
 import datetime
 import fcntl
-import hashlib
 import http.client
 import importlib.metadata
 import json
@@ -53,12 +52,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 OUT_DIR = BASE_DIR / "var" / "bench"
 DOCS = BASE_DIR / "docs" / "performance.md"
 BIN = Path(sys.executable).parent
-# The workers measured, and the probes, run from what the image installs (`pip install .`, no
-# development extras): some libraries import a development tool when it is there (Django's test
-# utilities import Jinja2; Django REST framework imports PyYAML and Pygments), which a production
-# worker never holds. `production_install()` makes it.
-SERVER_VENV = OUT_DIR / "venv"
-SERVER_BIN = SERVER_VENV / "bin"
+# The workers measured, and the probes, run from Lantern installed without its development
+# extras, as the image installs it (`make bench` makes it: the Makefile's BENCH_VENV).
+SERVER_BIN = OUT_DIR / "venv" / "bin"
 HTTPS_HEADER = "X-Forwarded-Proto: https"  # as the TLS proxy in front of gunicorn sends it
 
 POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "database": "lantern_bench"}
@@ -918,22 +914,6 @@ def database_env(env: dict, database: str, work: Path) -> dict:
     }
 
 
-def production_install() -> None:
-    """Lantern without its development extras, in var/bench/venv (made again when
-    pyproject.toml changes), with uv from the development environment, as `make setup` does."""
-    stamp = SERVER_VENV / ".installed"
-    wanted = hashlib.sha256((BASE_DIR / "pyproject.toml").read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text() == wanted and (SERVER_BIN / "gunicorn").exists():
-        return
-    say("==> Installing Lantern without its development extras in var/bench/venv")
-    shutil.rmtree(SERVER_VENV, ignore_errors=True)
-    uv, python = str(BIN / "uv"), str(SERVER_BIN / "python")
-    run([uv, "venv", "--quiet", "--python", sys.executable, str(SERVER_VENV)], None, 120, "uv venv")
-    install = [uv, "pip", "install", "--quiet", "--compile-bytecode", "--python", python, "-e", "."]
-    run(install, None, 900, "installing Lantern in var/bench/venv")
-    stamp.write_text(wanted)
-
-
 def manage(env: dict, *args: str, timeout: float = 1800) -> subprocess.CompletedProcess:
     return run([str(BIN / "python"), "manage.py", *args], env, timeout, f"manage.py {args[0]}")
 
@@ -1222,6 +1202,12 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
+    if not (SERVER_BIN / "gunicorn").exists():
+        print(
+            f"{SERVER_BIN.parent} is missing: run the bench with `make bench`, which installs it.",
+            file=sys.stderr,
+        )
+        return 2
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     lock = open(OUT_DIR / "bench.lock", "a+")  # noqa: SIM115 (held until the process ends)
     try:
@@ -1260,7 +1246,6 @@ def main() -> int:
     }
     failed = False
     try:
-        production_install()
         say("==> collectstatic into a temporary STATIC_ROOT")
         env = database_env(base_env(static_root, OUT_DIR / "media"), "sqlite", OUT_DIR)
         manage(env, "collectstatic", "--no-input", "-v0", timeout=300)
